@@ -1,0 +1,34 @@
+"""Vigía: citizen oversight of public investments. ``create_app`` builds and wires, nothing else."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: dict | None = None) -> Flask:
+    from portal import cli, db, errors, i18n, navigation, security
+    from portal.config import load_config
+    from portal.importer.views import bp as importer_bp
+    from portal.investments import labels
+    from portal.investments.views import bp as investments_bp
+
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    load_config(app, config)
+    db.init_app(app)
+    i18n.init_app(app, ROOT / "translations")
+    security.init_app(app)
+    errors.init_app(app)
+    labels.init_app(app)
+    navigation.init_app(app)
+    app.register_blueprint(investments_bp)
+    app.register_blueprint(importer_bp)
+    cli.init_app(app)
+    return app

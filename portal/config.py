@@ -1,0 +1,74 @@
+"""Settings: defaults here, overridden by ``PORTAL_*`` environment variables, then by a test dict."""
+
+import os
+from pathlib import Path
+
+#: Where each public record is fetched from when ``portal import`` gets no ``--source``.
+#: Operators point these at the official downloads (or a mirror) with
+#: ``PORTAL_SOURCE_<NAME>`` variables, e.g. ``PORTAL_SOURCE_MEF_INVERSIONES=https://...``.
+DEFAULT_SOURCE_FILES = {
+    "mef-inversiones": "DETALLE_INVERSIONES.csv",
+    "mef-cierre": "CIERRE_INVERSIONES.csv",
+    "mef-f12b": "FORMATO_12B.csv",
+    "mef-estado-situacional": "ESTADO_SITUACIONAL.csv",
+    "mef-seguimiento": "*-Seguimiento-PI.csv",
+    "infobras": "DataSet-Obras-Publicas*.xlsx",
+    "presupuesto-participativo": "presupuesto_participativo.csv",
+}
+
+
+class DefaultConfig:
+    SECRET_KEY = "dev-only-change-me"
+    PORTAL_ENV = "development"
+    #: Default: an SQLite file inside the instance folder (zero set-up).
+    PORTAL_DATABASE_URL = None
+    #: INEI department code whose investments are published; ``all`` keeps the whole country.
+    PORTAL_REGION = "06"
+    PORTAL_REGION_NAME = "Cajamarca"
+    PORTAL_INSTANCE_DIR = "instance"
+    #: Folder the default source locations are relative to (``portal import`` with no --source).
+    #: Default: the instance folder's data/ (where ``portal demo-data`` writes the demo files).
+    PORTAL_DATA_DIR = None
+    #: A file with fewer rows than this share of the last good import is refused as truncated.
+    PORTAL_IMPORT_MIN_ROWS_RATIO = 0.5
+    PORTAL_DOWNLOAD_RETRIES = 3
+    PORTAL_DOWNLOAD_TIMEOUT = 120
+    PORTAL_TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+    PORTAL_TILE_ATTRIBUTION = "&copy; OpenStreetMap contributors"
+    BABEL_DEFAULT_LOCALE = "es"
+    BABEL_DEFAULT_TIMEZONE = "America/Lima"
+    PORTAL_LANGUAGES = ("es", "en")
+    MAX_CONTENT_LENGTH = 25 * 1024 * 1024
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+
+
+def load_config(app, overrides: dict | None = None) -> None:
+    """Apply defaults, then the environment, then explicit overrides (tests)."""
+    app.config.from_object(DefaultConfig)
+    # Our setting names keep their PORTAL_ prefix (they are the public interface), so the
+    # environment is copied as is rather than through from_prefixed_env, which strips it.
+    for key, value in os.environ.items():
+        if key.startswith("PORTAL_"):
+            app.config[key] = value
+    if "PORTAL_SECRET_KEY" in os.environ:
+        app.config["SECRET_KEY"] = os.environ["PORTAL_SECRET_KEY"]
+    app.config.update(overrides or {})
+    instance = Path(app.config["PORTAL_INSTANCE_DIR"])
+    app.config["PORTAL_INSTANCE_DIR"] = str(instance.resolve())
+    if not app.config["PORTAL_DATABASE_URL"]:
+        app.config["PORTAL_DATABASE_URL"] = f"sqlite:///{instance.resolve() / 'portal.db'}"
+    if not app.config["PORTAL_DATA_DIR"]:
+        app.config["PORTAL_DATA_DIR"] = str(instance.resolve() / "data")
+    if app.config["PORTAL_ENV"] == "production":
+        app.config["SESSION_COOKIE_SECURE"] = True
+
+
+def source_locations(config) -> dict[str, str]:
+    """Configured default location (path, glob or URL) for every source."""
+    data_dir = Path(config["PORTAL_DATA_DIR"])
+    locations = {}
+    for name, filename in DEFAULT_SOURCE_FILES.items():
+        env_key = "PORTAL_SOURCE_" + name.upper().replace("-", "_")
+        locations[name] = config.get(env_key) or str(data_dir / filename)
+    return locations

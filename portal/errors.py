@@ -1,0 +1,36 @@
+"""Friendly error pages in the active language; never a stack trace."""
+
+from __future__ import annotations
+
+from flask import Flask, render_template, request
+from flask_babel import lazy_gettext as _l
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+MESSAGES = {
+    400: (_l("No pudimos entender la solicitud"), _l("Revise la dirección o el formulario e inténtelo de nuevo.")),
+    403: (_l("Acceso denegado"), _l("No tiene permiso para ver esta página.")),
+    404: (_l("Página no encontrada"), _l("La página que busca no existe o cambió de dirección. Busque la inversión por su nombre, lugar o CUI.")),
+    405: (_l("Acción no permitida"), _l("Esta página no se puede usar de esa forma. Vuelva atrás e inténtelo desde el enlace o el formulario.")),
+    413: (_l("El archivo es demasiado grande"), _l("Lo que envió supera el tamaño que aceptamos. Reduzca el tamaño de las fotos (unos pocos megabytes cada una) e inténtelo de nuevo.")),
+    429: (_l("Demasiadas solicitudes"), _l("Hizo muchas solicitudes en poco tiempo. Espere un minuto e inténtelo de nuevo.")),
+    500: (_l("Algo falló de nuestro lado"), _l("El error quedó registrado. Inténtelo de nuevo en unos minutos.")),
+}
+
+
+def render_error(code: int, description: str | None = None):
+    title, advice = MESSAGES.get(code, MESSAGES[500])
+    wants_json = request.path.startswith("/api/") or request.path.endswith(".json")
+    if wants_json:
+        return {"error": str(title), "status": code}, code
+    return render_template("errors.html", code=code, title=title, advice=advice), code
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(HTTPException)
+    def _http_error(exc: HTTPException):
+        return render_error(exc.code or 500)
+
+    @app.errorhandler(Exception)
+    def _unexpected_error(exc: Exception):
+        app.logger.exception("Unhandled error on %s", request.path)
+        return render_error(InternalServerError.code)

@@ -1,0 +1,102 @@
+"""Languages: Spanish by default, chosen by ``?lang=``, remembered in a cookie, else Accept-Language.
+
+Money, numbers, percentages and dates go through Babel for the active locale; Peru's conventions
+(es_PE: "S/ 1,234,567", "23 nov. 2026") come from CLDR, not from format strings of ours.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+from urllib.parse import urlencode
+
+from babel import numbers
+from flask import Flask, g, request
+from flask_babel import Babel, format_date, get_locale
+
+LANG_COOKIE = "lang"
+#: The regional variant each language is formatted with: soles and Peruvian dates.
+FORMAT_LOCALES = {"es": "es_PE", "en": "en_US"}
+
+babel = Babel()
+
+
+def select_locale() -> str:
+    supported = g.get("portal_languages") or ("es", "en")
+    asked = request.args.get("lang") or request.cookies.get(LANG_COOKIE)
+    if asked in supported:
+        return asked
+    return request.accept_languages.best_match(supported) or supported[0]
+
+
+def init_app(app: Flask, translations_dir: Path) -> None:
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(translations_dir)
+    babel.init_app(app, locale_selector=select_locale)
+    languages = tuple(app.config["PORTAL_LANGUAGES"])
+
+    @app.before_request
+    def _languages():
+        g.portal_languages = languages
+
+    @app.after_request
+    def _remember_language(response):
+        chosen = request.args.get("lang")
+        if chosen in languages and request.cookies.get(LANG_COOKIE) != chosen:
+            response.set_cookie(LANG_COOKIE, chosen, max_age=365 * 86400, samesite="Lax")
+        return response
+
+    app.jinja_env.filters.update(
+        money=format_money,
+        number=format_number,
+        percent=format_percent,
+        date=format_day,
+    )
+    app.jinja_env.globals["current_language"] = lambda: str(get_locale() or "es")
+    app.jinja_env.globals["language_links"] = lambda: language_switch_links(languages)
+
+
+def _format_locale() -> str:
+    language = str(get_locale() or "es").split("_")[0]
+    return FORMAT_LOCALES.get(language, language)
+
+
+def format_money(value: Decimal | float | int | None, cents: bool = False) -> str:
+    """'S/ 1,234,567' — soles, whole by default: citizens read totals, not cents."""
+    if value is None:
+        return "—"
+    pattern = "¤\u00a0#,##0.00" if cents else "¤\u00a0#,##0"
+    text = numbers.format_currency(
+        value, "PEN", format=pattern, locale=_format_locale(), currency_digits=False
+    )
+    return text.replace("\u00a0", " ")
+
+
+def format_number(value: Decimal | float | int | None, digits: int = 0) -> str:
+    if value is None:
+        return "—"
+    pattern = "#,##0" + ("." + "0" * digits if digits else "")
+    return numbers.format_decimal(value, format=pattern, locale=_format_locale())
+
+
+def format_percent(value: Decimal | float | None, digits: int = 1) -> str:
+    """A percentage given in points (84.5 → '84.5 %' in es_PE conventions)."""
+    if value is None:
+        return "—"
+    pattern = "#,##0" + ("." + "0" * digits if digits else "") + "%"
+    return numbers.format_percent(
+        Decimal(str(value)) / 100, format=pattern, locale=_format_locale()
+    )
+
+
+def format_day(value: dt.date | dt.datetime | None, style: str = "medium") -> str:
+    """'23 nov. 2026' in Spanish; 'Nov 23, 2026' in English."""
+    if value is None:
+        return "—"
+    return format_date(value, style)
+
+
+def language_switch_links(languages: tuple[str, ...]) -> list[tuple[str, str]]:
+    """(language code, URL of this page in that language) for the switcher."""
+    args = request.args.to_dict()
+    return [(code, f"{request.path}?{urlencode({**args, 'lang': code})}") for code in languages]

@@ -1,0 +1,32 @@
+"""The record of every import run: what /estado shows and what makes a rerun idempotent."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import DateTime, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from portal.db import Base
+
+
+class ImportRun(Base):
+    __tablename__ = "import_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source: Mapped[str] = mapped_column(String(40), index=True)
+    location: Mapped[str] = mapped_column(Text)
+    started_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    #: imported | unchanged | rejected
+    status: Mapped[str] = mapped_column(String(12))
+    #: What part of the source one file covers (the year of a Seguimiento-PI file), if partial.
+    scope: Mapped[str | None] = mapped_column(String(20))
+    file_hash: Mapped[str | None] = mapped_column(String(64))
+    rows_read: Mapped[int] = mapped_column(Integer, default=0)
+    rows_imported: Mapped[int] = mapped_column(Integer, default=0)
+    rows_rejected: Mapped[int] = mapped_column(Integer, default=0)
+    changes: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str | None] = mapped_column(Text)
+    #: File name of the rejected-rows CSV report, inside the instance's reports folder.
+    rejects_file: Mapped[str | None] = mapped_column(String(200))

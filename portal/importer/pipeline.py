@@ -1,0 +1,319 @@
+"""The nightly import: fetch → read → validate → stage → diff → swap → derive, one source at a time.
+
+Every source ends as a ``SourceResult`` (imported, unchanged or rejected) and an ``ImportRun``
+row, so /estado can say what happened and which data is stale. A rejected file changes nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import fcntl
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from sqlalchemy import Engine, func, insert, select, update
+
+from portal.importer.fetch import FetchedFile, fetch
+from portal.importer.models import ImportRun
+from portal.importer.reading import (
+    SourceFileError,
+    Table,
+    map_columns,
+    normalize_name,
+    open_csv_table,
+    open_xlsx_table,
+)
+from portal.importer.sources import ImportContext, Row, SourceSpec
+from portal.importer.sources.infobras import HEADER_MARKERS
+from portal.importer.staging import Stage, swap_investments, swap_replace
+from portal.investments.models import Investment
+
+RUNS = ImportRun.__table__
+#: Called with the number of rows read so far, for the terminal's progress bar.
+Progress = Callable[[int], None]
+
+
+@dataclass
+class ImportSettings:
+    region: str = "06"
+    region_name: str = "CAJAMARCA"
+    reports_dir: Path = Path("instance/reports")
+    min_rows_ratio: float = 0.5
+    retries: int = 3
+    timeout: float = 120
+
+    @classmethod
+    def from_config(cls, config) -> ImportSettings:
+        return cls(
+            region=str(config["PORTAL_REGION"]),
+            region_name=normalize_name(config["PORTAL_REGION_NAME"]),
+            reports_dir=Path(config["PORTAL_INSTANCE_DIR"]) / "reports",
+            min_rows_ratio=float(config["PORTAL_IMPORT_MIN_ROWS_RATIO"]),
+            retries=int(config["PORTAL_DOWNLOAD_RETRIES"]),
+            timeout=float(config["PORTAL_DOWNLOAD_TIMEOUT"]),
+        )
+
+
+@dataclass
+class SourceResult:
+    name: str
+    location: str
+    status: str = "rejected"
+    rows_read: int = 0
+    rows_imported: int = 0
+    rows_rejected: int = 0
+    changes: int = 0
+    error: str | None = None
+    file_hash: str | None = None
+    run_id: int | None = None
+    rejects_file: str | None = None
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class _Validated:
+    rows_read: int = 0
+    rows_imported: int = 0
+    rejects: list[tuple[int, str, list[str]]] = field(default_factory=list)
+
+
+def run_import(
+    engine: Engine,
+    settings: ImportSettings,
+    requests: Sequence[tuple[SourceSpec, str]],
+    dry_run: bool = False,
+    progress_for: Callable[[str], Progress] | None = None,
+    after_import: Sequence[Callable[[], None]] = (),
+) -> list[SourceResult]:
+    """Import each (source, location) in order; derived figures are refreshed once at the end."""
+    from portal.investments.derived import refresh_derived_fields
+
+    settings.reports_dir.mkdir(parents=True, exist_ok=True)
+    with _exclusive(settings.reports_dir.parent / "import.lock"):
+        results = []
+        for spec, location in requests:
+            progress = progress_for(spec.name) if progress_for else None
+            results.append(import_source(engine, settings, spec, location, dry_run, progress))
+        if not dry_run and any(result.status == "imported" for result in results):
+            with engine.begin() as conn:
+                refresh_derived_fields(conn, settings.region)
+            for hook in after_import:
+                hook()
+    return results
+
+
+def import_source(
+    engine: Engine,
+    settings: ImportSettings,
+    spec: SourceSpec,
+    location: str,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+) -> SourceResult:
+    result = SourceResult(spec.name, location)
+    started = _now()
+    fetched: FetchedFile | None = None
+    stage: Stage | None = None
+    try:
+        fetched = fetch(location, settings.retries, settings.timeout)
+        result.file_hash = fetched.sha256
+        if _already_imported(engine, spec.name, fetched.sha256):
+            result.status = "unchanged"
+        else:
+            stage = Stage(engine, spec, started)
+            validated = _read_into_stage(engine, settings, spec, fetched.path, stage, progress)
+            result.rows_read, result.rows_imported = validated.rows_read, validated.rows_imported
+            result.rows_rejected = len(validated.rejects)
+            _check_plausible(engine, spec, validated, settings.min_rows_ratio, stage)
+            result.rejects_file = _write_rejects(settings, spec, started, validated, dry_run)
+            _swap(engine, spec, stage, result, started, dry_run)
+            result.status = "imported"
+    except SourceFileError as exc:
+        result.status, result.error = "rejected", str(exc)
+    finally:
+        if stage is not None:
+            stage.drop()
+        if fetched is not None:
+            fetched.discard()
+    if not dry_run and result.status != "imported":
+        _record_run(engine, result, started)
+    return result
+
+
+def _read_into_stage(engine, settings, spec, path, stage, progress) -> _Validated:
+    context = ImportContext(
+        region=settings.region,
+        region_name=settings.region_name,
+        known_cuis=_known_cuis(engine, settings.region),
+        today=dt.date.today(),
+    )
+    validated = _Validated()
+    seen: dict[tuple, int] = {}
+    with _open(spec, path) as table:
+        index = map_columns(table.header, spec.columns, spec.required)
+        for line, values in table.rows():
+            validated.rows_read += 1
+            if progress and validated.rows_read % 1000 == 0:
+                progress(validated.rows_read)
+            try:
+                records = list(spec.parse_row(Row(values, index), context))
+            except ValueError as exc:
+                validated.rejects.append((line, str(exc), values))
+                continue
+            if not records:
+                continue
+            main = records[0][1]
+            key = tuple(main[column] for column in spec.key_columns)
+            if key and key in seen:
+                validated.rejects.append((line, f"duplicate of line {seen[key]}", values))
+                continue
+            if key:
+                seen[key] = line
+            stage.add(records)
+            validated.rows_imported += 1
+    stage.flush()
+    if progress:
+        progress(validated.rows_read)
+    return validated
+
+
+def _open(spec: SourceSpec, path: Path) -> Table:
+    if spec.file_format == "xlsx":
+        return open_xlsx_table(path, HEADER_MARKERS)
+    return open_csv_table(path)
+
+
+def _check_plausible(engine, spec: SourceSpec, validated: _Validated, ratio: float, stage) -> None:
+    """Refuse files that read but cannot be right: nothing usable, mostly bad, or far too short."""
+    if validated.rows_imported == 0:
+        raise SourceFileError(
+            f"no valid rows for the region ({validated.rows_read} read, "
+            f"{len(validated.rejects)} rejected)"
+        )
+    if len(validated.rejects) > validated.rows_read / 2:
+        first_line, first_reason, _ = validated.rejects[0]
+        raise SourceFileError(
+            f"most rows are invalid ({len(validated.rejects)} of {validated.rows_read}); "
+            f"first at line {first_line}: {first_reason}"
+        )
+    with engine.connect() as conn:
+        scope = ",".join(str(value) for value in sorted(stage.scopes(conn)))
+    previous = _last_good_rows(engine, spec.name, scope or None)
+    if previous and validated.rows_imported < previous * ratio:
+        raise SourceFileError(
+            f"only {validated.rows_imported} rows, far fewer than the {previous} of the last "
+            "good import: the file looks truncated, so the previous data is kept"
+        )
+
+
+def _swap(engine, spec: SourceSpec, stage: Stage, result: SourceResult, started, dry_run) -> None:
+    """The one transaction that replaces live data and records the run; rolled back on dry runs."""
+    with engine.connect() as conn:
+        transaction = conn.begin()
+        scopes = stage.scopes(conn)
+        run_id = None
+        if not dry_run:
+            run_id = conn.execute(insert(RUNS).values(_run_values(result, started))).inserted_primary_key[0]
+        if spec.mode == "investments":
+            log_additions = _last_good_rows(engine, spec.name, None) is not None
+            result.changes = swap_investments(conn, stage, run_id, log_additions)
+        else:
+            result.changes = swap_replace(conn, stage, scopes)
+        if dry_run:
+            transaction.rollback()
+            return
+        result.run_id = run_id
+        conn.execute(
+            update(RUNS)
+            .where(RUNS.c.id == run_id)
+            .values(
+                status="imported",
+                changes=result.changes,
+                scope=",".join(str(s) for s in sorted(scopes)) or None,
+                finished_at=_now(),
+            )
+        )
+        transaction.commit()
+
+
+def _record_run(engine, result: SourceResult, started) -> None:
+    with engine.begin() as conn:
+        values = _run_values(result, started) | {"finished_at": _now()}
+        result.run_id = conn.execute(insert(RUNS).values(values)).inserted_primary_key[0]
+
+
+def _run_values(result: SourceResult, started) -> dict:
+    return {
+        "source": result.name,
+        "location": result.location,
+        "started_at": started,
+        "status": result.status,
+        "file_hash": result.file_hash,
+        "rows_read": result.rows_read,
+        "rows_imported": result.rows_imported,
+        "rows_rejected": result.rows_rejected,
+        "changes": result.changes,
+        "error": result.error,
+        "rejects_file": result.rejects_file,
+    }
+
+
+def _write_rejects(settings, spec, started, validated: _Validated, dry_run) -> str | None:
+    """A CSV of the rejected rows (line, reason, the row as read), linked from /estado."""
+    if not validated.rejects or dry_run:
+        return None
+    name = f"rechazos-{spec.name}-{started:%Y%m%dT%H%M%S%f}.csv"
+    with (settings.reports_dir / name).open("w", encoding="utf-8-sig", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(["linea", "motivo", "fila"])
+        for line, reason, values in validated.rejects:
+            writer.writerow([line, reason, " | ".join(values)[:2000]])
+    return name
+
+
+def _already_imported(engine, source: str, sha256: str) -> bool:
+    query = select(func.count()).where(
+        RUNS.c.source == source, RUNS.c.file_hash == sha256, RUNS.c.status == "imported"
+    )
+    with engine.connect() as conn:
+        return bool(conn.scalar(query))
+
+
+def _last_good_rows(engine, source: str, scope: str | None) -> int | None:
+    query = (
+        select(RUNS.c.rows_imported)
+        .where(RUNS.c.source == source, RUNS.c.status == "imported")
+        .order_by(RUNS.c.id.desc())
+        .limit(1)
+    )
+    if scope is not None:
+        query = query.where(RUNS.c.scope == scope)
+    with engine.connect() as conn:
+        return conn.scalar(query)
+
+
+def _known_cuis(engine, region: str) -> frozenset[str]:
+    if region == "all":
+        return frozenset()
+    with engine.connect() as conn:
+        return frozenset(conn.scalars(select(Investment.cui)))
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+@contextmanager
+def _exclusive(lock_path: Path) -> Iterator[None]:
+    """One import at a time: a second one started by cron while the first runs is refused."""
+    with lock_path.open("w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise SourceFileError("another import is already running") from None
+        yield

@@ -1,0 +1,110 @@
+"""The public records the portal imports: one module each, all with the same small interface.
+
+A source says which columns it needs (by name, with the aliases seen across years), how one row
+becomes records for our tables, and how the import replaces the old data (see ``SourceSpec``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy import Table
+
+#: One record for one of our tables.
+Record = tuple[Table, dict]
+
+
+@dataclass(frozen=True)
+class ImportContext:
+    """What a row parser needs beyond the row: the region filter and today's date."""
+
+    region: str  # INEI department code, or "all"
+    region_name: str  # "CAJAMARCA", to match sources that only carry names
+    known_cuis: frozenset[str]  # CUIs of the region's investments, for sources without ubigeo
+    today: dt.date
+
+    @property
+    def national(self) -> bool:
+        return self.region == "all"
+
+    def cui_in_region(self, cui: str) -> bool:
+        return self.national or cui in self.known_cuis
+
+
+class Row:
+    """A file row seen through the column map: ``row["cui"]`` is the raw text, '' if absent."""
+
+    __slots__ = ("values", "index")
+
+    def __init__(self, values: list[str], index: Mapping[str, int]):
+        self.values = values
+        self.index = index
+
+    def __getitem__(self, name: str) -> str:
+        position = self.index.get(name)
+        if position is None or position >= len(self.values):
+            return ""
+        return self.values[position].strip()
+
+
+@dataclass(frozen=True)
+class SourceSpec:
+    name: str
+    description: str
+    file_format: str  # "csv" | "xlsx"
+    columns: Mapping[str, Sequence[str]]
+    required: frozenset[str]
+    #: Tables this source fills; the first one is the main one.
+    tables: Sequence[Table]
+    #: Returns the records of one row, [] for a row outside the region; raises ValueError to reject it.
+    parse_row: Callable[[Row, ImportContext], Iterable[Record]]
+    #: "investments": upsert with a field-level change log; "replace": the tables are replaced.
+    mode: str = "replace"
+    #: For sources published as several files (one per year): the column that scopes a file.
+    scope_column: str | None = None
+    #: Columns whose values identify a record: duplicates in one file are rejected as such.
+    key_columns: Sequence[str] = field(default_factory=tuple)
+
+
+def all_sources() -> dict[str, SourceSpec]:
+    """Every source by its public name, in the order a full nightly import runs them."""
+    from portal.importer.sources import (
+        infobras,
+        mef_cierre,
+        mef_estado_situacional,
+        mef_f12b,
+        mef_inversiones,
+        mef_seguimiento,
+        presupuesto_participativo,
+    )
+
+    specs = [
+        mef_inversiones.SOURCE,
+        mef_cierre.SOURCE,
+        mef_f12b.SOURCE,
+        mef_estado_situacional.SOURCE,
+        mef_seguimiento.SOURCE,
+        infobras.SOURCE,
+        presupuesto_participativo.SOURCE,
+    ]
+    return {spec.name: spec for spec in specs}
+
+
+def clean_text(text: str) -> str | None:
+    """Collapse the line breaks and runs of spaces that published names carry; '' → None."""
+    text = " ".join(text.split())
+    return text or None
+
+
+def clean_code(text: str) -> str | None:
+    """Official codes arrive as numbers ('2100002.0'); keep the digits."""
+    text = text.strip()
+    if text.endswith(".0"):
+        text = text[:-2]
+    if not text:
+        return None
+    if not text.isdigit():
+        raise ValueError(f"not a valid code: {text!r}")
+    return text

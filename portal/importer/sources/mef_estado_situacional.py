@@ -1,0 +1,54 @@
+"""MEF's ESTADO_SITUACIONAL.csv: the monthly history of situations, stoppages and their causes."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from portal.importer.reading import parse_date, parse_period
+from portal.importer.sources import ImportContext, Record, Row, SourceSpec, clean_code, clean_text
+from portal.investments.models import SituationEntry
+
+COLUMNS = {
+    "cui": ("CODIGO_UNICO",),
+    "period": ("PERIODO",),
+    "description": ("DESCRIPCION",),
+    "record_type": ("TIP_REGISTRO", "TIPO_REGISTRO"),
+    "type_code": ("COD_TIPO",),
+    "registered_at": ("FECHA_REGISTRO",),
+}
+
+
+def parse_entry(row: Row, context: ImportContext) -> list[Record]:
+    cui = clean_code(row["cui"])
+    if cui is None:
+        raise ValueError("CODIGO_UNICO is empty")
+    if not context.cui_in_region(cui):
+        return []
+    period = parse_period(row["period"])
+    if period is None:
+        raise ValueError("PERIODO is empty")
+    registered = parse_date(row["registered_at"])
+    return [
+        (
+            SituationEntry.__table__,
+            {
+                "cui": cui,
+                "period": period,
+                "description": clean_text(row["description"]),
+                "record_type": clean_text(row["record_type"]),
+                "type_code": clean_text(row["type_code"]),
+                "registered_at": dt.datetime.combine(registered, dt.time()) if registered else None,
+            },
+        )
+    ]
+
+
+SOURCE = SourceSpec(
+    name="mef-estado-situacional",
+    description="MEF, estado situacional — ESTADO_SITUACIONAL.csv",
+    file_format="csv",
+    columns=COLUMNS,
+    required=frozenset({"cui", "period", "description"}),
+    tables=(SituationEntry.__table__,),
+    parse_row=parse_entry,
+)

@@ -1,0 +1,86 @@
+"""MEF's FORMATO_12B.csv: each investment's latest physical/financial progress report of the year."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from portal.importer.reading import (
+    parse_date,
+    parse_decimal,
+    parse_period,
+    parse_progress,
+    parse_situation_note,
+)
+from portal.importer.sources import ImportContext, Record, Row, SourceSpec, clean_code, clean_text
+from portal.investments.models import F12BMonth, F12BReport
+
+MONTHS = ("ENE", "FEB", "MAR", "ABR", "MAY", "JUN", "JUL", "AGO", "SET", "OCT", "NOV", "DIC")
+
+COLUMNS = {
+    "cui": ("CODIGO_UNICO",),
+    "updated_at": ("FECHA_ULT_ACT_F12B",),
+    "last_period": ("ULT_PERIODO_REG_F12B",),
+    "physical_progress": ("AVANCE_FISICO",),
+    "execution_progress": ("AVANCE_EJECUCION",),
+    "devengado_accumulated": ("DEVENGADO_ACUMULADO",),
+    "devengado_year": ("DEV_AÑO_ACTUAL", "DEV_ANIO_ACTUAL"),
+    "pim_year": ("PIM_AÑO_ACTUAL", "PIM_ANIO_ACTUAL"),
+    "situation": ("ULT_ESTADO_SITUACIONAL",),
+    "problem": ("ULT_PROBLEMA",),
+    "action": ("ACC_PROBLEMA",),
+    "estimated_end_on": ("ULT_FEC_DECLA_ESTIM",),
+    "physical_start_on": ("INICIO_EJEC_FISICA", "FEC_INI_EJEC_FISICA"),
+    "physical_end_on": ("CULMINA_EJEC_FISICA", "FEC_FIN_EJEC_FISICA"),
+    **{f"actual_{n}": (f"DEV_{m}_AÑO_VIG", f"DEV_{m}_ANIO_VIG") for n, m in enumerate(MONTHS, 1)},
+    **{f"updated_{n}": (f"MONTO_ACTUALIZADO_{n}",) for n in range(1, 13)},
+    **{f"programmed_{n}": (f"MONTO_PROGRAMADO_{n}",) for n in range(1, 13)},
+}
+
+
+def parse_report(row: Row, context: ImportContext) -> list[Record]:
+    cui = clean_code(row["cui"])
+    if cui is None:
+        raise ValueError("CODIGO_UNICO is empty")
+    if not context.cui_in_region(cui):
+        return []
+    updated = parse_date(row["updated_at"])
+    last_period = parse_period(row["last_period"])
+    situation_on, situation = parse_situation_note(row["situation"])
+    report = {
+        "cui": cui,
+        "year": (last_period or updated or context.today).year,
+        "updated_at": dt.datetime.combine(updated, dt.time()) if updated else None,
+        "last_period": last_period,
+        "physical_progress": parse_progress(row["physical_progress"]),
+        "execution_progress": parse_progress(row["execution_progress"]),
+        "devengado_accumulated": parse_decimal(row["devengado_accumulated"]),
+        "devengado_year": parse_decimal(row["devengado_year"]),
+        "pim_year": parse_decimal(row["pim_year"]),
+        "situation_on": situation_on,
+        "situation": clean_text(situation),
+        "problem": clean_text(row["problem"]),
+        "action": clean_text(row["action"]),
+        "estimated_end_on": parse_date(row["estimated_end_on"]),
+        "physical_start_on": parse_date(row["physical_start_on"]),
+        "physical_end_on": parse_date(row["physical_end_on"]),
+    }
+    records: list[Record] = [(F12BReport.__table__, report)]
+    for month in range(1, 13):
+        amounts = {
+            kind: parse_decimal(row[f"{kind}_{month}"]) for kind in ("programmed", "updated", "actual")
+        }
+        if any(value is not None for value in amounts.values()):
+            records.append((F12BMonth.__table__, {"cui": cui, "month": month, **amounts}))
+    return records
+
+
+SOURCE = SourceSpec(
+    name="mef-f12b",
+    description="MEF, Formato 12-B — FORMATO_12B.csv",
+    file_format="csv",
+    columns=COLUMNS,
+    required=frozenset({"cui", "physical_progress", "updated_at"}),
+    tables=(F12BReport.__table__, F12BMonth.__table__),
+    parse_row=parse_report,
+    key_columns=("cui",),
+)

@@ -1,0 +1,166 @@
+"""MEF's DETALLE_INVERSIONES.csv: the Invierte.pe bank of active investments.
+
+Closed investments (CIERRE_INVERSIONES.csv) share the concepts under other header names, so the
+aliases below cover both layouts and every year's drift (``AÑO`` vs ``ANIO``, ``NOM_*`` vs ``NOMBRE_*``).
+"""
+
+from __future__ import annotations
+
+from portal.importer.reading import (
+    PERU_BBOX,
+    parse_coordinates,
+    parse_date,
+    parse_decimal,
+    parse_flag,
+    parse_int,
+    parse_period,
+    parse_progress,
+    parse_ubigeo,
+)
+from portal.importer.sources import ImportContext, Record, Row, SourceSpec, clean_code, clean_text
+from portal.investments.models import Investment
+
+COLUMNS = {
+    "cui": ("CODIGO_UNICO", "COD_UNICO", "CUI"),
+    "snip": ("CODIGO_SNIP", "COD_SNIP"),
+    "name": ("NOMBRE_INVERSION", "NOMBRE_PROYECTO", "NOM_INVERSION"),
+    "level": ("NIVEL",),
+    "sector": ("SECTOR",),
+    "entity": ("ENTIDAD",),
+    "formulating_unit": ("NOMBRE_UF", "NOM_UF"),
+    "executing_unit_name": ("NOMBRE_UEP", "NOM_UEP", "NOMBRE_UEI", "NOM_UEI"),
+    "sec_ejec": ("SEC_EJEC",),
+    "state": ("ESTADO",),
+    "situation": ("SITUACION",),
+    "viable_cost": ("MONTO_VIABLE",),
+    "updated_cost": ("COSTO_ACTUALIZADO",),
+    "concurrent_control": ("CTRL_CONCURR", "CONTROL_CONCURR"),
+    "registered_on": ("FECHA_REGISTRO",),
+    "viable_on": ("FECHA_VIABILIDAD",),
+    "function": ("FUNCION",),
+    "program": ("PROGRAMA",),
+    "subprogram": ("SUBPROGRAMA",),
+    "framework": ("MARCO",),
+    "investment_type": ("TIPO_INVERSION",),
+    "modality": ("DES_MODALIDAD",),
+    "has_technical_file": ("EXPEDIENTE_TECNICO",),
+    "first_devengado_on": ("PRIMER_DEVENGADO",),
+    "last_devengado_on": ("ULTIMO_DEVENGADO",),
+    "devengado_previous_years": ("DEVEN_ACUMUL_ANIO_ANT", "DEVEN_ACUMUL_AÑO_ANT"),
+    "devengado_current": ("DEV_ANIO_ACTUAL", "DEV_AÑO_ACTUAL"),
+    "devengado_accumulated": ("DEVEN_ACUMULADO", "DEVENGADO_ACUMULADO"),
+    "pia_current": ("PIA_ANIO_ACTUAL", "PIA_AÑO_ACTUAL"),
+    "pim_current": ("PIM_ANIO_ACTUAL", "PIM_AÑO_ACTUAL"),
+    "certified_current": ("CERTIF_ANIO_ACTUAL", "CERTIF_AÑO_ACTUAL"),
+    "balance_to_execute": ("SALDO_EJECUTAR",),
+    "has_f12b": ("TIENE_F12B",),
+    "physical_progress": ("AVANCE_FISICO",),
+    "execution_progress": ("AVANCE_EJECUCION",),
+    "typology": ("DES_TIPOLOGIA",),
+    "department": ("DEPARTAMENTO",),
+    "province": ("PROVINCIA",),
+    "district": ("DISTRITO",),
+    "ubigeo": ("UBIGEO",),
+    "latitude": ("LATITUD",),
+    "longitude": ("LONGITUD",),
+    "execution_start_on": ("FEC_INI_EJECUCION",),
+    "execution_end_on": ("FEC_FIN_EJECUCION",),
+    "physical_start_on": ("FEC_INI_EJEC_FISICA", "INICIO_EJEC_FISICA"),
+    "physical_end_on": ("FEC_FIN_EJEC_FISICA", "CULMINA_EJEC_FISICA"),
+    "beneficiaries": ("NUM_HABITANTES_BENEF", "BENEFICIARIO", "BENEFICIARIOS"),
+    "closed_on": ("FEC_CIERRE",),
+    "closure_note": ("DES_CIERRE",),
+    "culminated": ("CULMINADA",),
+    "liquidation_total": ("TOTAL_LIQUIDACION",),
+    "process_year": ("ANIO_PROCESO", "AÑO_PROCESO"),
+}
+REQUIRED = frozenset({"cui", "name", "ubigeo", "updated_cost"})
+
+TEXT_FIELDS = (
+    "name", "level", "sector", "entity", "formulating_unit", "executing_unit_name", "state",
+    "situation", "function", "program", "subprogram", "framework", "investment_type", "modality",
+    "typology", "department", "province", "district", "closure_note",
+)
+MONEY_FIELDS = (
+    "viable_cost", "updated_cost", "devengado_previous_years", "devengado_current",
+    "devengado_accumulated", "pia_current", "pim_current", "certified_current",
+    "balance_to_execute", "liquidation_total",
+)
+DATE_FIELDS = (
+    "registered_on", "viable_on", "execution_start_on", "execution_end_on",
+    "physical_start_on", "physical_end_on", "closed_on",
+)
+FLAG_FIELDS = ("concurrent_control", "has_technical_file", "has_f12b", "culminated")
+#: Every field the import writes: the change log and the row hash compare exactly these.
+TRACKED_FIELDS = (
+    ("snip", "sec_ejec", "ubigeo", "latitude", "longitude", "coords_status")
+    + TEXT_FIELDS + MONEY_FIELDS + DATE_FIELDS + FLAG_FIELDS
+    + ("first_devengado_on", "last_devengado_on", "physical_progress", "execution_progress",
+       "beneficiaries", "process_year")
+)
+
+
+def region_of(ubigeo: str | None) -> str | None:
+    return ubigeo[:2] if ubigeo else None
+
+
+def parse_investment(row: Row, context: ImportContext, source: str) -> list[Record]:
+    """One investment record, or none when it lies outside the region."""
+    ubigeo = parse_ubigeo(row["ubigeo"])
+    if not context.national and region_of(ubigeo) != context.region:
+        return []
+    cui = clean_code(row["cui"])
+    if cui is None:
+        raise ValueError("CODIGO_UNICO is empty")
+    name = clean_text(row["name"])
+    if name is None:
+        raise ValueError("NOMBRE_INVERSION is empty")
+    record: dict = {field: clean_text(row[field]) for field in TEXT_FIELDS}
+    record.update({field: _field(parse_decimal, row, field) for field in MONEY_FIELDS})
+    record.update({field: _field(parse_date, row, field) for field in DATE_FIELDS})
+    record.update({field: _field(parse_flag, row, field) for field in FLAG_FIELDS})
+    latitude, longitude, coords_status = parse_coordinates(row["latitude"], row["longitude"], PERU_BBOX)
+    record.update(
+        cui=cui,
+        snip=_field(clean_code, row, "snip"),
+        sec_ejec=_field(clean_code, row, "sec_ejec"),
+        ubigeo=ubigeo,
+        latitude=latitude,
+        longitude=longitude,
+        coords_status=coords_status,
+        first_devengado_on=_field(parse_period, row, "first_devengado_on"),
+        last_devengado_on=_field(parse_period, row, "last_devengado_on"),
+        physical_progress=_field(parse_progress, row, "physical_progress"),
+        execution_progress=_field(parse_progress, row, "execution_progress"),
+        beneficiaries=_field(parse_int, row, "beneficiaries"),
+        process_year=_field(parse_int, row, "process_year"),
+        source=source,
+    )
+    if record["devengado_accumulated"] is None and (
+        record["devengado_previous_years"] is not None or record["devengado_current"] is not None
+    ):
+        record["devengado_accumulated"] = (record["devengado_previous_years"] or 0) + (
+            record["devengado_current"] or 0
+        )
+    return [(Investment.__table__, record)]
+
+
+def _field(parser, row: Row, field: str):
+    """Parse one field, naming the published column in the error so the report is actionable."""
+    try:
+        return parser(row[field])
+    except ValueError as exc:
+        raise ValueError(f"{COLUMNS[field][0]}: {exc}") from None
+
+
+SOURCE = SourceSpec(
+    name="mef-inversiones",
+    description="MEF, Invierte.pe — DETALLE_INVERSIONES.csv",
+    file_format="csv",
+    columns=COLUMNS,
+    required=REQUIRED,
+    tables=(Investment.__table__,),
+    parse_row=lambda row, context: parse_investment(row, context, "mef-inversiones"),
+    mode="investments",
+    key_columns=("cui",),
+)

@@ -1,0 +1,62 @@
+"""Our curated presupuesto_participativo.csv: investments prioritised in each year's participatory budget.
+
+No official machine-readable list exists; the format is documented in README.md.
+"""
+
+from __future__ import annotations
+
+from portal.importer.reading import parse_decimal, parse_int, parse_ubigeo
+from portal.importer.sources import ImportContext, Record, Row, SourceSpec, clean_code, clean_text
+from portal.investments.models import Prioritisation
+
+COLUMNS = {
+    "year": ("anio", "año"),
+    "cui": ("cui", "codigo_unico"),
+    "rank": ("prioridad",),
+    "name": ("nombre",),
+    "ubigeo": ("ubigeo",),
+    "amount": ("monto_asignado",),
+    "act": ("acta",),
+    "committee": ("comite_vigilancia",),
+    "notes": ("observaciones",),
+}
+
+
+def parse_prioritisation(row: Row, context: ImportContext) -> list[Record]:
+    ubigeo = parse_ubigeo(row["ubigeo"])
+    if not context.national and ubigeo and not ubigeo.startswith(context.region):
+        return []
+    year = parse_int(row["year"])
+    if year is None or not 2000 <= year <= context.today.year + 1:
+        raise ValueError(f"anio is not a plausible year: {row['year']!r}")
+    cui = clean_code(row["cui"])
+    if cui is None:
+        raise ValueError("cui is empty")
+    return [
+        (
+            Prioritisation.__table__,
+            {
+                "year": year,
+                "cui": cui,
+                "rank": parse_int(row["rank"]),
+                "name": clean_text(row["name"]),
+                "ubigeo": ubigeo,
+                "amount": parse_decimal(row["amount"]),
+                "act": clean_text(row["act"]),
+                "committee": clean_text(row["committee"]),
+                "notes": clean_text(row["notes"]),
+            },
+        )
+    ]
+
+
+SOURCE = SourceSpec(
+    name="presupuesto-participativo",
+    description="Presupuesto participativo (lista curada por Vigía)",
+    file_format="csv",
+    columns=COLUMNS,
+    required=frozenset({"year", "cui", "rank"}),
+    tables=(Prioritisation.__table__,),
+    parse_row=parse_prioritisation,
+    key_columns=("year", "cui"),
+)

@@ -1,0 +1,202 @@
+"""Stage → diff → swap: rows are written to scratch tables in small batches, then swapped into
+the live tables in ONE short transaction, so a reader never sees half an import and a rejected
+file never touches the live data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+
+from sqlalchemy import (
+    Column,
+    Connection,
+    Engine,
+    MetaData,
+    Table,
+    bindparam,
+    delete,
+    except_,
+    exists,
+    func,
+    insert,
+    select,
+    update,
+)
+
+from portal.importer.sources import Record, SourceSpec
+from portal.importer.sources.mef_inversiones import TRACKED_FIELDS
+from portal.investments.models import ChangeLogEntry, Investment
+
+BATCH_SIZE = 5000
+CHANGE_LOG = ChangeLogEntry.__table__
+INVESTMENTS = Investment.__table__
+
+
+def row_hash(record: dict) -> str:
+    """Digest of the tracked fields: an unchanged investment is skipped without comparing columns."""
+    text = "\x1f".join(repr(record.get(field)) for field in TRACKED_FIELDS + ("source",))
+    return hashlib.sha1(text.encode()).hexdigest()
+
+
+class Stage:
+    """Scratch copies of a source's tables (no indexes, no constraints), filled in batches."""
+
+    def __init__(self, engine: Engine, spec: SourceSpec, now: dt.datetime):
+        self.engine = engine
+        self.spec = spec
+        self.now = now
+        self.metadata = MetaData()
+        self.tables: dict[str, Table] = {
+            table.name: Table(
+                f"stage_{table.name}",
+                self.metadata,
+                *(Column(c.name, c.type) for c in table.columns if not _is_surrogate_key(c)),
+            )
+            for table in spec.tables
+        }
+        self._buffers: dict[str, list[dict]] = defaultdict(list)
+        self.metadata.drop_all(engine)
+        self.metadata.create_all(engine)
+
+    def add(self, records: Iterable[Record]) -> None:
+        for table, record in records:
+            if table is INVESTMENTS:
+                record.update(
+                    row_hash=row_hash(record),
+                    first_seen_at=self.now,
+                    changed_at=self.now,
+                    status="sin_iniciar",
+                    phase="formulacion",
+                )
+            buffer = self._buffers[table.name]
+            buffer.append(record)
+            if len(buffer) >= BATCH_SIZE:
+                self._write(table.name)
+
+    def flush(self) -> None:
+        for name in list(self._buffers):
+            self._write(name)
+
+    def _write(self, name: str) -> None:
+        buffer = self._buffers[name]
+        if buffer:
+            with self.engine.begin() as conn:
+                conn.execute(self.tables[name].insert(), buffer)
+            buffer.clear()
+
+    def scopes(self, connection: Connection) -> list:
+        """The values of the scope column present in the file (the years of a Seguimiento file)."""
+        column = self.spec.scope_column
+        if column is None:
+            return []
+        staged = self.tables[self.spec.tables[0].name]
+        return list(connection.scalars(select(staged.c[column]).distinct()))
+
+    def drop(self) -> None:
+        self.metadata.drop_all(self.engine)
+
+
+def _is_surrogate_key(column: Column) -> bool:
+    return column.primary_key and column.name == "id"
+
+
+def swap_replace(conn: Connection, stage: Stage, scopes: Sequence) -> int:
+    """Replace the live tables (or the scoped part of them) by the staged rows; count differing rows."""
+    changes = 0
+    for live in stage.spec.tables:
+        staged = stage.tables[live.name]
+        names = [column.name for column in staged.columns]
+        live_rows = select(*(live.c[name] for name in names))
+        scoped = stage.spec.scope_column if live is stage.spec.tables[0] else None
+        if scoped:
+            live_rows = live_rows.where(live.c[scoped].in_(scopes))
+        staged_rows = select(*(staged.c[name] for name in names))
+        for difference in (except_(staged_rows, live_rows), except_(live_rows, staged_rows)):
+            changes += conn.scalar(select(func.count()).select_from(difference.subquery()))
+        removal = delete(live)
+        if scoped:
+            removal = removal.where(live.c[scoped].in_(scopes))
+        conn.execute(removal)
+        conn.execute(insert(live).from_select(names, staged_rows))
+    return changes
+
+
+def swap_investments(
+    conn: Connection, stage: Stage, run_id: int | None, log_additions: bool
+) -> int:
+    """Upsert the staged investments, writing one change-log entry per changed field."""
+    spec, now = stage.spec, stage.now
+    staged = stage.tables[INVESTMENTS.name]
+    if spec.name == "mef-inversiones":
+        # A CUI already closed keeps its closure record: closure is the later fact.
+        closed = select(INVESTMENTS.c.cui).where(INVESTMENTS.c.source == "mef-cierre")
+        conn.execute(delete(staged).where(staged.c.cui.in_(closed)))
+    entries = _update_changed(conn, staged, run_id, now)
+    added = list(
+        conn.scalars(select(staged.c.cui).where(~exists().where(INVESTMENTS.c.cui == staged.c.cui)))
+    )
+    names = [column.name for column in staged.columns]
+    conn.execute(
+        insert(INVESTMENTS).from_select(
+            names,
+            select(*(staged.c[n] for n in names)).where(
+                ~exists().where(INVESTMENTS.c.cui == staged.c.cui)
+            ),
+        )
+    )
+    removed = list(
+        conn.scalars(
+            select(INVESTMENTS.c.cui).where(
+                INVESTMENTS.c.source == spec.name,
+                ~exists().where(staged.c.cui == INVESTMENTS.c.cui),
+            )
+        )
+    )
+    if removed:
+        conn.execute(delete(INVESTMENTS).where(INVESTMENTS.c.cui.in_(removed)))
+    if log_additions:
+        entries += [_entry(cui, "_added", None, spec.name, run_id, now) for cui in added]
+    entries += [_entry(cui, "_removed", spec.name, None, run_id, now) for cui in removed]
+    if entries and run_id is not None:
+        conn.execute(insert(CHANGE_LOG), entries)
+    return len(entries) if log_additions else len(entries) + len(added)
+
+
+def _update_changed(conn: Connection, staged: Table, run_id: int | None, now: dt.datetime) -> list[dict]:
+    fields = TRACKED_FIELDS + ("source",)
+    query = select(staged, *(INVESTMENTS.c[f].label(f"old_{f}") for f in fields)).join(
+        INVESTMENTS, INVESTMENTS.c.cui == staged.c.cui
+    ).where(staged.c.row_hash != INVESTMENTS.c.row_hash)
+    entries, updates = [], []
+    for row in conn.execute(query).mappings():
+        for field in fields:
+            if row[field] != row[f"old_{field}"]:
+                entries.append(_entry(row["cui"], field, row[f"old_{field}"], row[field], run_id, now))
+        updates.append({f"v_{f}": row[f] for f in fields + ("row_hash", "cui")} | {"v_changed_at": now})
+    if updates:
+        values = {f: bindparam(f"v_{f}") for f in fields + ("row_hash", "changed_at")}
+        statement = update(INVESTMENTS).where(INVESTMENTS.c.cui == bindparam("v_cui")).values(values)
+        conn.execute(statement, updates)
+    return entries
+
+
+def _entry(cui: str, field: str, old, new, run_id: int | None, now: dt.datetime) -> dict:
+    return {
+        "cui": cui,
+        "field": field,
+        "old_value": _as_text(old),
+        "new_value": _as_text(new),
+        "import_run_id": run_id,
+        "changed_at": now,
+    }
+
+
+def _as_text(value) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)

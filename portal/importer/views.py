@@ -1,0 +1,30 @@
+"""/estado: every import run per source, and the rejected-rows reports."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, render_template, send_from_directory
+from pathlib import Path
+
+from portal.db import get_session
+from portal.importer.queries import coordinate_fallbacks, list_import_runs, source_freshness
+
+bp = Blueprint("importer", __name__)
+
+
+@bp.get("/estado")
+def status():
+    session = get_session()
+    return render_template(
+        "importer/status.html",
+        freshness=source_freshness(session),
+        runs=list_import_runs(session),
+        coordinates=coordinate_fallbacks(session),
+    )
+
+
+@bp.get("/estado/rechazos/<name>")
+def rejects(name: str):
+    if not name.startswith("rechazos-") or not name.endswith(".csv"):
+        abort(404)
+    reports = Path(current_app.config["PORTAL_INSTANCE_DIR"]) / "reports"
+    return send_from_directory(reports, name, mimetype="text/csv", as_attachment=True)

@@ -1,0 +1,249 @@
+"""The public record of each investment, as rebuilt by the nightly import.
+
+Keyed by the official codes (CUI, ubigeo, SEC_EJEC) so URLs and exports stay stable across imports.
+Money is ``Numeric``: figures are cited by journalists and must add up to the cent.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, Integer, Numeric, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from portal.db import Base
+
+Money = Numeric(16, 2)
+Percent = Numeric(7, 2)
+
+
+class Place(Base):
+    """A department (2 digits), province (4) or district (6) of the region, by INEI ubigeo."""
+
+    __tablename__ = "places"
+
+    ubigeo: Mapped[str] = mapped_column(String(6), primary_key=True)
+    level: Mapped[str] = mapped_column(String(12))
+    name: Mapped[str] = mapped_column(String(120))
+    parent_ubigeo: Mapped[str | None] = mapped_column(String(6), index=True)
+    capital: Mapped[str | None] = mapped_column(String(120))
+    latitude: Mapped[float | None]
+    longitude: Mapped[float | None]
+
+
+class ExecutingUnit(Base):
+    """A budget executing unit (*unidad ejecutora*), known by its SEC_EJEC code."""
+
+    __tablename__ = "executing_units"
+
+    sec_ejec: Mapped[str] = mapped_column(String(12), primary_key=True)
+    name: Mapped[str] = mapped_column(String(300))
+    slug: Mapped[str] = mapped_column(String(200), unique=True)
+
+
+class Investment(Base):
+    """An investment of the Invierte.pe bank (active or closed), keyed by its CUI."""
+
+    __tablename__ = "investments"
+
+    cui: Mapped[str] = mapped_column(String(10), primary_key=True)
+    snip: Mapped[str | None] = mapped_column(String(10), index=True)
+    name: Mapped[str] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(String(30))
+    investment_type: Mapped[str | None] = mapped_column(String(80))
+    state: Mapped[str | None] = mapped_column(String(40))
+    situation: Mapped[str | None] = mapped_column(String(60))
+    level: Mapped[str | None] = mapped_column(String(10))
+    sector: Mapped[str | None] = mapped_column(String(120))
+    entity: Mapped[str | None] = mapped_column(String(300))
+    function: Mapped[str | None] = mapped_column(String(120), index=True)
+    program: Mapped[str | None] = mapped_column(String(160))
+    subprogram: Mapped[str | None] = mapped_column(String(160))
+    typology: Mapped[str | None] = mapped_column(String(200))
+    framework: Mapped[str | None] = mapped_column(String(20))
+    modality: Mapped[str | None] = mapped_column(String(80))
+    formulating_unit: Mapped[str | None] = mapped_column(String(300))
+    executing_unit_name: Mapped[str | None] = mapped_column(String(300))
+    sec_ejec: Mapped[str | None] = mapped_column(String(12), index=True)
+    department: Mapped[str | None] = mapped_column(String(60))
+    province: Mapped[str | None] = mapped_column(String(80))
+    district: Mapped[str | None] = mapped_column(String(80))
+    ubigeo: Mapped[str | None] = mapped_column(String(6), index=True)
+    latitude: Mapped[float | None]
+    longitude: Mapped[float | None]
+    #: ok | missing | zero | swapped | outside — bad coordinates fall back to the district.
+    coords_status: Mapped[str] = mapped_column(String(10), default="missing")
+    viable_cost: Mapped[Decimal | None] = mapped_column(Money)
+    updated_cost: Mapped[Decimal | None] = mapped_column(Money)
+    pia_current: Mapped[Decimal | None] = mapped_column(Money)
+    pim_current: Mapped[Decimal | None] = mapped_column(Money)
+    certified_current: Mapped[Decimal | None] = mapped_column(Money)
+    devengado_current: Mapped[Decimal | None] = mapped_column(Money)
+    devengado_previous_years: Mapped[Decimal | None] = mapped_column(Money)
+    devengado_accumulated: Mapped[Decimal | None] = mapped_column(Money)
+    balance_to_execute: Mapped[Decimal | None] = mapped_column(Money)
+    liquidation_total: Mapped[Decimal | None] = mapped_column(Money)
+    physical_progress: Mapped[Decimal | None] = mapped_column(Percent)
+    execution_progress: Mapped[Decimal | None] = mapped_column(Percent)
+    has_f12b: Mapped[bool | None] = mapped_column(Boolean)
+    has_technical_file: Mapped[bool | None] = mapped_column(Boolean)
+    concurrent_control: Mapped[bool | None] = mapped_column(Boolean)
+    culminated: Mapped[bool | None] = mapped_column(Boolean)
+    beneficiaries: Mapped[int | None] = mapped_column(Integer)
+    registered_on: Mapped[dt.date | None] = mapped_column(Date)
+    viable_on: Mapped[dt.date | None] = mapped_column(Date)
+    first_devengado_on: Mapped[dt.date | None] = mapped_column(Date)
+    last_devengado_on: Mapped[dt.date | None] = mapped_column(Date)
+    execution_start_on: Mapped[dt.date | None] = mapped_column(Date)
+    execution_end_on: Mapped[dt.date | None] = mapped_column(Date)
+    physical_start_on: Mapped[dt.date | None] = mapped_column(Date)
+    physical_end_on: Mapped[dt.date | None] = mapped_column(Date)
+    closed_on: Mapped[dt.date | None] = mapped_column(Date)
+    closure_note: Mapped[str | None] = mapped_column(String(200))
+    process_year: Mapped[int | None] = mapped_column(Integer)
+    #: Plain-words status derived from every source: en_ejecucion | paralizada | finalizada | sin_iniciar.
+    status: Mapped[str] = mapped_column(String(20), default="sin_iniciar", index=True)
+    #: Invierte.pe cycle phase derived from the record: formulacion | ejecucion | funcionamiento | cierre.
+    phase: Mapped[str] = mapped_column(String(20), default="formulacion", index=True)
+    #: Digest of the imported fields: a rerun compares it instead of every column.
+    row_hash: Mapped[str] = mapped_column(String(40))
+    first_seen_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    changed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
+class YearlyExecution(Base):
+    """Budget execution of a CUI by one executing unit in one fiscal year (Seguimiento PI)."""
+
+    __tablename__ = "yearly_execution"
+    __table_args__ = (Index("ix_yearly_execution_cui_year", "cui", "year"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cui: Mapped[str] = mapped_column(String(10))
+    year: Mapped[int] = mapped_column(Integer)
+    sec_ejec: Mapped[str] = mapped_column(String(12), index=True)
+    executing_unit_name: Mapped[str | None] = mapped_column(String(300))
+    government_level: Mapped[str | None] = mapped_column(String(10))
+    pia: Mapped[Decimal | None] = mapped_column(Money)
+    pim: Mapped[Decimal | None] = mapped_column(Money)
+    certified: Mapped[Decimal | None] = mapped_column(Money)
+    committed: Mapped[Decimal | None] = mapped_column(Money)
+    devengado: Mapped[Decimal | None] = mapped_column(Money)
+    paid: Mapped[Decimal | None] = mapped_column(Money)
+
+
+class F12BReport(Base):
+    """The latest Formato 12-B report of an investment: works progress as its unit declares it."""
+
+    __tablename__ = "f12b_reports"
+
+    cui: Mapped[str] = mapped_column(String(10), primary_key=True)
+    year: Mapped[int | None] = mapped_column(Integer)
+    updated_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    last_period: Mapped[dt.date | None] = mapped_column(Date)
+    physical_progress: Mapped[Decimal | None] = mapped_column(Percent)
+    execution_progress: Mapped[Decimal | None] = mapped_column(Percent)
+    devengado_accumulated: Mapped[Decimal | None] = mapped_column(Money)
+    devengado_year: Mapped[Decimal | None] = mapped_column(Money)
+    pim_year: Mapped[Decimal | None] = mapped_column(Money)
+    situation_on: Mapped[dt.date | None] = mapped_column(Date)
+    situation: Mapped[str | None] = mapped_column(Text)
+    problem: Mapped[str | None] = mapped_column(Text)
+    action: Mapped[str | None] = mapped_column(Text)
+    estimated_end_on: Mapped[dt.date | None] = mapped_column(Date)
+    physical_start_on: Mapped[dt.date | None] = mapped_column(Date)
+    physical_end_on: Mapped[dt.date | None] = mapped_column(Date)
+
+
+class F12BMonth(Base):
+    """One month of the F12-B year: programmed, updated and actual (*devengado*) amounts."""
+
+    __tablename__ = "f12b_months"
+
+    cui: Mapped[str] = mapped_column(String(10), primary_key=True)
+    month: Mapped[int] = mapped_column(Integer, primary_key=True)
+    programmed: Mapped[Decimal | None] = mapped_column(Money)
+    updated: Mapped[Decimal | None] = mapped_column(Money)
+    actual: Mapped[Decimal | None] = mapped_column(Money)
+
+
+class SituationEntry(Base):
+    """A monthly entry of the situation history (*estado situacional*), stoppages included."""
+
+    __tablename__ = "situation_entries"
+    __table_args__ = (Index("ix_situation_entries_cui_period", "cui", "period"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cui: Mapped[str] = mapped_column(String(10))
+    period: Mapped[dt.date] = mapped_column(Date)
+    description: Mapped[str | None] = mapped_column(Text)
+    record_type: Mapped[str | None] = mapped_column(String(80))
+    type_code: Mapped[str | None] = mapped_column(String(10))
+    registered_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class InfobrasWork(Base):
+    """A public work as the Contraloría's INFObras reports it, linked to its investment by CUI."""
+
+    __tablename__ = "infobras_works"
+
+    infobras_code: Mapped[str] = mapped_column(String(12), primary_key=True)
+    cui: Mapped[str | None] = mapped_column(String(10), index=True)
+    snip: Mapped[str | None] = mapped_column(String(10))
+    name: Mapped[str] = mapped_column(Text)
+    entity: Mapped[str | None] = mapped_column(String(300))
+    department: Mapped[str | None] = mapped_column(String(60))
+    province: Mapped[str | None] = mapped_column(String(80))
+    district: Mapped[str | None] = mapped_column(String(80))
+    work_type: Mapped[str | None] = mapped_column(String(120))
+    modality: Mapped[str | None] = mapped_column(String(80))
+    status: Mapped[str | None] = mapped_column(String(60))
+    approved_amount: Mapped[Decimal | None] = mapped_column(Money)
+    contract_amount: Mapped[Decimal | None] = mapped_column(Money)
+    work_amount: Mapped[Decimal | None] = mapped_column(Money)
+    started_on: Mapped[dt.date | None] = mapped_column(Date)
+    planned_end_on: Mapped[dt.date | None] = mapped_column(Date)
+    actual_end_on: Mapped[dt.date | None] = mapped_column(Date)
+    planned_progress: Mapped[Decimal | None] = mapped_column(Percent)
+    actual_progress: Mapped[Decimal | None] = mapped_column(Percent)
+    stalled: Mapped[bool | None] = mapped_column(Boolean)
+    stall_cause: Mapped[str | None] = mapped_column(Text)
+    stalled_on: Mapped[dt.date | None] = mapped_column(Date)
+    contractor_ruc: Mapped[str | None] = mapped_column(String(11))
+    contractor: Mapped[str | None] = mapped_column(String(300))
+    supervisor: Mapped[str | None] = mapped_column(String(300))
+    latitude: Mapped[float | None]
+    longitude: Mapped[float | None]
+    coords_status: Mapped[str] = mapped_column(String(10), default="missing")
+    updated_on: Mapped[dt.date | None] = mapped_column(Date)
+
+
+class Prioritisation(Base):
+    """An investment prioritised in a year's participatory budget (our curated list)."""
+
+    __tablename__ = "prioritisations"
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    cui: Mapped[str] = mapped_column(String(10), primary_key=True, index=True)
+    rank: Mapped[int | None] = mapped_column(Integer)
+    name: Mapped[str | None] = mapped_column(Text)
+    ubigeo: Mapped[str | None] = mapped_column(String(6))
+    amount: Mapped[Decimal | None] = mapped_column(Money)
+    act: Mapped[str | None] = mapped_column(Text)
+    committee: Mapped[str | None] = mapped_column(String(300))
+    notes: Mapped[str | None] = mapped_column(Text)
+
+
+class ChangeLogEntry(Base):
+    """One field of one investment changed by one import: the history journalists cite."""
+
+    __tablename__ = "change_log"
+    __table_args__ = (Index("ix_change_log_cui_run", "cui", "import_run_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cui: Mapped[str] = mapped_column(String(10))
+    field: Mapped[str] = mapped_column(String(60))
+    old_value: Mapped[str | None] = mapped_column(Text)
+    new_value: Mapped[str | None] = mapped_column(Text)
+    import_run_id: Mapped[int] = mapped_column(ForeignKey("import_runs.id"), index=True)
+    changed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))

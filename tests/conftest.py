@@ -1,0 +1,173 @@
+"""Fixtures: app, client, runner, db_session, demo data — on SQLite or PostgreSQL.
+
+The database is chosen by ``PORTAL_TEST_DATABASE_URL`` (default: a temporary SQLite file).
+Each test starts from empty tables; with pytest-xdist every worker gets its own database.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import threading
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from portal import create_app
+from portal.db import Base, make_engine
+from portal.migrate import upgrade_database
+import portal.models  # noqa: F401
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+SAMPLES = SHARED / "data" / "samples"
+
+
+def _worker_database_url(tmp_root: Path, worker: str) -> str:
+    url = os.environ.get("PORTAL_TEST_DATABASE_URL")
+    if not url:
+        return f"sqlite:///{tmp_root / f'test-{worker}.db'}"
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "postgresql":
+        return url
+    name = f"{parsed.database}_{worker}"
+    admin = create_engine(parsed, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return parsed.set(database=name).render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory, worker_id="master") -> str:
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    url = _worker_database_url(tmp_path_factory.mktemp("db"), worker)
+    engine = make_engine(url)
+    upgrade_database(engine)
+    engine.dispose()
+    return url
+
+
+def _empty_all_tables(app) -> None:
+    engine = app.extensions["portal.engine"]
+    tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
+    with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        else:
+            for name in tables:
+                conn.execute(text(f"DELETE FROM {name}"))
+    engine.dispose()
+
+
+def make_test_app(database_url: str, instance: Path, **overrides):
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "PORTAL_DATABASE_URL": database_url,
+        "PORTAL_INSTANCE_DIR": str(instance),
+        "PORTAL_TILE_URL": "http://127.0.0.1:9/tiles/{z}/{x}/{y}.png",
+    }
+    config.update(overrides)
+    return create_app(config)
+
+
+@pytest.fixture
+def app(database_url, tmp_path):
+    app = make_test_app(database_url, tmp_path / "instance")
+    yield app
+    _empty_all_tables(app)
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def db_session(app):
+    with app.app_context():
+        from portal.db import get_session
+
+        yield get_session()
+
+
+@pytest.fixture(scope="session")
+def demo_dir(tmp_path_factory) -> Path:
+    """The project's own demo dataset, written once per test session."""
+    from portal.demo import write_demo_data
+
+    out = tmp_path_factory.mktemp("demo")
+    write_demo_data(out)
+    return out
+
+
+def import_sources(app, requests, dry_run=False):
+    """Run the import pipeline as ``portal import`` does; returns the SourceResults."""
+    from portal.importer.pipeline import ImportSettings, run_import
+    from portal.importer.sources import all_sources
+
+    specs = all_sources()
+    ordered = [(specs[name], str(loc)) for name in specs for n, loc in requests if n == name]
+    with app.app_context():
+        return run_import(
+            app.extensions["portal.engine"],
+            ImportSettings.from_config(app.config),
+            ordered,
+            dry_run=dry_run,
+            after_import=app.extensions.get("portal.after_import", ()),
+        )
+
+
+def demo_requests(demo_dir: Path) -> list[tuple[str, Path]]:
+    return [
+        ("mef-inversiones", demo_dir / "DETALLE_INVERSIONES.csv"),
+        ("mef-cierre", demo_dir / "CIERRE_INVERSIONES.csv"),
+        ("mef-f12b", demo_dir / "FORMATO_12B.csv"),
+        ("mef-estado-situacional", demo_dir / "ESTADO_SITUACIONAL.csv"),
+        *(("mef-seguimiento", p) for p in sorted(demo_dir.glob("*-Seguimiento-PI.csv"))),
+        ("infobras", next(demo_dir.glob("DataSet-Obras-Publicas*.xlsx"))),
+        ("presupuesto-participativo", demo_dir / "presupuesto_participativo.csv"),
+    ]
+
+
+@pytest.fixture(scope="module")
+def demo_app(database_url, demo_dir, tmp_path_factory):
+    """An app with the whole demo dataset imported, shared by a module's read-only tests."""
+    app = make_test_app(database_url, tmp_path_factory.mktemp("demo-instance"))
+    results = import_sources(app, demo_requests(demo_dir))
+    assert all(r.status == "imported" for r in results), [r.as_dict() for r in results]
+    yield app
+    _empty_all_tables(app)
+
+
+@pytest.fixture
+def demo_client(demo_app):
+    return demo_app.test_client()
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def file_server(tmp_path):
+    """A local HTTP server over a temporary folder: URL sources without the internet."""
+    root = tmp_path / "served"
+    root.mkdir()
+    handler = functools.partial(_QuietHandler, directory=str(root))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield root, f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    server.server_close()
