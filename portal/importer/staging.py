@@ -70,6 +70,7 @@ class Stage:
                     changed_at=self.now,
                     status="sin_iniciar",
                     phase="formulacion",
+                    red_flags="",
                 )
             buffer = self._buffers[table.name]
             buffer.append(record)

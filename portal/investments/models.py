@@ -106,6 +106,8 @@ class Investment(Base):
     status: Mapped[str] = mapped_column(String(20), default="sin_iniciar", index=True)
     #: Invierte.pe cycle phase derived from the record: formulacion | ejecucion | funcionamiento | cierre.
     phase: Mapped[str] = mapped_column(String(20), default="formulacion", index=True)
+    #: Red-flag codes (space separated) computed by the rules in one service after each import.
+    red_flags: Mapped[str] = mapped_column(String(200), default="")
     #: Digest of the imported fields: a rerun compares it instead of every column.
     row_hash: Mapped[str] = mapped_column(String(40))
     first_seen_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))

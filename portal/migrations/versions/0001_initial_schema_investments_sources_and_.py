@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-24 21:49:47.348442
+Create Date: 2026-11-24
 """
 from alembic import op
 import sqlalchemy as sa
@@ -162,6 +162,7 @@ def upgrade() -> None:
     sa.Column('process_year', sa.Integer(), nullable=True),
     sa.Column('status', sa.String(length=20), nullable=False),
     sa.Column('phase', sa.String(length=20), nullable=False),
+    sa.Column('red_flags', sa.String(length=200), nullable=False),
     sa.Column('row_hash', sa.String(length=40), nullable=False),
     sa.Column('first_seen_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('changed_at', sa.DateTime(timezone=True), nullable=False),
