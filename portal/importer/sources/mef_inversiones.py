@@ -106,7 +106,7 @@ def region_of(ubigeo: str | None) -> str | None:
 
 def parse_investment(row: Row, context: ImportContext, source: str) -> list[Record]:
     """One investment record, or none when it lies outside the region."""
-    ubigeo = parse_ubigeo(row["ubigeo"])
+    ubigeo = _field(parse_ubigeo, row, "ubigeo")
     if not context.national and region_of(ubigeo) != context.region:
         return []
     cui = clean_code(row["cui"])
