@@ -41,6 +41,34 @@ class DefaultConfig:
     MAX_CONTENT_LENGTH = 25 * 1024 * 1024
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
+    #: Observations (complaints): rate-limit storage — memory:// in dev, redis://host:6379 in production.
+    PORTAL_RATELIMIT_STORAGE_URL = "memory://"
+    PORTAL_RATELIMIT_OBSERVATIONS = "5 per hour; 20 per day"
+    PORTAL_RATELIMIT_LOGIN = "10 per 15 minutes"
+    #: Seconds a person needs at least to fill the observation form (faster is a bot).
+    PORTAL_MIN_FILL_SECONDS = 3
+    #: Where observation photos are stored; default: the instance folder's uploads/.
+    PORTAL_UPLOAD_DIR = None
+    PORTAL_PHOTO_MAX_BYTES = 8 * 1024 * 1024
+    #: Salt for hashing client IPs (only the hash is stored); default: derived from SECRET_KEY.
+    PORTAL_IP_SALT = None
+    #: Outbox: "store" keeps emails in the database (dev, tests); "smtp" sends them.
+    PORTAL_MAIL_MODE = "store"
+    PORTAL_MAIL_SENDER = "Vigía <no-responder@vigia.example>"
+    PORTAL_MAIL_SMTP_HOST = "localhost"
+    PORTAL_MAIL_SMTP_PORT = 587
+    PORTAL_MAIL_SMTP_USER = None
+    PORTAL_MAIL_SMTP_PASSWORD = None
+    PORTAL_MAIL_SMTP_STARTTLS = True
+    #: Red-flag thresholds (see /metodologia): financial minus physical progress, in points…
+    PORTAL_FLAG_SPENDING_AHEAD_POINTS = 30
+    #: …months without devengado while in execution, and updated cost above viable cost (%).
+    PORTAL_FLAG_NO_SPENDING_MONTHS = 12
+    PORTAL_FLAG_COST_OVERRUN_PERCENT = 30
+    #: Official pages of an investment; {cui} (and {code} for INFObras) are filled in.
+    PORTAL_URL_MEF_CONSULTA = "https://ofi5.mef.gob.pe/ssi/Ssi/Index?codigo={cui}&tipo=2"
+    PORTAL_URL_MEF_INVIERTE = "https://ofi5.mef.gob.pe/invierte/ejecucion/verFichaEjecucion/{cui}"
+    PORTAL_URL_INFOBRAS = "https://infobras.contraloria.gob.pe/InfobrasWeb/Mapa/Obra?ObraId={code}"
 
 
 def load_config(app, overrides: dict | None = None) -> None:

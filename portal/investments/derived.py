@@ -6,11 +6,15 @@ record, so it is computed here in SQL (one pass, both engines) rather than while
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 
+from flask import current_app, has_app_context
+
 from sqlalchemy import Connection, and_, case, delete, exists, func, insert, literal, or_, select, update
 
+from portal.investments.flags import FlagThresholds, refresh_red_flags
 from portal.investments.models import (
     ExecutingUnit,
     InfobrasWork,
@@ -30,6 +34,8 @@ def refresh_derived_fields(conn: Connection, region: str) -> None:
     seed_places(conn, region)
     rebuild_executing_units(conn)
     refresh_statuses(conn)
+    config = current_app.config if has_app_context() else {}
+    refresh_red_flags(conn, FlagThresholds.from_config(config), dt.date.today())
 
 
 def seed_places(conn: Connection, region: str) -> None:
