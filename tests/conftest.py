@@ -32,7 +32,8 @@ def _worker_database_url(tmp_root: Path, worker: str) -> str:
     parsed = make_url(url)
     if parsed.get_backend_name() != "postgresql":
         return url
-    name = f"{parsed.database}_{worker}"
+    # One database per test process, so parallel runs never share tables.
+    name = f"{parsed.database}_{worker}_{os.getpid()}"
     admin = create_engine(parsed, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
@@ -42,13 +43,19 @@ def _worker_database_url(tmp_root: Path, worker: str) -> str:
 
 
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory, worker_id="master") -> str:
+def database_url(tmp_path_factory) -> str:
     worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
     url = _worker_database_url(tmp_path_factory.mktemp("db"), worker)
     engine = make_engine(url)
     upgrade_database(engine)
     engine.dispose()
-    return url
+    yield url
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "postgresql":
+        admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{parsed.database}" WITH (FORCE)'))
+        admin.dispose()
 
 
 def _empty_all_tables(app) -> None:
