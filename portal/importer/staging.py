@@ -14,6 +14,7 @@ from sqlalchemy import (
     Column,
     Connection,
     Engine,
+    Index,
     MetaData,
     Table,
     bindparam,
@@ -57,6 +58,10 @@ class Stage:
             )
             for table in spec.tables
         }
+        main = self.tables[spec.tables[0].name]
+        if spec.key_columns:
+            # The diff joins staged and live rows by key: without this index it is quadratic.
+            Index(f"ix_{main.name}_key", *(main.c[name] for name in spec.key_columns))
         self._buffers: dict[str, list[dict]] = defaultdict(list)
         self.metadata.drop_all(engine)
         self.metadata.create_all(engine)
