@@ -7,28 +7,60 @@ from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 MESSAGES = {
-    400: (_l("No pudimos entender la solicitud"), _l("Revise la dirección o el formulario e inténtelo de nuevo.")),
+    400: (
+        _l("No pudimos entender la solicitud"),
+        _l("Revise la dirección o el formulario e inténtelo de nuevo."),
+    ),
     403: (_l("Acceso denegado"), _l("No tiene permiso para ver esta página.")),
-    404: (_l("Página no encontrada"), _l("La página que busca no existe o cambió de dirección. Busque la inversión por su nombre, lugar o CUI.")),
-    405: (_l("Acción no permitida"), _l("Esta página no se puede usar de esa forma. Vuelva atrás e inténtelo desde el enlace o el formulario.")),
-    413: (_l("El archivo es demasiado grande"), _l("Lo que envió supera el tamaño que aceptamos. Reduzca el tamaño de las fotos (unos pocos megabytes cada una) e inténtelo de nuevo.")),
-    429: (_l("Demasiadas solicitudes"), _l("Hizo muchas solicitudes en poco tiempo. Espere un minuto e inténtelo de nuevo.")),
-    500: (_l("Algo falló de nuestro lado"), _l("El error quedó registrado. Inténtelo de nuevo en unos minutos.")),
+    404: (
+        _l("Página no encontrada"),
+        _l(
+            "La página que busca no existe o cambió de dirección. "
+            "Busque la inversión por su nombre, lugar o CUI."
+        ),
+    ),
+    405: (
+        _l("Acción no permitida"),
+        _l(
+            "Esta página no se puede usar de esa forma. "
+            "Vuelva atrás e inténtelo desde el enlace o el formulario."
+        ),
+    ),
+    413: (
+        _l("El archivo es demasiado grande"),
+        _l(
+            "Lo que envió supera el tamaño que aceptamos. Reduzca el tamaño de las fotos "
+            "(unos pocos megabytes cada una) e inténtelo de nuevo."
+        ),
+    ),
+    429: (
+        _l("Demasiadas solicitudes"),
+        _l("Hizo muchas solicitudes en poco tiempo. Espere un minuto e inténtelo de nuevo."),
+    ),
+    500: (
+        _l("Algo falló de nuestro lado"),
+        _l("El error quedó registrado. Inténtelo de nuevo en unos minutos."),
+    ),
 }
 
 
-def render_error(code: int, description: str | None = None):
-    title, advice = MESSAGES.get(code, MESSAGES[500])
+def render_error(code: int, headers: list[tuple[str, str]] | None = None):
+    """The error page (or JSON for API paths) in the active language, with the status code."""
+    fallback = 400 if 400 <= code < 500 else 500
+    title, advice = MESSAGES.get(code, MESSAGES[fallback])
     wants_json = request.path.startswith("/api/") or request.path.endswith(".json")
     if wants_json:
-        return {"error": str(title), "status": code}, code
-    return render_template("errors.html", code=code, title=title, advice=advice), code
+        return {"error": str(title), "status": code}, code, headers or []
+    page = render_template("errors.html", code=code, title=title, advice=advice)
+    return page, code, headers or []
 
 
 def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException):
-        return render_error(exc.code or 500)
+        # Keep what the exception says to clients (Allow on 405, Retry-After on 429).
+        kept = [(k, v) for k, v in exc.get_headers() if k.lower() != "content-type"]
+        return render_error(exc.code or 500, kept)
 
     @app.errorhandler(Exception)
     def _unexpected_error(exc: Exception):

@@ -1,4 +1,4 @@
-"""Languages: Spanish by default, chosen by ``?lang=``, remembered in a cookie, else Accept-Language.
+"""Languages: Spanish by default, chosen by ``?lang=``, remembered in a cookie, else the browser's.
 
 Money, numbers, percentages and dates go through Babel for the active locale; Peru's conventions
 (es_PE: "S/ 1,234,567", "23 nov. 2026") come from CLDR, not from format strings of ours.
@@ -9,11 +9,11 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
-from babel import numbers
+from babel import dates, numbers
 from flask import Flask, g, request
-from flask_babel import Babel, format_date, get_locale
+from flask_babel import Babel, get_locale, to_user_timezone
 
 LANG_COOKIE = "lang"
 #: The regional variant each language is formatted with: soles and Peruvian dates.
@@ -43,7 +43,16 @@ def init_app(app: Flask, translations_dir: Path) -> None:
     def _remember_language(response):
         chosen = request.args.get("lang")
         if chosen in languages and request.cookies.get(LANG_COOKIE) != chosen:
-            response.set_cookie(LANG_COOKIE, chosen, max_age=365 * 86400, samesite="Lax")
+            response.set_cookie(
+                LANG_COOKIE,
+                chosen,
+                max_age=365 * 86400,
+                samesite="Lax",
+                httponly=True,
+                secure=app.config["PORTAL_ENV"] == "production",
+            )
+        # The same URL answers in another language depending on these headers: tell caches.
+        response.vary.update(("Accept-Language", "Cookie"))
         return response
 
     app.jinja_env.filters.update(
@@ -54,6 +63,7 @@ def init_app(app: Flask, translations_dir: Path) -> None:
     )
     app.jinja_env.globals["current_language"] = lambda: str(get_locale() or "es")
     app.jinja_env.globals["language_links"] = lambda: language_switch_links(languages)
+    app.jinja_env.globals["language_name"] = language_name
 
 
 def _format_locale() -> str:
@@ -62,14 +72,15 @@ def _format_locale() -> str:
 
 
 def format_money(value: Decimal | float | int | None, cents: bool = False) -> str:
-    """'S/ 1,234,567' — soles, whole by default: citizens read totals, not cents."""
+    """'S/ 1,234,567' — soles, whole by default: citizens read totals, not cents.
+
+    The sol's own symbol in every language (CLDR's English would write "PEN"), with the
+    active locale's digit grouping.
+    """
     if value is None:
         return "—"
-    pattern = "¤\u00a0#,##0.00" if cents else "¤\u00a0#,##0"
-    text = numbers.format_currency(
-        value, "PEN", format=pattern, locale=_format_locale(), currency_digits=False
-    )
-    return text.replace("\u00a0", " ")
+    amount = format_number(abs(Decimal(str(value))), digits=2 if cents else 0)
+    return ("-" if value < 0 else "") + "S/ " + amount
 
 
 def format_number(value: Decimal | float | int | None, digits: int = 0) -> str:
@@ -80,7 +91,7 @@ def format_number(value: Decimal | float | int | None, digits: int = 0) -> str:
 
 
 def format_percent(value: Decimal | float | None, digits: int = 1) -> str:
-    """A percentage given in points (84.5 → '84.5 %' in es_PE conventions)."""
+    """A percentage given in points (84.5 → '84.5%' in es_PE and en)."""
     if value is None:
         return "—"
     pattern = "#,##0" + ("." + "0" * digits if digits else "") + "%"
@@ -90,13 +101,29 @@ def format_percent(value: Decimal | float | None, digits: int = 1) -> str:
 
 
 def format_day(value: dt.date | dt.datetime | None, style: str = "medium") -> str:
-    """'23 nov. 2026' in Spanish; 'Nov 23, 2026' in English."""
+    """'23 nov. 2026' in Spanish (es_PE); 'Nov 23, 2026' in English; times shown in Lima's zone."""
     if value is None:
         return "—"
-    return format_date(value, style)
+    if isinstance(value, dt.datetime):
+        value = to_user_timezone(value) if value.tzinfo else value
+        value = value.date()
+    return dates.format_date(value, style, locale=_format_locale())
+
+
+#: Each language named in itself, as a switcher should show it.
+LANGUAGE_NAMES = {"es": "Español", "en": "English", "qu": "Runasimi"}
+
+
+def language_name(code: str) -> str:
+    return LANGUAGE_NAMES.get(code, code)
 
 
 def language_switch_links(languages: tuple[str, ...]) -> list[tuple[str, str]]:
-    """(language code, URL of this page in that language) for the switcher."""
-    args = request.args.to_dict()
-    return [(code, f"{request.path}?{urlencode({**args, 'lang': code})}") for code in languages]
+    """(language code, URL of this page in that language) for the switcher.
+
+    Every query argument is kept (repeated ones too, e.g. several facets), so switching
+    language never loses a search.
+    """
+    args = [(k, v) for k, v in request.args.items(multi=True) if k != "lang"]
+    path = quote(request.path)
+    return [(code, f"{path}?{urlencode([*args, ('lang', code)])}") for code in languages]

@@ -24,7 +24,10 @@ def tile_origin(tile_url: str) -> str:
     return f"{parts.scheme}://{host}" if host else ""
 
 
-def content_security_policy(nonce: str, tile_url: str, embeddable: bool) -> str:
+def content_security_policy(
+    nonce: str, tile_url: str, embeddable: bool, production: bool = False
+) -> str:
+    """No inline code without the nonce, no plugins, no <base>; images from us and the tiles."""
     tiles = tile_origin(tile_url)
     directives = [
         "default-src 'self'",
@@ -38,6 +41,8 @@ def content_security_policy(nonce: str, tile_url: str, embeddable: bool) -> str:
         "form-action 'self'",
         "frame-ancestors *" if embeddable else "frame-ancestors 'none'",
     ]
+    if production:
+        directives.append("upgrade-insecure-requests")
     return "; ".join(directives)
 
 
@@ -47,8 +52,9 @@ def init_app(app: Flask) -> None:
     @app.after_request
     def _security_headers(response):
         embeddable = bool(request.endpoint and request.endpoint.endswith(".embed"))
+        production = app.config["PORTAL_ENV"] == "production"
         response.headers["Content-Security-Policy"] = content_security_policy(
-            csp_nonce(), app.config["PORTAL_TILE_URL"], embeddable
+            csp_nonce(), app.config["PORTAL_TILE_URL"], embeddable, production
         )
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
@@ -57,6 +63,7 @@ def init_app(app: Flask) -> None:
         )
         if not embeddable:
             response.headers["X-Frame-Options"] = "DENY"
-        if app.config["PORTAL_ENV"] == "production":
+            response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
+        if production:
             response.headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
         return response

@@ -1,0 +1,119 @@
+"""Languages: Spanish by default, English on request, remembered; numbers and dates per locale."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal
+from html import unescape
+from urllib.parse import parse_qsl, urlsplit
+
+from portal import i18n
+from tests.routes import get_routes, sample_values
+
+
+def html_lang(response) -> str:
+    return re.search(r'<html lang="([^"]+)"', response.get_data(as_text=True)).group(1)
+
+
+def switcher_links(response) -> dict[str, str]:
+    """hreflang → href of the language switcher's links."""
+    html = response.get_data(as_text=True)
+    nav = re.search(r'<nav class="languages".*?</nav>', html, re.S)
+    assert nav, f"no language switcher on {response.request.url}"
+    nav = nav.group(0)
+    return {
+        code: unescape(href)
+        for href, code in re.findall(r'<a href="([^"]+)" hreflang="([^"]+)"', nav)
+    }
+
+
+def test_spanish_is_the_default(client):
+    response = client.get("/no-existe")
+    assert html_lang(response) == "es"
+    assert "Página no encontrada" in response.get_data(as_text=True)
+
+
+def test_lang_parameter_is_remembered_for_the_next_page(client):
+    first = client.get("/no-existe?lang=en")
+    assert html_lang(first) == "en"
+    assert "lang=en" in first.headers["Set-Cookie"]
+    second = client.get("/otra-pagina")
+    assert html_lang(second) == "en"
+    assert "Page not found" in second.get_data(as_text=True)
+
+
+def test_back_to_spanish_with_the_switcher(client):
+    client.get("/no-existe?lang=en")
+    assert html_lang(client.get("/no-existe?lang=es")) == "es"
+    assert html_lang(client.get("/no-existe")) == "es"
+
+
+def test_accept_language_english_gives_english(client):
+    response = client.get("/no-existe", headers={"Accept-Language": "en-GB,en;q=0.9"})
+    assert html_lang(response) == "en"
+    assert "Back to the home page" in response.get_data(as_text=True)
+
+
+def test_unsupported_language_falls_back_to_spanish(client):
+    response = client.get("/no-existe?lang=xx", headers={"Accept-Language": "fr"})
+    assert html_lang(response) == "es"
+    assert "Set-Cookie" not in response.headers
+
+
+def test_responses_vary_by_language_headers(client):
+    vary = client.get("/no-existe").headers["Vary"]
+    assert "Accept-Language" in vary and "Cookie" in vary
+
+
+def test_every_page_has_a_switcher_keeping_the_query(demo_app):
+    client = demo_app.test_client()
+    query = [("q", "agua potable"), ("estado", "paralizada"), ("estado", "finalizada")]
+    checked = 0
+    for endpoint, url in get_routes(demo_app, sample_values(demo_app)):
+        with client.get(url, query_string=query) as response:
+            html_page = (
+                response.mimetype == "text/html"
+                and not response.status_code // 100 == 3
+                and not endpoint.endswith(".embed")
+            )
+        if not html_page:
+            continue
+        links = switcher_links(response)
+        assert set(links) == {"es", "en"}, url
+        for code, href in links.items():
+            parts = urlsplit(href)
+            assert parts.path == urlsplit(url).path, url
+            assert parse_qsl(parts.query) == [*query, ("lang", code)], url
+        checked += 1
+    assert checked >= 3
+
+
+def test_english_pages_show_plain_english_record_names(demo_app):
+    client = demo_app.test_client()
+    cui = sample_values(demo_app)["cui"]
+    html = client.get(f"/inversiones/{cui}?lang=en").get_data(as_text=True)
+    assert '<html lang="en">' in html
+    assert any(word in html for word in ("Under way", "Halted", "Finished", "Not started"))
+    assert "Costo actualizado" not in html
+
+
+def test_money_in_soles_for_every_language(app):
+    with app.test_request_context("/?lang=es"):
+        assert i18n.format_money(Decimal("1234567.89"), cents=True) == "S/ 1,234,567.89"
+        assert i18n.format_money(Decimal("1234567.89")) == "S/ 1,234,568"
+        assert i18n.format_money(Decimal("-1500")) == "-S/ 1,500"
+        assert i18n.format_money(None) == "—"
+    with app.test_request_context("/?lang=en"):
+        assert i18n.format_money(1234567) == "S/ 1,234,567"
+
+
+def test_dates_numbers_and_percentages_follow_the_language(app):
+    day = dt.date(2026, 11, 23)
+    with app.test_request_context("/?lang=es"):
+        assert i18n.format_day(day) == "23 nov. 2026"
+        assert i18n.format_number(1234567) == "1,234,567"
+        assert i18n.format_percent(84.5) == "84.5%"
+    with app.test_request_context("/?lang=en"):
+        assert i18n.format_day(day) == "Nov 23, 2026"
+        assert i18n.format_percent(Decimal("100")) == "100.0%"
