@@ -1,3 +1,51 @@
-from flask import Blueprint
+"""Search pages: /buscar (HTML), /api/v1/inversiones (JSON) and /buscar.csv, from one query."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, jsonify, redirect, render_template, request, url_for
+
+from portal.db import get_session
+from portal.search.export import csv_document, investment_json
+from portal.search.filters import Filters
+from portal.search.queries import find_code, find_investments
 
 bp = Blueprint("search", __name__)
+
+
+@bp.get("/buscar")
+def results():
+    filters = Filters.from_args(request.args)
+    session = get_session()
+    cui = find_code(session, filters.q) if not filters.active else None
+    if cui:
+        return redirect(url_for("investments.show", cui=cui))
+    found = find_investments(session, filters)
+    return render_template("search/results.html", filters=filters, found=found)
+
+
+@bp.get("/api/v1/inversiones")
+def api():
+    filters = Filters.from_args(request.args)
+    found = find_investments(get_session(), filters)
+    return jsonify(
+        total=found.total,
+        page=found.page,
+        pages=found.pages,
+        results=[investment_json(inv) for inv in found.investments],
+        facets={
+            dim: [{"value": f.value, "label": f.label, "count": f.count} for f in items]
+            for dim, items in found.facets.items()
+        },
+        suggestion=found.suggestion,
+    )
+
+
+@bp.get("/buscar.csv")
+def csv_export():
+    filters = Filters.from_args(request.args)
+    found = find_investments(get_session(), filters, page_size=None)
+    return Response(
+        csv_document(found.investments),
+        mimetype="text/csv",
+        headers={"Content-Disposition": 'attachment; filename="inversiones.csv"'},
+    )

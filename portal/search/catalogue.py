@@ -1,0 +1,96 @@
+"""What the index knows about each investment: its words and the values the filters and facets use.
+
+Read from the database in one pass when the index is built, and saved beside it, so a search
+filters, counts facets and sorts in memory and asks the database only for the rows it shows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from portal.investments.models import ExecutingUnit, Investment, Place, Prioritisation
+
+#: Facet dimensions, in the order the page shows them; names are the public filter parameters.
+DIMENSIONS = ("provincia", "distrito", "estado", "fase", "funcion", "unidad", "pp", "alerta")
+MULTI_VALUED = ("pp", "alerta")
+SORT_COLUMNS = ("costo", "avance", "cambio")
+
+
+@dataclass
+class Entry:
+    """One investment as the search sees it."""
+
+    cui: str
+    snip: str
+    name: str
+    places: str
+    values: dict[str, list[str]]
+    sort: dict[str, float | str | None]
+
+    def as_json(self) -> list:
+        return [self.cui, self.snip, self.values, self.sort]
+
+
+@dataclass
+class Catalogue:
+    entries: list[Entry]
+    #: Place and executing-unit names for the facet labels, by code.
+    labels: dict[str, dict[str, str]]
+
+    def as_json(self) -> dict:
+        return {"entries": [e.as_json() for e in self.entries], "labels": self.labels}
+
+
+def load_catalogue(session: Session) -> Catalogue:
+    """Every investment with its words, filter values and sort keys, ordered by CUI."""
+    places = dict(session.execute(select(Place.ubigeo, Place.name)).all())
+    units = dict(session.execute(select(ExecutingUnit.sec_ejec, ExecutingUnit.name)).all())
+    years: dict[str, list[str]] = {}
+    for cui, year in session.execute(select(Prioritisation.cui, Prioritisation.year)):
+        years.setdefault(cui, []).append(str(year))
+    columns = (
+        Investment.cui, Investment.snip, Investment.name, Investment.ubigeo, Investment.province,
+        Investment.district, Investment.status, Investment.phase, Investment.function,
+        Investment.sec_ejec, Investment.executing_unit_name, Investment.red_flags,
+        Investment.updated_cost, Investment.physical_progress, Investment.changed_at,
+    )  # fmt: skip
+    entries = []
+    for row in session.execute(select(*columns).order_by(Investment.cui)):
+        ubigeo = row.ubigeo or ""
+        place_words = {row.province or "", row.district or ""}
+        if len(ubigeo) >= 4:
+            place_words.update((places.get(ubigeo, ""), places.get(ubigeo[:4], "")))
+        if row.sec_ejec and row.sec_ejec not in units and row.executing_unit_name:
+            units[row.sec_ejec] = row.executing_unit_name
+        values = {
+            "provincia": [ubigeo[:4]] if len(ubigeo) >= 4 else [],
+            "distrito": [ubigeo] if len(ubigeo) == 6 else [],
+            "estado": [row.status] if row.status else [],
+            "fase": [row.phase] if row.phase else [],
+            "funcion": [row.function] if row.function else [],
+            "unidad": [row.sec_ejec] if row.sec_ejec else [],
+            "pp": sorted(years.get(row.cui, [])),
+            "alerta": (row.red_flags or "").split(),
+        }
+        sort = {
+            "costo": float(row.updated_cost) if row.updated_cost is not None else None,
+            "avance": float(row.physical_progress) if row.physical_progress is not None else None,
+            "cambio": row.changed_at.isoformat() if row.changed_at else None,
+        }
+        entries.append(
+            Entry(row.cui, row.snip or "", row.name, " ".join(sorted(place_words)), values, sort)
+        )
+    labels = {
+        "provincia": {k: v for k, v in places.items() if len(k) == 4},
+        "distrito": {k: v for k, v in places.items() if len(k) == 6},
+        "unidad": units,
+    }
+    return Catalogue(entries, labels)
+
+
+def catalogue_from_json(data: dict) -> Catalogue:
+    entries = [Entry(cui, snip, "", "", values, sort) for cui, snip, values, sort in data["entries"]]
+    return Catalogue(entries, data["labels"])

@@ -1,0 +1,200 @@
+"""Search as a citizen types it: Spanish words, places, codes, typos, filters and exports."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+
+from portal.search.filters import Filters
+
+
+def result_cuis(client, **args) -> list[str]:
+    response = client.get("/api/v1/inversiones", query_string=args)
+    assert response.status_code == 200
+    return [r["cui"] for r in response.get_json()["results"]]
+
+
+def test_plural_finds_the_singular(search_client):
+    assert result_cuis(search_client, q="colegios") == ["2100002"]
+
+
+def test_accents_are_ignored_both_ways(search_client):
+    assert result_cuis(search_client, q="credito") == ["2100003"]
+    assert result_cuis(search_client, q="INSTITUCIÓN educativa") == ["2100006"]
+    assert result_cuis(search_client, q="institucion") == ["2100006"]
+
+
+def test_enie_typed_as_n_finds_it_and_exact_spelling_ranks_first(search_client):
+    assert set(result_cuis(search_client, q="canaris")) == {"2100004", "2100005"}
+    assert result_cuis(search_client, q="cañaris")[0] == "2100004"
+    assert result_cuis(search_client, q="canaris camino")[0] == "2100005"
+
+
+def test_district_name_finds_investments_that_do_not_name_it(search_client):
+    assert set(result_cuis(search_client, q="bambamarca")) == {"2100002", "2100006"}
+    assert result_cuis(search_client, q="colegio en bambamarca") == ["2100002"]
+    assert result_cuis(search_client, q="agua chota") == ["2100001"]
+
+
+def test_province_name_finds_its_districts_investments(search_client):
+    assert set(result_cuis(search_client, q="hualgayoc")) == {"2100002", "2100006"}
+
+
+def test_matched_words_are_highlighted_in_the_name(search_client):
+    page = search_client.get("/buscar", query_string={"q": "colegios"}).get_data(as_text=True)
+    assert "<mark>COLEGIO</mark> SECUNDARIO" in page
+
+
+def test_misspelled_word_gets_a_did_you_mean_link(search_client):
+    page = search_client.get("/buscar", query_string={"q": "saneamineto"}).get_data(as_text=True)
+    assert "¿Quisiste decir" in page
+    assert "q=saneamiento" in page
+    assert result_cuis(search_client, q="saneamiento") == ["2100001"]
+
+
+def test_cui_typed_alone_opens_the_investment(search_client):
+    response = search_client.get("/buscar", query_string={"q": " 2100003 "})
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/inversiones/2100003")
+
+
+def test_snip_typed_alone_opens_the_investment(search_client):
+    response = search_client.get("/buscar", query_string={"q": "123456"})
+    assert response.headers["Location"].endswith("/inversiones/2100003")
+
+
+def test_cui_inside_a_longer_query_is_the_top_hit(search_client):
+    cuis = result_cuis(search_client, q="camino 2100003")
+    assert cuis[0] == "2100003"
+    assert {"2100004", "2100005"} <= set(cuis)
+
+
+def test_unknown_number_is_searched_as_a_word(search_client):
+    assert result_cuis(search_client, q="10234") == ["2100006"]
+
+
+def test_facets_count_each_value_and_links_keep_the_other_filters(search_client):
+    data = search_client.get("/api/v1/inversiones", query_string={"q": "mejoramiento"}).get_json()
+    assert data["total"] == 3
+    counts = {f["value"]: f["count"] for f in data["facets"]["funcion"]}
+    assert counts == {"TRANSPORTE": 2, "SANEAMIENTO": 1}
+    provinces = {f["label"]: f["count"] for f in data["facets"]["provincia"]}
+    assert provinces == {"Chota": 2, "Ferreñafe": 1}
+
+    page = search_client.get("/buscar", query_string={"q": "mejoramiento", "estado": "en_ejecucion"})
+    html = page.get_data(as_text=True)
+    assert "funcion=TRANSPORTE" in html
+    assert "/buscar?q=mejoramiento&amp;estado=en_ejecucion&amp;funcion=TRANSPORTE" in html
+
+
+def test_facets_combine(search_client):
+    assert set(result_cuis(search_client, provincia="0603")) == {"2100002", "2100006"}
+    assert result_cuis(search_client, provincia="0603", funcion="EDUCACION", estado="paralizada") == ["2100002"]
+    assert result_cuis(search_client, pp="2024") == ["2100006"]
+    assert set(result_cuis(search_client, pp="si")) == {"2100001", "2100006"}
+    assert result_cuis(search_client, alerta="paralizada_larga") == ["2100002"]
+    assert result_cuis(search_client, unidad="878") == ["2100006"]
+
+
+def test_matching_cuis_equal_the_sql_filters(search_app):
+    from sqlalchemy import select
+
+    from portal.db import get_session
+    from portal.investments.models import Investment
+    from portal.search.filters import apply_filters
+    from portal.search.queries import matching_cuis
+
+    cases = [
+        {}, {"provincia": "0604"}, {"distrito": "060301"}, {"estado": "finalizada"}, {"fase": "cierre"},
+        {"funcion": "TRANSPORTE"}, {"unidad": "878"}, {"pp": "2025"}, {"pp": "1"}, {"alerta": "paralizada_larga"},
+        {"provincia": "06"}, {"estado": "nada"},
+    ]  # fmt: skip
+    with search_app.test_request_context():
+        session = get_session()
+        for args in cases:
+            filters = Filters.from_args(args)
+            sql = session.scalars(apply_filters(select(Investment.cui), filters).order_by(Investment.cui)).all()
+            assert matching_cuis(session, filters) == list(sql), args
+
+
+def test_empty_query_lists_everything_with_facets(search_client):
+    data = search_client.get("/api/v1/inversiones").get_json()
+    assert data["total"] == 6
+    assert sum(f["count"] for f in data["facets"]["estado"]) == 6
+
+
+def test_sorting_by_cost_and_pagination(search_client, search_app):
+    assert result_cuis(search_client, orden="costo")[:2] == ["2100002", "2100004"]
+    assert result_cuis(search_client, orden="avance")[0] == "2100003"
+    from portal.db import get_session
+    from portal.search.queries import find_investments
+
+    with search_app.test_request_context():
+        pages = [find_investments(get_session(), Filters(orden="costo", pagina=p), page_size=4) for p in (1, 2)]
+        assert [p.pages for p in pages] == [2, 2]
+        assert [inv.cui for inv in pages[1].investments] == ["2100005", "2100003"]
+
+
+def test_no_hits_says_so_and_offers_to_drop_filters(search_client):
+    page = search_client.get("/buscar", query_string={"q": "colegio", "funcion": "TRANSPORTE"})
+    html = page.get_data(as_text=True)
+    assert "Ninguna inversión coincide" in html
+    assert 'href="/buscar?q=colegio"' in html
+
+
+def test_csv_and_json_list_the_same_investments_as_the_page(search_client):
+    args = {"q": "mejoramiento camino", "orden": "costo"}
+    html = search_client.get("/buscar", query_string=args).get_data(as_text=True)
+    json_cuis = result_cuis(search_client, **args)
+    response = search_client.get("/buscar.csv", query_string=args)
+    body = response.get_data()
+    assert body.startswith("\ufeff".encode())
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+    csv_cuis = [row[0] for row in rows[1:]]
+    assert csv_cuis == json_cuis == ["2100004", "2100005"]
+    positions = [html.index(f"/inversiones/{cui}") for cui in json_cuis]
+    assert positions == sorted(positions)
+    assert "CAÑARIS" in body.decode("utf-8-sig")
+
+
+def test_csv_has_every_row_not_just_one_page(search_app):
+    from portal.db import session_scope
+    from portal.search.queries import rebuild_index
+    from tests.search.factories import add_investment
+
+    with search_app.app_context(), session_scope() as session:
+        for n in range(30):
+            add_investment(session, f"22000{n:02d}", f"PISTAS Y VEREDAS DEL JIRÓN {n}")
+        session.flush()
+        rebuild_index(session)
+    client = search_app.test_client()
+    rows = client.get("/buscar.csv", query_string={"q": "veredas"}).get_data(as_text=True).splitlines()
+    assert len(rows) == 31
+    assert len(result_cuis(client, q="veredas")) == 20
+
+
+@pytest.mark.parametrize(
+    "q",
+    ["AND(", "*", '"agua', "agua OR", "NOT", "título:agua", "agua~2", "[a TO z]", "\x00\x07agua\x1b",
+     "a" * 5000, "agua " * 1000, "()", "😀 colegio", "%", "\\", "'; DROP TABLE investments; --"],
+)  # fmt: skip
+def test_hostile_queries_are_words_not_errors(search_client, q):
+    for url in ("/buscar", "/api/v1/inversiones", "/buscar.csv"):
+        assert search_client.get(url, query_string={"q": q, "pagina": "x", "orden": "<b>"}).status_code == 200
+
+
+def test_search_on_a_fresh_database_builds_the_index(client):
+    assert client.get("/buscar", query_string={"q": "agua"}).status_code == 200
+    assert client.get("/api/v1/inversiones").get_json()["total"] == 0
+
+
+def test_json_results_carry_public_fields(search_client):
+    data = search_client.get("/api/v1/inversiones", query_string={"q": "credito"}).get_json()
+    result = data["results"][0]
+    assert result["cui"] == "2100003"
+    assert result["costo_actualizado"] == "300000.00"
+    assert result["url"].endswith("/inversiones/2100003")
+    json.dumps(data)
