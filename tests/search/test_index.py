@@ -1,0 +1,110 @@
+"""The index's life: rebuilt by imports and ``portal reindex``, switched without a gap."""
+
+from __future__ import annotations
+
+import os
+import threading
+
+import pytest
+
+from portal.search.index import POINTER, index_root
+from tests.conftest import import_sources
+from tests.importer.factories import detalle_row, write_detalle
+from tests.search.factories import add_investment
+
+
+def search_total(client, **args) -> int:
+    response = client.get("/api/v1/inversiones", query_string=args)
+    assert response.status_code == 200
+    return response.get_json()["total"]
+
+
+def index_dirs(app) -> list[str]:
+    return sorted(p.name for p in index_root(app.config["PORTAL_INSTANCE_DIR"]).glob("idx-*"))
+
+
+def test_searches_keep_answering_while_the_index_is_rebuilt(search_app, search_client):
+    from portal.db import session_scope
+    from portal.search.queries import rebuild_index
+
+    with search_app.app_context(), session_scope() as session:
+        for n in range(300):
+            add_investment(session, f"23{n:05d}", f"CONSTRUCCIÓN DE RESERVORIO {n}")
+    stop = threading.Event()
+    errors: list[BaseException] = []
+
+    def rebuild_repeatedly() -> None:
+        try:
+            while not stop.is_set():
+                with search_app.app_context(), session_scope() as session:
+                    rebuild_index(session)
+        except BaseException as exc:  # reported by the main thread
+            errors.append(exc)
+
+    builder = threading.Thread(target=rebuild_repeatedly)
+    builder.start()
+    try:
+        answers = [search_total(search_client, q="colegio") for _ in range(60)]
+    finally:
+        stop.set()
+        builder.join()
+    assert not errors
+    assert answers == [1] * 60
+    assert search_total(search_client, q="reservorio") == 300
+    assert len(index_dirs(search_app)) == 1
+
+
+def test_rebuild_replaces_the_old_directory_atomically(search_app):
+    from portal.db import session_scope
+    from portal.search.queries import rebuild_index
+
+    root = index_root(search_app.config["PORTAL_INSTANCE_DIR"])
+    before = os.readlink(root / POINTER)
+    with search_app.app_context(), session_scope() as session:
+        rebuild_index(session)
+    after = os.readlink(root / POINTER)
+    assert before != after
+    assert index_dirs(search_app) == [after]
+
+
+def test_failed_build_leaves_the_old_index_answering(search_app, search_client, monkeypatch):
+    from portal.db import session_scope
+    from portal.search import index
+    from portal.search.queries import rebuild_index
+
+    before = index_dirs(search_app)
+
+    def broken_write(directory, catalogue):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(index, "_write", broken_write)
+    with search_app.app_context(), session_scope() as session:
+        add_investment(session, "2400001", "PUENTE COLGANTE SOBRE EL RÍO LLAUCANO")
+        session.flush()
+        with pytest.raises(OSError):
+            rebuild_index(session)
+    assert index_dirs(search_app) == before
+    assert search_total(search_client, q="colegio") == 1
+
+
+def test_reindex_command_makes_new_rows_findable(search_app, search_client):
+    from portal.db import session_scope
+
+    with search_app.app_context(), session_scope() as session:
+        add_investment(session, "2400002", "PUENTE COLGANTE SOBRE EL RÍO LLAUCANO")
+    assert search_total(search_client, q="puente") == 0
+    result = search_app.test_cli_runner().invoke(args=["reindex"])
+    assert result.exit_code == 0, result.output
+    assert search_total(search_client, q="puentes llaucano") == 1
+
+
+def test_investment_renamed_by_an_import_is_found_by_its_new_name(app, client, tmp_path):
+    first = write_detalle(tmp_path / "a.csv", [detalle_row("2500001", "CREACIÓN DEL PUESTO DE SALUD LA PAUCA")])
+    assert import_sources(app, [("mef-inversiones", first)])[0].status == "imported"
+    assert search_total(client, q="puesto salud") == 1
+    second = write_detalle(
+        tmp_path / "b.csv", [detalle_row("2500001", "MEJORAMIENTO DEL CENTRO DE SALUD LA PAUCA")]
+    )
+    assert import_sources(app, [("mef-inversiones", second)])[0].status == "imported"
+    assert search_total(client, q="centro de salud pauca") == 1
+    assert search_total(client, q="puesto") == 0
