@@ -2,6 +2,8 @@
 
 from flask_babel import lazy_gettext as _l
 
+from portal.investments.flags import FLAG_LABELS
+
 STATUS_LABELS = {
     "en_ejecucion": _l("En ejecución"),
     "paralizada": _l("Paralizada"),
@@ -41,6 +43,71 @@ COORDINATE_LABELS = {
 }
 
 
+TIMELINE_LABELS = {
+    "registered": _l("Registro en el banco de inversiones"),
+    "viable": _l("Declarada viable"),
+    "execution_start": _l("Inicio previsto de la ejecución"),
+    "first_devengado": _l("Primer gasto (devengado)"),
+    "last_devengado": _l("Último gasto (devengado)"),
+    "closed": _l("Cierre de la inversión"),
+    "f12b_report": _l("Último Formato 12-B"),
+    "situation": _l("Estado situacional"),
+    "works_started": _l("Inicio de obra (INFObras)"),
+    "works_stalled": _l("Obra paralizada (INFObras)"),
+    "works_finished": _l("Fin de obra (INFObras)"),
+}
+
+#: Plain words for the fields the change history names (the importer logs column names).
+CHANGE_FIELD_LABELS = {
+    "name": _l("Nombre"),
+    "snip": _l("Código SNIP"),
+    "sec_ejec": _l("Unidad ejecutora (código)"),
+    "executing_unit_name": _l("Unidad ejecutora"),
+    "ubigeo": _l("Ubicación (ubigeo)"),
+    "latitude": _l("Latitud"),
+    "longitude": _l("Longitud"),
+    "coords_status": _l("Calidad de las coordenadas"),
+    "state": _l("Estado en el banco de inversiones"),
+    "situation": _l("Situación en el banco de inversiones"),
+    "modality": _l("Modalidad de ejecución"),
+    "function": _l("Función"),
+    "viable_cost": _l("Costo viable"),
+    "updated_cost": _l("Costo actualizado"),
+    "pia_current": _l("Presupuesto inicial del año (PIA)"),
+    "pim_current": _l("Presupuesto modificado del año (PIM)"),
+    "certified_current": _l("Monto certificado del año"),
+    "devengado_current": _l("Gasto del año (devengado)"),
+    "devengado_previous_years": _l("Gasto de años anteriores"),
+    "devengado_accumulated": _l("Gasto acumulado (devengado)"),
+    "balance_to_execute": _l("Saldo por ejecutar"),
+    "liquidation_total": _l("Monto de liquidación"),
+    "physical_progress": _l("Avance físico"),
+    "execution_progress": _l("Avance de ejecución"),
+    "has_f12b": _l("Tiene Formato 12-B"),
+    "has_technical_file": _l("Tiene expediente técnico"),
+    "concurrent_control": _l("Control concurrente"),
+    "culminated": _l("Culminada"),
+    "beneficiaries": _l("Beneficiarios"),
+    "registered_on": _l("Fecha de registro"),
+    "viable_on": _l("Fecha de viabilidad"),
+    "first_devengado_on": _l("Fecha del primer gasto"),
+    "last_devengado_on": _l("Fecha del último gasto"),
+    "execution_start_on": _l("Inicio de ejecución"),
+    "execution_end_on": _l("Fin de ejecución previsto"),
+    "physical_start_on": _l("Inicio de obra"),
+    "physical_end_on": _l("Fin de obra previsto"),
+    "closed_on": _l("Fecha de cierre"),
+    "process_year": _l("Año de los datos"),
+    "source": _l("Archivo de origen"),
+}
+
+BOTTLENECK_LABELS = {
+    "paralizada": _l("Obras paralizadas"),
+    "plazo_vencido": _l("Plazo vencido sin terminar"),
+    "gasto_adelantado": _l("Gasto muy por delante de la obra"),
+}
+
+
 def init_app(app) -> None:
     app.jinja_env.globals.update(
         STATUS_LABELS=STATUS_LABELS,
@@ -48,4 +115,8 @@ def init_app(app) -> None:
         SOURCE_LABELS=SOURCE_LABELS,
         RUN_STATUS_LABELS=RUN_STATUS_LABELS,
         COORDINATE_LABELS=COORDINATE_LABELS,
+        FLAG_LABELS=FLAG_LABELS,
+        TIMELINE_LABELS=TIMELINE_LABELS,
+        CHANGE_FIELD_LABELS=CHANGE_FIELD_LABELS,
+        BOTTLENECK_LABELS=BOTTLENECK_LABELS,
     )

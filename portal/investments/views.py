@@ -1,14 +1,39 @@
-"""Home page and investment fact sheets."""
+"""Home, investment fact sheets, place and unit pages, and the methodology of the red flags."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template
+import datetime as dt
+
+from flask import Blueprint, abort, current_app, jsonify, render_template, request, url_for
 
 from portal.db import get_session
 from portal.importer.queries import source_freshness
-from portal.investments.queries import find_investment_sheet, latest_changed_investments, region_totals
+from portal.investments.charts import execution_chart, monthly_chart
+from portal.investments.flags import FLAG_LABELS, FlagThresholds, explain_flag
+from portal.investments.place_queries import find_place_page, list_provinces
+from portal.investments.queries import (
+    find_bottlenecks,
+    latest_changed_investments,
+    prioritised_status_counts,
+    summarise_portfolio,
+)
+from portal.investments.sheet import find_close_matches, find_investment_sheet
+from portal.investments.sheet_json import sheet_as_dict
+from portal.investments.unit_queries import find_unit_page
+from portal.search.filters import Filters
 
 bp = Blueprint("investments", __name__)
+bp.add_app_template_global(execution_chart)
+bp.add_app_template_global(monthly_chart)
+
+
+def _thresholds() -> FlagThresholds:
+    return FlagThresholds.from_config(current_app.config)
+
+
+def _flag_sentences() -> dict[str, str]:
+    thresholds = _thresholds()
+    return {code: explain_flag(code, thresholds) for code in FLAG_LABELS}
 
 
 @bp.get("/")
@@ -16,15 +41,73 @@ def home():
     session = get_session()
     return render_template(
         "investments/home.html",
-        totals=region_totals(session),
+        totals=summarise_portfolio(session),
+        prioritised=prioritised_status_counts(session),
+        bottlenecks=find_bottlenecks(session),
+        provinces=list_provinces(session, current_app.config["PORTAL_REGION"]),
         latest=latest_changed_investments(session),
         freshness=source_freshness(session),
     )
 
 
+def _official_links(sheet) -> dict[str, str]:
+    config = current_app.config
+    links = {
+        "mef_consulta": config["PORTAL_URL_MEF_CONSULTA"].format(cui=sheet.investment.cui),
+        "mef_invierte": config["PORTAL_URL_MEF_INVIERTE"].format(cui=sheet.investment.cui),
+    }
+    for work in sheet.works:
+        links[f"infobras_{work.infobras_code}"] = config["PORTAL_URL_INFOBRAS"].format(
+            code=work.infobras_code, cui=sheet.investment.cui
+        )
+    return links
+
+
 @bp.get("/inversiones/<cui>")
 def show(cui: str):
-    sheet = find_investment_sheet(get_session(), cui)
+    session = get_session()
+    sheet = find_investment_sheet(session, cui, _thresholds(), dt.date.today())
+    if sheet is None:
+        matches = find_close_matches(session, cui)
+        return render_template("investments/not_found.html", cui=cui[:60], matches=matches), 404
+    return render_template(
+        "investments/show.html",
+        sheet=sheet,
+        inv=sheet.investment,
+        links=_official_links(sheet),
+        flag_sentences=_flag_sentences(),
+        permalink=url_for("investments.show", cui=sheet.investment.cui, _external=True),
+        today=dt.date.today(),
+    )
+
+
+@bp.get("/inversiones/<cui>.json")
+def show_json(cui: str):
+    sheet = find_investment_sheet(get_session(), cui, _thresholds(), dt.date.today())
     if sheet is None:
         abort(404)
-    return render_template("investments/show.html", sheet=sheet, inv=sheet.investment)
+    url = url_for("investments.show", cui=sheet.investment.cui, _external=True)
+    return jsonify(sheet_as_dict(sheet, _thresholds(), _official_links(sheet), url))
+
+
+@bp.get("/lugares/<ubigeo>")
+def place(ubigeo: str):
+    page = find_place_page(get_session(), ubigeo, Filters.from_args(request.args))
+    if page is None:
+        abort(404)
+    return render_template("places/show.html", page=page)
+
+
+@bp.get("/unidades/<slug>")
+def unit(slug: str):
+    page = find_unit_page(get_session(), slug)
+    if page is None:
+        abort(404)
+    return render_template("units/show.html", page=page)
+
+
+@bp.get("/metodologia")
+def methodology():
+    return render_template(
+        "pages/metodologia.html", flag_sentences=_flag_sentences(), thresholds=_thresholds()
+    )
