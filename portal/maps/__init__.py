@@ -2,6 +2,7 @@
 
 
 def init_app(app) -> None:
-    from portal.maps.views import bp
+    from portal.maps.views import bp, small_map_for
 
     app.register_blueprint(bp)
+    app.jinja_env.globals["small_map_for"] = small_map_for

@@ -1,3 +1,248 @@
-from flask import Blueprint
+"""The map page, its GeoJSON endpoints and the Leaflet files the portal serves itself."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+from collections import OrderedDict
+from pathlib import Path
+from threading import Lock
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    render_template,
+    request,
+    send_from_directory,
+    url_for,
+)
+from flask_babel import gettext as _
+
+from portal.db import get_session
+from portal.i18n import format_money, format_number, format_percent
+from portal.investments.labels import PHASE_LABELS, STATUS_LABELS
+from portal.maps import render
+from portal.maps.choropleth import MEASURES, class_of, colour_classes, find_district_figures
+from portal.maps.geo import boundaries_json, feature_collection
+from portal.maps.queries import (
+    district_centroids,
+    find_map_list,
+    find_map_rows,
+    function_options,
+    latest_import_id,
+    place_options,
+)
+from portal.search.filters import Filters
 
 bp = Blueprint("maps", __name__)
+
+#: GeoJSON responses kept per (import run, filters); filtered views beyond this are rebuilt.
+CACHE_SIZE = 64
+BOUNDARY_FILES = {"provincias": "provincia", "distritos": "distrito"}
+
+
+def _vendor_dirs() -> dict[str, Path]:
+    import xstatic.pkg.leaflet as leaflet
+    import xstatic.pkg.leaflet_markercluster as markercluster
+
+    return {
+        render.LEAFLET: Path(leaflet.BASE_DIR),
+        render.MARKERCLUSTER: Path(markercluster.BASE_DIR),
+    }
+
+
+@bp.get("/mapa/vendor/<package>/<path:filename>")
+def vendor(package: str, filename: str):
+    """Leaflet and marker-cluster from their xstatic packages; the version is in the URL."""
+    directory = _vendor_dirs().get(package)
+    if directory is None:
+        abort(404)
+    return send_from_directory(directory, filename, max_age=365 * 86400)
+
+
+@bp.get("/mapa")
+def map_page():
+    session = get_session()
+    filters = Filters.from_args(request.args)
+    mode = "coropletas" if request.args.get("modo") == "coropletas" else "puntos"
+    measure = request.args.get("medida") if request.args.get("medida") in MEASURES else MEASURES[0]
+    data_args = filters.as_args(pagina=1, orden="relevancia")
+    choropleth = legend = district_rows = None
+    if mode == "coropletas":
+        choropleth, legend, district_rows = _choropleth(session, filters, measure)
+    parts = render.region_map(
+        points_url=url_for("maps.points", **data_args) if mode == "puntos" else None,
+        boundaries={
+            "provincia": url_for("maps.boundaries", level="provincias"),
+            "distrito": url_for("maps.boundaries", level="distritos"),
+        },
+        choropleth=choropleth,
+        labels=_point_labels(),
+        investment_url=url_for("investments.show", cui="CUI").replace("CUI", "{cui}"),
+    )
+    provinces, districts = place_options(session)
+    page_args = {**filters.as_args(pagina=1), **_mode_args(mode, measure)}
+    return render_template(
+        "maps/map.html",
+        filters=filters,
+        mode=mode,
+        measure=measure,
+        parts=parts,
+        listing=find_map_list(session, filters),
+        legend=legend,
+        district_rows=district_rows,
+        provinces=provinces,
+        districts=districts,
+        functions=function_options(session),
+        status_labels=STATUS_LABELS,
+        phase_labels=PHASE_LABELS,
+        page_args=page_args,
+        geojson_url=url_for("maps.points", **data_args),
+    )
+
+
+def _mode_args(mode: str, measure: str) -> dict[str, str]:
+    return {"modo": mode, "medida": measure} if mode == "coropletas" else {}
+
+
+def _point_labels() -> dict:
+    return {
+        "status": _("Estado"),
+        "statuses": {code: str(label) for code, label in STATUS_LABELS.items()},
+        "cost": _("Costo actualizado"),
+        "progress": _("Avance físico"),
+        "approximate": _("Ubicación aproximada: centro del distrito."),
+        "link": _("Ver la inversión"),
+        "loaded": _("%(count)s inversiones en el mapa.", count="{count}"),
+        "failed": _("No se pudo cargar el mapa; la lista de abajo tiene las mismas inversiones."),
+    }
+
+
+def _format_measure(value, measure: str) -> str:
+    if measure == "costo":
+        return format_money(value)
+    if measure == "ejecucion":
+        return format_percent(value)
+    return format_number(value)
+
+
+def _choropleth(session, filters: Filters, measure: str):
+    """District colours for the map, the legend and the same figures as a table."""
+    figures = find_district_figures(session, filters)
+    values = {u: f.value(measure) for u, f in figures.items()}
+    classes = colour_classes(list(values.values()), measure)
+    colours = {}
+    for ubigeo, value in values.items():
+        index = class_of(value, classes)
+        colours[ubigeo] = [index if index is not None else "none", _format_measure(value, measure)]
+    legend = [
+        (
+            c.index,
+            _(
+                "%(lower)s a %(upper)s",
+                lower=_format_measure(c.lower, measure),
+                upper=_format_measure(c.upper, measure),
+            ),
+        )
+        for c in classes
+    ]
+    districts = place_options(session)[1]
+    rows = [
+        (d.name, figures[d.ubigeo], colours[d.ubigeo][1]) for d in districts if d.ubigeo in figures
+    ]
+    return colours, legend, rows
+
+
+@bp.get("/api/v1/inversiones.geojson")
+def points():
+    """Every investment the filters select, as compact GeoJSON; cached per import and filters."""
+    session = get_session()
+    filters = Filters.from_args(request.args)
+    key = json.dumps(
+        [latest_import_id(session), sorted(filters.as_args(pagina=1, orden="relevancia").items())]
+    )
+    etag = hashlib.sha1(key.encode()).hexdigest()[:20]
+    if etag in request.if_none_match:
+        return _not_modified(etag)
+    cache = _cache()
+    with cache["lock"]:
+        raw = cache["entries"].get(etag)
+        if raw is not None:
+            cache["entries"].move_to_end(etag)
+    if raw is None:
+        collection = feature_collection(
+            find_map_rows(session, filters), district_centroids(session)
+        )
+        raw = json.dumps(collection, separators=(",", ":"), ensure_ascii=False).encode()
+        raw = (raw, gzip.compress(raw, compresslevel=5))
+        with cache["lock"]:
+            cache["entries"][etag] = raw
+            while len(cache["entries"]) > CACHE_SIZE:
+                cache["entries"].popitem(last=False)
+    return _json_response(raw[0], raw[1], etag, "application/geo+json", max_age=300)
+
+
+@bp.get("/mapa/limites/<level>.geojson")
+def boundaries(level: str):
+    """Province or district outlines (shipped with the portal; they change with a release)."""
+    if level not in BOUNDARY_FILES:
+        abort(404)
+    raw = boundaries_json(BOUNDARY_FILES[level])
+    etag = hashlib.sha1(raw).hexdigest()[:20]
+    if etag in request.if_none_match:
+        return _not_modified(etag)
+    return _json_response(
+        raw, _gzipped_boundaries(level), etag, "application/geo+json", max_age=86400
+    )
+
+
+def _gzipped_boundaries(level: str) -> bytes:
+    cache = _cache()
+    key = "boundaries:" + level
+    if key not in cache["static"]:
+        cache["static"][key] = gzip.compress(boundaries_json(BOUNDARY_FILES[level]))
+    return cache["static"][key]
+
+
+def _cache() -> dict:
+    return current_app.extensions.setdefault(
+        "portal.maps.cache", {"lock": Lock(), "entries": OrderedDict(), "static": {}}
+    )
+
+
+def _not_modified(etag: str) -> Response:
+    response = Response(status=304)
+    response.set_etag(etag)
+    response.headers["Vary"] = "Accept-Encoding"
+    return response
+
+
+def _json_response(raw: bytes, gzipped: bytes, etag: str, mimetype: str, max_age: int) -> Response:
+    """The body gzipped when the client accepts it, with an ETag for revalidation."""
+    use_gzip = "gzip" in request.accept_encodings
+    response = Response(gzipped if use_gzip else raw, mimetype=mimetype)
+    if use_gzip:
+        response.headers["Content-Encoding"] = "gzip"
+    response.headers["Vary"] = "Accept-Encoding"
+    response.set_etag(etag)
+    response.cache_control.public = True
+    response.cache_control.max_age = max_age
+    return response
+
+
+def small_map_for(investment=None, district=None) -> render.MapParts:
+    """A small map for the investment page (``investment``, with its district Place) or a
+    district page (``district`` only). Template global: see templates/maps/_small_map.html."""
+    from portal.maps.geo import district_feature, locate
+
+    ubigeo = district.ubigeo if district is not None else getattr(investment, "ubigeo", None)
+    centroid = (district.latitude, district.longitude) if district is not None else None
+    point = None
+    if investment is not None:
+        point = locate(
+            investment.latitude, investment.longitude, investment.coords_status, centroid
+        )
+    return render.small_map(point, district_feature(ubigeo), label=getattr(investment, "name", ""))

@@ -1,0 +1,139 @@
+"""GeoJSON for the maps: where each investment is drawn, and the shipped boundaries.
+
+A point is drawn where the record says only when the importer found it sound ('ok') and it lies in
+the region; anything else is drawn at its district's centroid and flagged as approximate, so a
+bad coordinate never puts a work in the wrong place.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cache
+
+from portal.places import boundaries_path
+
+#: Decimal places kept in served coordinates: 5 is about one metre, more is noise.
+COORD_DIGITS = 5
+
+
+@dataclass(frozen=True)
+class BoundingBox:
+    south: float
+    west: float
+    north: float
+    east: float
+
+    def contains(self, lat: float, lon: float) -> bool:
+        return self.south <= lat <= self.north and self.west <= lon <= self.east
+
+    def as_bounds(self) -> list[list[float]]:
+        """[[south, west], [north, east]], as Leaflet's fitBounds takes it."""
+        return [[self.south, self.west], [self.north, self.east]]
+
+
+@cache
+def region_bbox() -> BoundingBox:
+    """The bounding box of the region's province outlines."""
+    lons, lats = [], []
+    for feature in boundary_features("provincia"):
+        for lon, lat in _positions(feature["geometry"]):
+            lons.append(lon)
+            lats.append(lat)
+    return BoundingBox(min(lats), min(lons), max(lats), max(lons))
+
+
+def _positions(geometry: dict):
+    polygons = geometry["coordinates"]
+    if geometry["type"] == "Polygon":
+        polygons = [polygons]
+    for polygon in polygons:
+        for ring in polygon:
+            yield from ring
+
+
+@cache
+def boundary_features(level: str) -> tuple[dict, ...]:
+    """Features of a shipped boundary file, reduced to an id (ubigeo) and a name."""
+    with boundaries_path(level).open(encoding="utf-8") as fh:
+        features = json.load(fh)["features"]
+    keys = {"provincia": ("FIRST_IDPR", "NOMBPROV"), "distrito": ("IDDIST", "NOMBDIST")}[level]
+    return tuple(
+        {
+            "type": "Feature",
+            "id": f["properties"][keys[0]],
+            "properties": {"name": f["properties"][keys[1]]},
+            "geometry": f["geometry"],
+        }
+        for f in features
+    )
+
+
+@cache
+def boundaries_json(level: str) -> bytes:
+    """A boundary level as compact GeoJSON bytes (served to the browser, cached)."""
+    collection = {"type": "FeatureCollection", "features": list(boundary_features(level))}
+    return json.dumps(collection, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def district_feature(ubigeo: str | None) -> dict | None:
+    """The outline of one district, for the small maps."""
+    return next((f for f in boundary_features("distrito") if f["id"] == ubigeo), None)
+
+
+def locate(
+    lat: float | None,
+    lon: float | None,
+    coords_status: str,
+    centroid: tuple[float, float] | None,
+) -> tuple[float, float, bool] | None:
+    """(lat, lon, approximate) where an investment is drawn, or None when nowhere is known."""
+    if coords_status == "ok" and lat is not None and lon is not None:
+        if region_bbox().contains(lat, lon):
+            return lat, lon, False
+    if centroid is not None and None not in centroid:
+        return centroid[0], centroid[1], True
+    return None
+
+
+@dataclass(frozen=True)
+class MapRow:
+    """What the map needs of one investment."""
+
+    cui: str
+    name: str
+    status: str
+    updated_cost: Decimal | None
+    physical_progress: Decimal | None
+    latitude: float | None
+    longitude: float | None
+    coords_status: str
+    ubigeo: str | None
+
+
+def feature_collection(rows: list[MapRow], centroids: dict[str, tuple[float, float]]) -> dict:
+    """Compact GeoJSON: one feature per investment, geometry null where nowhere is known.
+
+    Properties: c = CUI, n = name, s = status, k = updated cost (whole soles), p = physical
+    progress %, a = 1 when drawn at the district centroid.
+    """
+    features = []
+    for row in rows:
+        where = locate(row.latitude, row.longitude, row.coords_status, centroids.get(row.ubigeo))
+        props = {"c": row.cui, "n": row.name, "s": row.status}
+        if row.updated_cost is not None:
+            props["k"] = int(row.updated_cost)
+        if row.physical_progress is not None:
+            props["p"] = float(row.physical_progress)
+        geometry = None
+        if where is not None:
+            lat, lon, approximate = where
+            geometry = {
+                "type": "Point",
+                "coordinates": [round(lon, COORD_DIGITS), round(lat, COORD_DIGITS)],
+            }
+            if approximate:
+                props["a"] = 1
+        features.append({"type": "Feature", "geometry": geometry, "properties": props})
+    return {"type": "FeatureCollection", "features": features}

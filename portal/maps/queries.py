@@ -1,0 +1,147 @@
+"""Which investments the map shows: one selection feeds the map data, the list and the choropleth,
+so they can never disagree."""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy.orm import Session
+
+from portal.importer.models import ImportRun
+from portal.investments.models import Investment, Place
+from portal.maps.geo import MapRow
+from portal.search.filters import Filters, apply_filters
+
+PAGE_SIZE = 50
+
+
+def text_matches(session: Session, filters: Filters) -> list[str] | None:
+    """CUIs matching the words of ``q``, or None when there is no ``q``.
+
+    Uses the search feature's index when it is installed; until then, every word must appear in
+    the name or the CUI. Kept in one place so the switch is one line.
+    """
+    if not filters.q:
+        return None
+    if importlib.util.find_spec("portal.search.queries") is not None:
+        search = importlib.import_module("portal.search.queries")
+        if hasattr(search, "matching_cuis"):
+            return list(search.matching_cuis(session, filters))
+    words = [Investment.name.ilike(f"%{w}%", escape="\\") for w in _like_words(filters.q)]
+    query = select(Investment.cui).where(or_(and_(*words), Investment.cui == filters.q))
+    return list(session.scalars(query))
+
+
+def _like_words(q: str) -> list[str]:
+    escaped = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return escaped.split()
+
+
+def selected(session: Session, filters: Filters, query: Select) -> Select:
+    """``query`` over Investment narrowed to the investments the filters select."""
+    query = apply_filters(query, filters)
+    cuis = text_matches(session, filters)
+    if cuis is not None:
+        query = query.where(Investment.cui.in_(cuis))
+    return query
+
+
+def district_centroids(session: Session) -> dict[str, tuple[float, float]]:
+    """Where investments without usable coordinates are drawn: their district's centroid."""
+    rows = session.execute(
+        select(Place.ubigeo, Place.latitude, Place.longitude).where(Place.level == "distrito")
+    )
+    return {u: (lat, lon) for u, lat, lon in rows if lat is not None and lon is not None}
+
+
+def find_map_rows(session: Session, filters: Filters) -> list[MapRow]:
+    """Every selected investment, with what the map draws of it, by CUI."""
+    query = selected(
+        session,
+        filters,
+        select(
+            Investment.cui,
+            Investment.name,
+            Investment.status,
+            Investment.updated_cost,
+            Investment.physical_progress,
+            Investment.latitude,
+            Investment.longitude,
+            Investment.coords_status,
+            Investment.ubigeo,
+        ),
+    ).order_by(Investment.cui)
+    return [MapRow(*row) for row in session.execute(query)]
+
+
+@dataclass
+class ListRow:
+    cui: str
+    name: str
+    status: str
+    district: str | None
+    updated_cost: Decimal | None
+    physical_progress: Decimal | None
+
+
+@dataclass
+class MapList:
+    """One page of the list under the map."""
+
+    total: int
+    page: int
+    pages: int
+    rows: list[ListRow]
+
+
+def find_map_list(session: Session, filters: Filters, page_size: int = PAGE_SIZE) -> MapList:
+    """The page ``filters.pagina`` of the selected investments, by name."""
+    total = session.scalar(selected(session, filters, select(func.count(Investment.cui))))
+    pages = max(1, -(-total // page_size))
+    page = min(filters.pagina, pages)
+    query = (
+        selected(
+            session,
+            filters,
+            select(
+                Investment.cui,
+                Investment.name,
+                Investment.status,
+                Place.name,
+                Investment.updated_cost,
+                Investment.physical_progress,
+            ).outerjoin(Place, Place.ubigeo == Investment.ubigeo),
+        )
+        .order_by(Investment.name, Investment.cui)
+        .limit(page_size)
+        .offset((page - 1) * page_size)
+    )
+    return MapList(total, page, pages, [ListRow(*row) for row in session.execute(query)])
+
+
+def latest_import_id(session: Session) -> int:
+    """Changes with every import run: the version of everything the maps serve."""
+    return session.scalar(select(func.coalesce(func.max(ImportRun.id), 0)))
+
+
+def place_options(session: Session) -> tuple[list[Place], list[Place]]:
+    """Provinces and districts for the filter form, by name."""
+    places = list(
+        session.scalars(
+            select(Place).where(Place.level.in_(("provincia", "distrito"))).order_by(Place.name)
+        )
+    )
+    return (
+        [p for p in places if p.level == "provincia"],
+        [p for p in places if p.level == "distrito"],
+    )
+
+
+def function_options(session: Session) -> list[str]:
+    """The functions (education, transport…) present in the data."""
+    query = select(Investment.function).where(Investment.function.is_not(None)).distinct()
+    return sorted(session.scalars(query))

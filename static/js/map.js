@@ -1,0 +1,99 @@
+/* Vigía maps: the investments and boundaries of the folium map, loaded as GeoJSON.
+   Served as a file (the CSP allows no inline code but folium's own, which carries the nonce). */
+(function () {
+  "use strict";
+  // The map is shown only when it can work: without JavaScript the list below it is the page.
+  document.documentElement.classList.add("has-js");
+
+  var lang = document.documentElement.lang || "es";
+  var locale = lang === "es" ? "es-PE" : lang;
+  var money = new Intl.NumberFormat(locale, { style: "currency", currency: "PEN", maximumFractionDigits: 0 });
+  var percent = new Intl.NumberFormat(locale, { maximumFractionDigits: 1 });
+
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  function getJSON(url) {
+    return fetch(url, { credentials: "same-origin" }).then(function (r) {
+      if (!r.ok) throw new Error(r.status + " " + url);
+      return r.json();
+    });
+  }
+
+  function line(label, value) {
+    var p = el("p", "map-popup-line");
+    p.appendChild(el("span", "map-popup-label", label + ": "));
+    p.appendChild(el("span", null, value));
+    return p;
+  }
+
+  function popupFor(props, options) {
+    var labels = options.labels;
+    var box = el("div", "map-popup");
+    box.appendChild(el("p", "map-popup-name", props.n));
+    box.appendChild(line("CUI", props.c));
+    box.appendChild(line(labels.status, labels.statuses[props.s] || props.s));
+    box.appendChild(line(labels.cost, props.k === undefined ? "—" : money.format(props.k)));
+    box.appendChild(line(labels.progress, props.p === undefined ? "—" : percent.format(props.p) + " %"));
+    if (props.a) box.appendChild(el("p", "map-popup-note", labels.approximate));
+    var link = el("a", "map-popup-link", labels.link);
+    link.href = options.link.replace("{cui}", encodeURIComponent(props.c));
+    box.appendChild(link);
+    return box;
+  }
+
+  function points(map, options) {
+    var status = document.getElementById("map-status");
+    var cluster = L.markerClusterGroup({ chunkedLoading: true, showCoverageOnHover: false, maxClusterRadius: 50 });
+    map.addLayer(cluster);
+    getJSON(options.url).then(function (data) {
+      var markers = [];
+      data.features.forEach(function (f) {
+        if (!f.geometry) return;
+        var c = f.geometry.coordinates, p = f.properties;
+        var icon = L.divIcon({
+          className: "map-pin map-pin-" + p.s + (p.a ? " map-pin-approx" : ""),
+          iconSize: [16, 16]
+        });
+        var marker = L.marker([c[1], c[0]], { icon: icon, title: p.n, alt: p.n, keyboard: true });
+        marker.bindPopup(function () { return popupFor(p, options); });
+        markers.push(marker);
+      });
+      cluster.addLayers(markers);
+      if (status) status.textContent = options.labels.loaded.replace("{count}", markers.length);
+    }).catch(function () {
+      if (status) status.textContent = options.labels.failed;
+    });
+  }
+
+  function boundaries(map, options) {
+    var choro = options.choropleth;
+    var districtLayer = L.geoJSON(null, {
+      style: function (f) {
+        if (!choro) return { className: "map-district" };
+        var entry = choro[f.id];
+        return { className: "map-district choro " + (entry ? "choro-" + entry[0] : "choro-none") };
+      },
+      onEachFeature: function (f, layer) {
+        var tip = el("span", null, f.properties.name);
+        if (choro) {
+          var entry = choro[f.id];
+          tip.textContent = f.properties.name + ": " + (entry ? entry[1] : "—");
+        }
+        layer.bindTooltip(tip, { sticky: true });
+      }
+    }).addTo(map);
+    var provinceLayer = L.geoJSON(null, {
+      style: function () { return { className: "map-province", fill: false }; },
+      interactive: false
+    }).addTo(map);
+    getJSON(options.districts).then(function (d) { districtLayer.addData(d); districtLayer.bringToBack(); });
+    getJSON(options.provinces).then(function (d) { provinceLayer.addData(d); });
+  }
+
+  window.VigiaMap = { points: points, boundaries: boundaries };
+})();
