@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from portal.importer.models import ImportRun
@@ -284,7 +284,7 @@ def find_close_matches(session: Session, text: str, limit: int = 8) -> list[tupl
     name = func.upper(Investment.name)
     rows = session.execute(
         select(Investment.cui, Investment.name)
-        .where(or_(*(name.contains(w.upper(), autoescape=True) for w in words)))
+        .where(*(name.contains(w.upper(), autoescape=True) for w in words))
         .order_by(Investment.updated_cost.desc().nulls_last(), Investment.cui)
         .limit(limit)
     ).all()
