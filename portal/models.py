@@ -1,5 +1,13 @@
 """Every model, imported in one place so migrations and tests see the whole schema."""
 
+from portal.complaints.models import (
+    AuditEntry,
+    Moderator,
+    Observation,
+    ObservationEvent,
+    ObservationPhoto,
+    OutboxMessage,
+)
 from portal.importer.models import ImportRun
 from portal.investments.models import (
     ChangeLogEntry,
@@ -15,6 +23,12 @@ from portal.investments.models import (
 )
 
 __all__ = [
+    "AuditEntry",
+    "Moderator",
+    "Observation",
+    "ObservationEvent",
+    "ObservationPhoto",
+    "OutboxMessage",
     "ChangeLogEntry",
     "ExecutingUnit",
     "F12BMonth",

@@ -1,7 +1,33 @@
-"""Citizens' observations and complaints, with moderation (issue: observations)."""
+"""Citizens' observations and complaints, with moderation (issue: observations).
+
+``init_app`` also turns on CSRF protection for the whole site: every POST form needs its token.
+"""
+
+from flask_wtf import CSRFProtect
+
+csrf = CSRFProtect()
 
 
 def init_app(app) -> None:
+    from portal.complaints import cli, labels
+    from portal.complaints.antispam import init_limiter
+    from portal.complaints.moderation import bp as admin_bp
     from portal.complaints.views import bp
 
+    csrf.init_app(app)
     app.register_blueprint(bp)
+    app.register_blueprint(admin_bp)
+    app.extensions["portal.limiter"] = init_limiter(
+        app,
+        {
+            "complaints.new": "PORTAL_RATELIMIT_OBSERVATIONS",
+            "admin.login": "PORTAL_RATELIMIT_LOGIN",
+        },
+    )
+    app.jinja_env.globals.update(
+        OBSERVATION_CATEGORIES=labels.CATEGORY_LABELS,
+        OBSERVATION_STATUSES=labels.STATUS_LABELS,
+        OBSERVATION_ROUTES=labels.ROUTE_LABELS,
+    )
+    for command in (cli.create_admin, cli.purge_personal_data, cli.send_mail):
+        app.cli.add_command(command)

@@ -1,0 +1,76 @@
+"""Email through an outbox: every message is stored first; in ``smtp`` mode it is then sent.
+
+Storing before sending means a message is only ever sent for data that was committed, and a
+failed SMTP server delays mail instead of losing it (``portal send-mail`` retries).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import smtplib
+from email.message import EmailMessage
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from portal.complaints.models import OutboxMessage
+
+MAX_ATTEMPTS = 5
+
+
+def queue_mail(session: Session, recipient: str, subject: str, body: str, observation_id=None):
+    """Store a message for ``recipient``; it is sent by ``deliver_pending`` in SMTP mode."""
+    message = OutboxMessage(
+        observation_id=observation_id,
+        recipient=recipient,
+        subject=subject,
+        body=body,
+        created_at=dt.datetime.now(dt.UTC),
+        attempts=0,
+    )
+    session.add(message)
+    session.flush()
+    return message
+
+
+def deliver_pending(session: Session, config) -> int:
+    """Send unsent messages over SMTP; returns how many went. A no-op in ``store`` mode."""
+    if config["PORTAL_MAIL_MODE"] != "smtp":
+        return 0
+    pending = session.scalars(
+        select(OutboxMessage)
+        .where(OutboxMessage.sent_at.is_(None), OutboxMessage.attempts < MAX_ATTEMPTS)
+        .order_by(OutboxMessage.id)
+    ).all()
+    if not pending:
+        return 0
+    sent = 0
+    with _smtp_connection(config) as smtp:
+        for message in pending:
+            message.attempts += 1
+            try:
+                smtp.send_message(_email(message, config["PORTAL_MAIL_SENDER"]))
+            except smtplib.SMTPException:
+                continue
+            message.sent_at = dt.datetime.now(dt.UTC)
+            sent += 1
+    session.flush()
+    return sent
+
+
+def _email(message: OutboxMessage, sender: str) -> EmailMessage:
+    email = EmailMessage()
+    email["From"] = sender
+    email["To"] = message.recipient
+    email["Subject"] = message.subject
+    email.set_content(message.body)
+    return email
+
+
+def _smtp_connection(config) -> smtplib.SMTP:
+    smtp = smtplib.SMTP(config["PORTAL_MAIL_SMTP_HOST"], int(config["PORTAL_MAIL_SMTP_PORT"]), timeout=30)
+    if str(config["PORTAL_MAIL_SMTP_STARTTLS"]).lower() not in ("0", "false", "no"):
+        smtp.starttls()
+    if config.get("PORTAL_MAIL_SMTP_USER"):
+        smtp.login(config["PORTAL_MAIL_SMTP_USER"], config["PORTAL_MAIL_SMTP_PASSWORD"] or "")
+    return smtp
