@@ -1,0 +1,220 @@
+"""Shared fixtures for browser tests: the demo portal on a live local server, and Debian's Chromium.
+
+The live server has its own database (the demo data imported once per test process), so the
+function-scoped fixtures of other tests, which empty their tables, never touch it. Every page
+records its requests; any request to a host other than 127.0.0.1 is aborted (tiles included:
+the tests' tile URL points at 127.0.0.1:9), so no test ever reaches the internet.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+from werkzeug.serving import make_server
+
+from portal.db import make_engine
+from portal.migrate import upgrade_database
+from tests.conftest import demo_requests, import_sources, make_test_app
+
+CHROMIUM = os.environ.get("PORTAL_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+LOCAL_HOST = "127.0.0.1"
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/browser/" in str(item.path).replace(os.sep, "/"):
+            item.add_marker(pytest.mark.browser)
+
+
+def _browser_database_url(database_url: str, tmp_path: Path) -> str:
+    """A database of its own for the live server, beside the worker's test database."""
+    parsed = make_url(database_url)
+    if parsed.get_backend_name() != "postgresql":
+        return f"sqlite:///{tmp_path / 'browser.db'}"
+    name = f"{parsed.database}_browser"
+    admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return parsed.set(database=name).render_as_string(hide_password=False)
+
+
+def _drop_database(url: str) -> None:
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "postgresql":
+        admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{parsed.database}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def live_app(database_url, demo_dir, tmp_path_factory):
+    """The portal with the whole demo dataset, on a database only the live server uses."""
+    tmp = tmp_path_factory.mktemp("browser")
+    url = _browser_database_url(database_url, tmp)
+    engine = make_engine(url)
+    upgrade_database(engine)
+    engine.dispose()
+    app = make_test_app(url, tmp / "instance")
+    results = import_sources(app, demo_requests(demo_dir))
+    assert all(r.status == "imported" for r in results), [r.as_dict() for r in results]
+    yield app
+    app.extensions["portal.engine"].dispose()
+    _drop_database(url)
+
+
+@pytest.fixture(scope="session")
+def live_server(live_app):
+    """Base URL ('http://127.0.0.1:PORT') of the live portal, served in a thread."""
+    server = make_server(LOCAL_HOST, 0, live_app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://{LOCAL_HOST}:{server.server_port}"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@dataclass
+class Traffic:
+    """What a page asked for: every request URL, the responses, and console errors."""
+
+    requests: list[str] = field(default_factory=list)
+    blocked: list[str] = field(default_factory=list)
+    responses: list = field(default_factory=list)
+    console_errors: list[str] = field(default_factory=list)
+
+    def third_party(self) -> list[str]:
+        return [
+            u
+            for u in self.requests
+            if urlsplit(u).scheme in ("http", "https") and urlsplit(u).hostname != LOCAL_HOST
+        ]
+
+    def reset(self) -> None:
+        self.requests.clear()
+        self.blocked.clear()
+        self.responses.clear()
+        self.console_errors.clear()
+
+
+@pytest.fixture
+def traffic() -> Traffic:
+    return Traffic()
+
+
+def _open_page(chromium, traffic: Traffic, **context_options):
+    # A Peruvian browser: Accept-Language es-PE, so pages open in Spanish as for most visitors.
+    context = chromium.new_context(locale="es-PE", **context_options)
+
+    def guard(route):
+        if urlsplit(route.request.url).hostname == LOCAL_HOST:
+            route.continue_()
+        else:
+            traffic.blocked.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", guard)
+    page = context.new_page()
+    page.on("request", lambda request: traffic.requests.append(request.url))
+    page.on("response", lambda response: traffic.responses.append(response))
+    page.on(
+        "console",
+        lambda message: (
+            traffic.console_errors.append(message.text) if message.type == "error" else None
+        ),
+    )
+    return context, page
+
+
+@pytest.fixture
+def page(chromium, traffic):
+    """A desktop-sized page whose requests are recorded and kept on 127.0.0.1."""
+    context, page = _open_page(chromium, traffic, viewport={"width": 1280, "height": 800})
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def phone_page(chromium, traffic):
+    """A 320 px wide phone page (the narrowest screen the portal supports)."""
+    context, page = _open_page(
+        chromium,
+        traffic,
+        viewport={"width": 320, "height": 640},
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+    )
+    yield page
+    context.close()
+
+
+MODERATOR = ("moderadora@example.org", "una-clave-larga-de-prueba")
+
+
+@pytest.fixture(scope="session")
+def observation_code(live_app) -> str:
+    """The tracking code of one observation received on the live portal."""
+    from portal.complaints.service import NewObservation, record_observation
+    from portal.db import get_session
+    from tests.routes import sample_values
+
+    cui = sample_values(live_app)["cui"]
+    with live_app.test_request_context():
+        session = get_session()
+        observation = record_observation(
+            session,
+            NewObservation(cui=cui, category="stalled", description="La obra está parada."),
+            ip_hash="prueba",
+            status_url=lambda code: f"/observaciones/{code}",
+        )
+        code = observation.code
+        session.commit()
+    return code
+
+
+@pytest.fixture(scope="session")
+def moderator(live_app) -> tuple[str, str]:
+    """(email, password) of a moderator account on the live portal."""
+    from portal.complaints.accounts import create_moderator
+    from portal.db import get_session
+
+    with live_app.test_request_context():
+        session = get_session()
+        create_moderator(session, *MODERATOR)
+        session.commit()
+    return MODERATOR
+
+
+def log_in(page, live_server: str, moderator: tuple[str, str]) -> None:
+    page.goto(live_server + "/admin/entrar")
+    page.fill("input[name=email]", moderator[0])
+    page.fill("input[name=password]", moderator[1])
+    page.locator("main form button[type=submit]").first.click()
+    page.wait_for_url("**/admin/**")
