@@ -1,0 +1,52 @@
+"""The change history of a fact sheet after a second import, and the stored flags it refreshes."""
+
+import re
+
+from sqlalchemy import select
+
+from tests.conftest import demo_requests, import_sources
+
+CUI = "2100426"
+
+
+def reimport_with_new_cost(app, demo_dir, tmp_path, old="375295.4", new="500000.0"):
+    text = (demo_dir / "DETALLE_INVERSIONES.csv").read_bytes()
+    row = next(line for line in text.splitlines(keepends=True) if f'"{CUI}"'.encode() in line)
+    changed = row.replace(f'"{old}"'.encode(), f'"{new}"'.encode(), 1)
+    assert changed != row
+    path = tmp_path / "DETALLE_INVERSIONES.csv"
+    path.write_bytes(text.replace(row, changed))
+    results = import_sources(app, [("mef-inversiones", path)])
+    assert results[0].status == "imported"
+
+
+def test_second_import_shows_old_and_new_cost_in_plain_words_newest_first(app, demo_dir, tmp_path):
+    import_sources(app, demo_requests(demo_dir))
+    reimport_with_new_cost(app, demo_dir, tmp_path)
+    page = app.test_client().get(f"/inversiones/{CUI}").get_data(as_text=True)
+    history = page[page.index('id="cambios"'):page.index('id="fuentes"')]
+    rows = re.findall(r'<tr data-change="(\w+)">(.*?)</tr>', history, re.S)
+    assert [field for field, _ in rows] == ["updated_cost"]
+    cells = re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", rows[0][1])
+    assert cells[1:] == ["Costo actualizado", "375295.40", "500000.00"]
+    assert re.fullmatch(r"\d+ \w+\. 2026", cells[0])
+    data = app.test_client().get(f"/inversiones/{CUI}.json").get_json()
+    assert data["changes"][0]["label"] == "Costo actualizado"
+    assert data["changes"][0]["new"] == "500000.00"
+
+
+def test_import_refreshes_the_stored_flags_used_by_search(app, demo_dir, tmp_path):
+    from portal.db import get_session
+    from portal.investments.models import Investment
+
+    import_sources(app, demo_requests(demo_dir))
+    with app.app_context():
+        before = get_session().scalar(select(Investment.red_flags).where(Investment.cui == CUI))
+    assert "sobrecosto" not in before.split()
+    # 350,059 viable → 500,000 updated is 43 % more: the cost-overrun flag appears.
+    reimport_with_new_cost(app, demo_dir, tmp_path)
+    with app.app_context():
+        after = get_session().scalar(select(Investment.red_flags).where(Investment.cui == CUI))
+    assert "sobrecosto" in after.split()
+    page = app.test_client().get(f"/inversiones/{CUI}").get_data(as_text=True)
+    assert 'data-flag="sobrecosto"' in page
