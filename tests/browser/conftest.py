@@ -102,12 +102,13 @@ def chromium():
 
 @dataclass
 class Traffic:
-    """What a page asked for: every request URL, the responses, and console errors."""
+    """What a page asked for: every request URL, the responses, console and script errors."""
 
     requests: list[str] = field(default_factory=list)
     blocked: list[str] = field(default_factory=list)
     responses: list = field(default_factory=list)
     console_errors: list[str] = field(default_factory=list)
+    page_errors: list[str] = field(default_factory=list)
 
     def third_party(self) -> list[str]:
         return [
@@ -121,6 +122,7 @@ class Traffic:
         self.blocked.clear()
         self.responses.clear()
         self.console_errors.clear()
+        self.page_errors.clear()
 
 
 @pytest.fixture
@@ -149,6 +151,7 @@ def _open_page(chromium, traffic: Traffic, **context_options):
             traffic.console_errors.append(message.text) if message.type == "error" else None
         ),
     )
+    page.on("pageerror", lambda error: traffic.page_errors.append(str(error)))
     return context, page
 
 
