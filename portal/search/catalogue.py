@@ -29,9 +29,11 @@ class Entry:
     places: str
     values: dict[str, list[str]]
     sort: dict[str, float | str | None]
+    #: Number of terms in the name, for length normalisation when ranking (set when indexing).
+    length: int = 0
 
     def as_json(self) -> list:
-        return [self.cui, self.snip, self.values, self.sort]
+        return [self.cui, self.snip, self.values, self.sort, self.length]
 
 
 @dataclass
@@ -92,5 +94,5 @@ def load_catalogue(session: Session) -> Catalogue:
 
 
 def catalogue_from_json(data: dict) -> Catalogue:
-    entries = [Entry(cui, snip, "", "", values, sort) for cui, snip, values, sort in data["entries"]]
+    entries = [Entry(cui, snip, "", "", values, sort, n) for cui, snip, values, sort, n in data["entries"]]
     return Catalogue(entries, data["labels"])

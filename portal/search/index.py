@@ -10,6 +10,7 @@ from __future__ import annotations
 import fcntl
 import json
 import logging
+import math
 import os
 import shutil
 import tempfile
@@ -18,11 +19,12 @@ from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import NamedTuple
 
+import numpy as np
 from sqlalchemy.orm import Session
 from whoosh import index as whoosh_index
 from whoosh.fields import ID, KEYWORD, Schema
-from whoosh.query import And, Or, Term
 
 from portal.search import analysis
 from portal.search.catalogue import (
@@ -39,6 +41,10 @@ log = logging.getLogger(__name__)
 POINTER = "current"
 #: A word found only in the district or province name counts for less than one in the title.
 PLACE_BOOST = 0.3
+BM25_K1, BM25_B = 1.2, 0.75
+#: Postings of the most recently searched terms (per field), kept in memory between searches.
+POSTINGS_CACHE_SIZE = 1024
+WARM_TERMS = 150
 CATALOGUE_FILE = "catalogue.json"
 #: Terms arrive analysed (see analysis.py): the fields only split on spaces and count frequencies.
 SCHEMA = Schema(
@@ -86,9 +92,11 @@ def _write(directory: Path, catalogue: Catalogue) -> None:
                     " ".join(analysis.exact_terms(entry.places)),
                 )
                 places_cache[entry.places] = place
+            name_terms = analysis.terms(entry.name)
+            entry.length = len(name_terms)
             writer.add_document(
                 cui=entry.cui,
-                name=" ".join(analysis.terms(entry.name)),
+                name=" ".join(name_terms),
                 place=place[0],
                 exact=" ".join(analysis.exact_terms(entry.name)) + " " + place[1],
             )
@@ -125,6 +133,15 @@ def current_directory(root: Path) -> Path | None:
     except OSError:
         return None
     return root / target
+
+
+class _Postings(NamedTuple):
+    rows: frozenset[int]
+    docs: np.ndarray
+    freqs: np.ndarray
+
+
+_NO_POSTINGS = _Postings(frozenset(), np.zeros(0, dtype=np.int64), np.zeros(0))
 
 
 class Snapshot:
@@ -164,10 +181,21 @@ class Snapshot:
         self.refs = 0
         self.retired = False
         self._lock = threading.Lock()
+        self._postings_cache: OrderedDict[tuple[str, str], _Postings] = OrderedDict()
+        lengths = np.array([e.length for e in entries], dtype=np.float64)
+        average = float(lengths.mean()) if self.size else 1.0
+        #: The BM25 length term of each row's title, computed once.
+        self._norm = BM25_K1 * (1 - BM25_B + BM25_B * lengths / (average or 1.0))
+        self._codes: dict[str, tuple[list, np.ndarray]] = {}
+        for dim, column in self.column.items():
+            values = [None, *sorted({v for v in column if v is not None})]
+            code_of = {v: i for i, v in enumerate(values)}
+            self._codes[dim] = (values, np.array([code_of[v] for v in column], dtype=np.int64))
         self._searcher = None
         if directory is not None:
             self._searcher = whoosh_index.open_dir(str(directory)).searcher()
             self._check_order()
+            self._warm_up()
         else:
             # No index on disk (could not be written): match words in memory, same rules.
             self._words = [
@@ -175,39 +203,95 @@ class Snapshot:
             ]
 
     def _check_order(self) -> None:
+        """Document numbers must follow catalogue order (one writer, one segment)."""
         if self.size == 0:
             return
         column = self._searcher.reader().column_reader("cui")
-        if len(column) != self.size or any(
-            column[i] != cui for i, cui in enumerate(self.cuis)
-        ):
+        if len(column) != self.size or any(column[i] != cui for i, cui in enumerate(self.cuis)):
             raise RuntimeError("search index and its catalogue disagree")
 
+    def _warm_up(self) -> None:
+        """Read the most common terms now: they are the slow ones to read and the ones people type."""
+        reader = self._searcher.reader()
+        for field in ("name", "place", "exact"):
+            for _freq, text in reader.most_frequent_terms(field, number=WARM_TERMS):
+                self._postings(field, text.decode() if isinstance(text, bytes) else text)
+
+    def _postings(self, field: str, term: str) -> _Postings | None:
+        """One term's postings, read from Whoosh once and kept (LRU): its documents and frequencies."""
+        key = (field, term)
+        found = self._postings_cache.get(key)
+        if found is not None:
+            self._postings_cache.move_to_end(key)
+            return found
+        reader = self._searcher.reader()
+        found = _NO_POSTINGS
+        if reader.doc_frequency(field, term):
+            pairs = list(reader.postings(field, term).items_as("weight"))
+            docs = np.fromiter((d for d, _ in pairs), dtype=np.int64, count=len(pairs))
+            freqs = np.fromiter((w for _, w in pairs), dtype=np.float64, count=len(pairs))
+            found = _Postings(frozenset(docs.tolist()), docs, freqs)
+        self._postings_cache[key] = found
+        if len(self._postings_cache) > POSTINGS_CACHE_SIZE:
+            self._postings_cache.popitem(last=False)
+        return found
+
+    def _word_postings(self, term: str, exact: str) -> list[tuple[_Postings, float]]:
+        """Each field's postings of one query word with its weight (idf times field boost)."""
+        weighted = []
+        with self._lock:
+            for field, text, boost in (("name", term, 1.0), ("place", term, PLACE_BOOST), ("exact", exact, 1.0)):
+                postings = self._postings(field, text)
+                if postings.rows:
+                    df = len(postings.rows)
+                    weighted.append((postings, boost * math.log(1 + (self.size - df + 0.5) / (df + 0.5))))
+        return weighted
+
     def match(self, terms: list[str], exact: list[str]) -> set[int]:
-        """Rows whose name or place has every term."""
+        """Rows whose name or place has every term (or its exact spelling)."""
         if self._searcher is None:
             wanted = set(terms)
             return {i for i, words in enumerate(self._words) if wanted <= words}
-        query = self._query(terms, exact)
-        with self._lock:
-            return set(self._searcher.docs_for_query(query))
+        per_word = []
+        for term, word in zip(terms, exact, strict=True):
+            fields = self._word_postings(term, word)
+            if not fields:
+                return set()
+            per_word.append(set().union(*(postings.rows for postings, _ in fields)))
+        per_word.sort(key=len)
+        return per_word[0].intersection(*per_word[1:])
 
-    def ranked(
-        self, terms: list[str], exact: list[str], allowed: set[int], limit: int | None, narrowed: bool
-    ) -> list[int]:
-        """The allowed rows, best match first (exact spelling and title words weigh more).
+    def ranked(self, terms: list[str], exact: list[str], allowed: set[int], limit: int | None) -> list[int]:
+        """The allowed rows, best first: BM25 over the Whoosh postings of title, place and spelling.
 
-        ``narrowed`` says ``allowed`` is smaller than what the words match; otherwise no filter
-        is passed, which lets Whoosh skip blocks that cannot reach the top.
+        Scored here, vectorised, rather than by Whoosh's collector, which walks every match
+        through nested matchers in Python and took 200 ms for a long query over 20,000 names.
         """
         if self._searcher is None:
             return sorted(allowed)[:limit]
-        query = self._query(terms, exact)
-        with self._lock:
-            results = self._searcher.search(
-                query, limit=limit, filter=allowed if narrowed else None, scored=True
-            )
-            return [hit.docnum for hit in results if hit.docnum in allowed]
+        scores = np.zeros(self.size)
+        for term, word in zip(terms, exact, strict=True):
+            for postings, weight in self._word_postings(term, word):
+                tf = postings.freqs
+                scores[postings.docs] += weight * tf * (BM25_K1 + 1) / (tf + self._norm[postings.docs])
+        rows = np.fromiter(allowed, dtype=np.int64, count=len(allowed))
+        rows.sort()
+        order = np.argsort(-scores[rows], kind="stable")
+        if limit is not None:
+            order = order[:limit]
+        return rows[order].tolist()
+
+    def count(self, dim: str, allowed: set[int]) -> dict[str, int]:
+        """How many allowed rows have each value of a facet."""
+        if dim in MULTI_VALUED:
+            return {v: len(rows & allowed) for v, rows in self.rows_with[dim].items()}
+        values, codes = self._codes[dim]
+        if len(allowed) == self.size:
+            counts = np.bincount(codes, minlength=len(values))
+        else:
+            rows = np.fromiter(allowed, dtype=np.int64, count=len(allowed))
+            counts = np.bincount(codes[rows], minlength=len(values))
+        return {values[i]: int(counts[i]) for i in np.flatnonzero(counts)}
 
     def corrections(self, words: Iterable[str]) -> dict[str, str]:
         """For each word unknown to the index, the closest known word (at most two edits)."""
@@ -225,15 +309,6 @@ class Snapshot:
                 if suggestions:
                     found[word] = suggestions[0]
         return found
-
-    @staticmethod
-    def _query(terms: list[str], exact: list[str]):
-        clauses = []
-        for term, word in zip(terms, exact, strict=True):
-            clauses.append(
-                Or([Term("name", term), Term("place", term, boost=PLACE_BOOST), Term("exact", word)])
-            )
-        return And(clauses)
 
     def close(self) -> None:
         if self._searcher is not None:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import heapq
 import logging
-from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -21,8 +20,8 @@ from sqlalchemy.orm import Session
 from portal.investments.labels import PHASE_LABELS, STATUS_LABELS
 from portal.investments.models import Investment
 from portal.search import analysis
-from portal.search.catalogue import DIMENSIONS, MULTI_VALUED
-from portal.search.filters import Filters
+from portal.search.catalogue import DIMENSIONS
+from portal.search.filters import FILTER_PARAMS, Filters
 from portal.search.index import Snapshot, build_index, index_root, memory_snapshot, use_snapshot
 
 log = logging.getLogger(__name__)
@@ -30,6 +29,7 @@ log = logging.getLogger(__name__)
 #: A code typed alone is a CUI (7 digits today, up to 10) or an old SNIP code (4–6 digits).
 CODE_LENGTHS = range(4, 11)
 _ROWS_PER_QUERY = 500
+_ARG_ORDER = (*FILTER_PARAMS, "orden", "pagina")
 
 
 @dataclass(frozen=True)
@@ -80,14 +80,13 @@ def find_investments(session: Session, filters: Filters, page_size: int | None =
         parsed = _parse(snap, filters.q)
         matched = _matched(snap, parsed)
         allowed = _filtered(snap, matched, filters)
-        narrowed = matched is None or len(allowed) < len(matched)
         facets = _facets(snap, allowed, filters)
         total = len(allowed)
         pages = max(1, -(-total // page_size)) if page_size else 1
         page = min(filters.pagina, pages)
         offset = (page - 1) * page_size if page_size else 0
         limit = offset + page_size if page_size else None
-        rows = _ordered(snap, parsed, allowed, filters.orden, limit, narrowed)[offset:limit]
+        rows = _ordered(snap, parsed, allowed, filters.orden, limit)[offset:limit]
         cuis = [snap.cuis[i] for i in rows]
         suggestion = _suggestion(snap, parsed, filters.q) if total == 0 else None
     investments = _load(session, cuis)
@@ -158,6 +157,8 @@ def _filter_sets(snap: Snapshot, filters: Filters) -> Iterator[set[int]]:
     empty: set[int] = set()
     if filters.distrito:
         yield snap.rows_with["distrito"].get(filters.distrito, empty)
+    elif len(filters.provincia) == 4:
+        yield snap.rows_with["provincia"].get(filters.provincia, empty)
     elif filters.provincia:
         prefix = filters.provincia
         yield {i for i, ubigeo in enumerate(snap.column["distrito"]) if ubigeo and ubigeo.startswith(prefix)}
@@ -176,17 +177,15 @@ def _facets(snap: Snapshot, allowed: set[int], filters: Filters) -> dict[str, li
     labels = _labels(snap)
     facets = {}
     for dim in DIMENSIONS:
-        if dim in MULTI_VALUED:
-            counts = {v: len(rows & allowed) for v, rows in snap.rows_with[dim].items()}
-        else:
-            counts = Counter(map(snap.column[dim].__getitem__, allowed))
+        counts = snap.count(dim, allowed)
         selected = getattr(filters, dim)
+        base = filters.as_args(**{dim: "", "pagina": 1})
         items = [
             Facet(
                 value=value,
                 label=str(labels[dim].get(value, value)),
                 count=count,
-                args=filters.as_args(**{dim: "" if value == selected else value, "pagina": 1}),
+                args=base if value == selected else _with(base, dim, value),
                 active=value == selected,
             )
             for value, count in counts.items()
@@ -198,6 +197,12 @@ def _facets(snap: Snapshot, allowed: set[int], filters: Filters) -> dict[str, li
             items.sort(key=lambda f: (-f.count, f.label))
         facets[dim] = items
     return facets
+
+
+def _with(args: dict[str, str], name: str, value: str) -> dict[str, str]:
+    """``args`` plus one filter, keys in the canonical order so equal filters give equal URLs."""
+    merged = {**args, name: value}
+    return {key: merged[key] for key in _ARG_ORDER if key in merged}
 
 
 def _labels(snap: Snapshot) -> dict[str, dict]:
@@ -222,15 +227,13 @@ def _flag_labels() -> dict:
     return FLAG_LABELS
 
 
-def _ordered(
-    snap: Snapshot, parsed: _Parsed, allowed: set[int], orden: str, limit: int | None, narrowed: bool
-) -> list[int]:
+def _ordered(snap: Snapshot, parsed: _Parsed, allowed: set[int], orden: str, limit: int | None) -> list[int]:
     if orden == "relevancia" and parsed.terms:
         first = [i for i in parsed.code_rows if i in allowed]
         rest = allowed.difference(first)
         if not rest:
             return first
-        return first + snap.ranked(parsed.terms, parsed.exact, rest, limit, narrowed or bool(first))
+        return first + snap.ranked(parsed.terms, parsed.exact, rest, limit)
     if orden == "relevancia" and parsed.code_rows:
         return [i for i in parsed.code_rows if i in allowed]
     position = snap.position["cambio" if orden == "relevancia" else orden]
