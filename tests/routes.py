@@ -12,10 +12,15 @@ from flask import Flask, url_for
 from sqlalchemy import select
 
 
-def sample_values(app: Flask) -> dict[str, str | list[str]]:
-    """A real value from the demo data for each URL argument name the portal uses."""
+def sample_values(app: Flask) -> dict:
+    """A real value from the demo data for each URL argument name the portal uses.
+
+    An endpoint's name as key gives arguments for that endpoint only.
+    """
+    from portal.complaints.models import Observation
     from portal.db import get_session
     from portal.investments.models import ExecutingUnit, Investment
+    from portal.maps import render
 
     with app.app_context():
         session = get_session()
@@ -23,7 +28,12 @@ def sample_values(app: Flask) -> dict[str, str | list[str]]:
         slug = session.scalars(
             select(ExecutingUnit.slug).order_by(ExecutingUnit.slug).limit(1)
         ).first()
+        code = session.scalars(select(Observation.code).limit(1)).first()
     return {
+        # Arguments of one endpoint only, where a name means different things on two routes.
+        "maps.vendor": {"package": render.LEAFLET, "filename": "leaflet.js"},
+        "code": code or "VC-AAAA-BBBB",
+        "level": ["provincias", "distritos"],
         "cui": cui or "2000001",
         "ubigeo": ["0601", "060101"],
         "slug": slug or "gobierno-regional-cajamarca",
@@ -34,7 +44,7 @@ def sample_values(app: Flask) -> dict[str, str | list[str]]:
     }
 
 
-def get_routes(app: Flask, values: dict[str, str | list[str]]) -> list[tuple[str, str]]:
+def get_routes(app: Flask, values: dict) -> list[tuple[str, str]]:
     """(endpoint, URL) for every rule answering GET, arguments filled from ``values``.
 
     A value given as a list yields one URL per item (e.g. a province and a district ubigeo).
@@ -45,12 +55,13 @@ def get_routes(app: Flask, values: dict[str, str | list[str]]) -> list[tuple[str
             if "GET" not in (rule.methods or ()):
                 continue
             choices = []
+            own = values.get(rule.endpoint, {})
             for name in sorted(rule.arguments):
                 numeric = type(rule._converters[name]).__name__ in (
                     "IntegerConverter",
                     "FloatConverter",
                 )
-                given = values.get(name, "1" if numeric else "x")
+                given = own.get(name, values.get(name, "1" if numeric else "x"))
                 items = given if isinstance(given, list) else [given]
                 choices.append(
                     [

@@ -70,10 +70,39 @@ def inline_code_problems(response) -> list[str]:
     return problems
 
 
-def test_every_route_sends_strict_security_headers(demo_app):
+@pytest.fixture(scope="module")
+def moderator_client(demo_app):
+    """A client logged in as a moderator, with one observation in the queue."""
+    from portal.complaints.accounts import create_moderator
+    from portal.complaints.service import NewObservation, record_observation
+    from portal.db import get_session
+
+    with demo_app.test_request_context():
+        session = get_session()
+        moderator = create_moderator(session, "moderadora@example.org", "una-clave-larga-de-prueba")
+        record_observation(
+            session,
+            NewObservation(
+                cui=sample_values(demo_app)["cui"], category="other", description="Hola"
+            ),
+            ip_hash="prueba",
+            status_url=lambda code: f"/observaciones/{code}",
+        )
+        moderator_id = moderator.id
+        session.commit()
     client = demo_app.test_client()
+    with client.session_transaction() as cookie_session:
+        cookie_session["moderator_id"] = moderator_id
+    return client
+
+
+@pytest.mark.parametrize("who", ["visitor", "moderator"])
+def test_every_route_sends_strict_security_headers(demo_app, moderator_client, who):
+    client = moderator_client if who == "moderator" else demo_app.test_client()
     routes = get_routes(demo_app, sample_values(demo_app))
     assert any(endpoint == "investments.home" for endpoint, _ in routes)
+    if who == "moderator":
+        assert client.get("/admin/").status_code == 200
     problems = []
     for endpoint, url in routes:
         with client.get(url) as response:

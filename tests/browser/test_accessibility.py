@@ -134,3 +134,15 @@ def test_page_fits_a_320px_phone_without_sideways_scrolling(phone_page, page_url
     phone_page.goto(page_url(PAGES[name]))
     width = phone_page.evaluate("document.documentElement.scrollWidth")
     assert width <= 320, f"{name} is {width}px wide"
+
+
+def test_language_switcher_keeps_the_search_and_is_remembered(page, live_server):
+    page.goto(live_server + "/buscar?q=agua&estado=en_ejecucion")
+    page.locator("nav.languages a[hreflang=en]").click()
+    page.wait_for_url("**lang=en")
+    assert "q=agua" in page.url and "estado=en_ejecucion" in page.url
+    assert page.locator("html").get_attribute("lang") == "en"
+    page.locator("a.brand").click()
+    page.wait_for_load_state()
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.locator("nav.languages a[aria-current=true]").inner_text() == "English"
