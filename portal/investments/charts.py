@@ -101,7 +101,9 @@ def monthly_chart(months, chart_id: str = "grafico-f12b") -> Markup:
     return bar_chart(
         chart_id,
         _("Gasto programado y real por mes (Formato 12-B)"),
-        _("Barras del monto programado y del devengado de cada mes; las cifras están en la tabla siguiente."),
+        _(
+            "Barras del monto programado y del devengado de cada mes; las cifras están en la tabla siguiente."
+        ),
         [str(m.month) for m in months],
         [
             Series(_("Programado"), [m.programmed for m in months]),

@@ -11,8 +11,19 @@ import re
 import unicodedata
 
 from flask import current_app, has_app_context
-
-from sqlalchemy import Connection, and_, case, delete, exists, func, insert, literal, or_, select, update
+from sqlalchemy import (
+    Connection,
+    and_,
+    case,
+    delete,
+    exists,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    update,
+)
 
 from portal.investments.flags import FlagThresholds, refresh_red_flags
 from portal.investments.models import (

@@ -61,9 +61,7 @@ def explain_flag(code: str, thresholds: FlagThresholds) -> str:
             "%(months)d meses o más.",
             months=thresholds.no_spending_months,
         ),
-        "paralizada_infobras": _(
-            "La Contraloría (INFObras) informa que la obra está paralizada."
-        ),
+        "paralizada_infobras": _("La Contraloría (INFObras) informa que la obra está paralizada."),
         "sin_f12b": _(
             "La inversión está en ejecución pero su unidad no publica el Formato 12-B, el "
             "reporte mensual de avance que exige el MEF."
@@ -169,7 +167,9 @@ def refresh_red_flags(conn: Connection, thresholds: FlagThresholds, today: dt.da
             InfobrasWork.cui,
             func.max(InfobrasWork.actual_progress),
             func.max(InfobrasWork.planned_end_on),
-        ).where(InfobrasWork.cui.is_not(None)).group_by(InfobrasWork.cui)
+        )
+        .where(InfobrasWork.cui.is_not(None))
+        .group_by(InfobrasWork.cui)
     ):
         works[row[0]] = (row[1], False, row[2])
     for cui, status, stalled in conn.execute(
@@ -184,9 +184,18 @@ def refresh_red_flags(conn: Connection, thresholds: FlagThresholds, today: dt.da
     changed = []
     for row in conn.execute(
         select(
-            inv.cui, inv.status, inv.phase, inv.viable_cost, inv.updated_cost,
-            inv.devengado_accumulated, inv.physical_progress, inv.last_devengado_on,
-            inv.execution_start_on, inv.execution_end_on, inv.physical_end_on, inv.has_f12b,
+            inv.cui,
+            inv.status,
+            inv.phase,
+            inv.viable_cost,
+            inv.updated_cost,
+            inv.devengado_accumulated,
+            inv.physical_progress,
+            inv.last_devengado_on,
+            inv.execution_start_on,
+            inv.execution_end_on,
+            inv.physical_end_on,
+            inv.has_f12b,
             inv.red_flags,
         )
     ):

@@ -1,7 +1,13 @@
 """Plain words for the codes of the public records, translatable, in one place."""
 
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from portal.i18n import format_day, format_money, format_percent
+from portal.importer.sources.mef_inversiones import DATE_FIELDS, FLAG_FIELDS, MONEY_FIELDS
 from portal.investments.flags import FLAG_LABELS
 
 STATUS_LABELS = {
@@ -108,7 +114,26 @@ BOTTLENECK_LABELS = {
 }
 
 
+def change_value_text(text: str | None, field: str) -> str:
+    """A change-log value as the page shows figures: 'S/ 500,000', '23 nov. 2026', 'Sí'."""
+    if text is None or text == "":
+        return "—"
+    try:
+        if field in MONEY_FIELDS:
+            return format_money(Decimal(text))
+        if field in ("physical_progress", "execution_progress"):
+            return format_percent(Decimal(text))
+        if field in DATE_FIELDS or field.endswith("_on"):
+            return format_day(dt.date.fromisoformat(text[:10]))
+    except (InvalidOperation, ValueError):
+        return text
+    if field in FLAG_FIELDS:
+        return _("Sí") if text == "True" else _("No") if text == "False" else text
+    return text
+
+
 def init_app(app) -> None:
+    app.jinja_env.filters["change_value"] = change_value_text
     app.jinja_env.globals.update(
         STATUS_LABELS=STATUS_LABELS,
         PHASE_LABELS=PHASE_LABELS,

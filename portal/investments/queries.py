@@ -89,7 +89,9 @@ def summarise_portfolio(
         ).all()
     )
     if yearly_where is None:
-        yearly_where = [YearlyExecution.cui.in_(select(Investment.cui).where(*where))] if where else []
+        yearly_where = (
+            [YearlyExecution.cui.in_(select(Investment.cui).where(*where))] if where else []
+        )
     if current_year is None:
         current_year = data_year(session)
     return Portfolio(
@@ -127,13 +129,17 @@ def execution_by_year(
             ).where(Investment.process_year == current_year, *where)
         ).one()
         if pim or pia or devengado:
-            years.append(YearExecution(current_year, Decimal(pia), Decimal(pim), Decimal(devengado)))
+            years.append(
+                YearExecution(current_year, Decimal(pia), Decimal(pim), Decimal(devengado))
+            )
     return years
 
 
 def count_flags(session: Session, where: Conditions = ()) -> dict[str, int]:
     """How many investments carry each red flag (one query)."""
-    columns = [func.coalesce(func.sum(case((has_flag(code), 1), else_=0)), 0) for code in FLAG_LABELS]
+    columns = [
+        func.coalesce(func.sum(case((has_flag(code), 1), else_=0)), 0) for code in FLAG_LABELS
+    ]
     row = session.execute(select(*columns).where(*where)).one()
     return dict(zip(FLAG_LABELS, (int(value) for value in row), strict=True))
 

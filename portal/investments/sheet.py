@@ -62,7 +62,7 @@ class InvestmentSheet:
     situations: list[SituationEntry]
     works: list[InfobrasWork]
     prioritisations: list[Prioritisation]
-    changes: list[tuple[ChangeLogEntry, dt.datetime | None]]
+    changes: list[ChangeLogEntry]
     imported_on: dict[str, dt.datetime]
     flags: list[str]
     timeline: list[TimelineEvent]
@@ -109,7 +109,9 @@ def find_investment_sheet(
     if inv.ubigeo:
         places = {
             p.ubigeo: p
-            for p in session.scalars(select(Place).where(Place.ubigeo.in_([inv.ubigeo, inv.ubigeo[:4]])))
+            for p in session.scalars(
+                select(Place).where(Place.ubigeo.in_([inv.ubigeo, inv.ubigeo[:4]]))
+            )
         }
     unit = (
         session.scalar(select(ExecutingUnit).where(ExecutingUnit.sec_ejec == inv.sec_ejec))
@@ -125,29 +127,25 @@ def find_investment_sheet(
     )
     f12b = session.get(F12BReport, cui)
     works = list(
-        session.scalars(select(InfobrasWork).where(InfobrasWork.cui == cui).order_by(InfobrasWork.infobras_code))
-    )
-    runs = list(
-        session.execute(
-            select(ImportRun.id, ImportRun.source, ImportRun.started_at).where(
-                ImportRun.status.in_(("imported", "unchanged"))
-            )
+        session.scalars(
+            select(InfobrasWork).where(InfobrasWork.cui == cui).order_by(InfobrasWork.infobras_code)
         )
     )
-    imported_on: dict[str, dt.datetime] = {}
-    for _, source, started in runs:
-        if source not in imported_on or started > imported_on[source]:
-            imported_on[source] = started
-    run_dates = {run_id: started for run_id, _, started in runs}
-    changes = [
-        (entry, run_dates.get(entry.import_run_id))
-        for entry in session.scalars(
+    imported_on = dict(
+        session.execute(
+            select(ImportRun.source, func.max(ImportRun.started_at))
+            .where(ImportRun.status.in_(("imported", "unchanged")))
+            .group_by(ImportRun.source)
+        ).all()
+    )
+    changes = list(
+        session.scalars(
             select(ChangeLogEntry)
             .where(ChangeLogEntry.cui == cui)
             .order_by(ChangeLogEntry.changed_at.desc(), ChangeLogEntry.id.desc())
             .limit(MAX_CHANGES)
         )
-    ]
+    )
     sheet = InvestmentSheet(
         investment=inv,
         district=places.get(inv.ubigeo or ""),
@@ -172,7 +170,9 @@ def find_investment_sheet(
         works=works,
         prioritisations=list(
             session.scalars(
-                select(Prioritisation).where(Prioritisation.cui == cui).order_by(Prioritisation.year)
+                select(Prioritisation)
+                .where(Prioritisation.cui == cui)
+                .order_by(Prioritisation.year)
             )
         ),
         changes=changes,
@@ -189,7 +189,9 @@ def sum_years(inv: Investment, rows: list[YearlyExecution]) -> list[YearExecutio
     """Yearly totals over every unit that executed the CUI, plus the current year from its record."""
     years: dict[int, YearExecution] = {}
     for row in rows:
-        entry = years.setdefault(row.year, YearExecution(row.year, Decimal(0), Decimal(0), Decimal(0)))
+        entry = years.setdefault(
+            row.year, YearExecution(row.year, Decimal(0), Decimal(0), Decimal(0))
+        )
         entry.pia += row.pia or 0
         entry.pim += row.pim or 0
         entry.devengado += row.devengado or 0
@@ -245,7 +247,9 @@ def build_timeline(sheet: InvestmentSheet) -> list[TimelineEvent]:
     for entry in reversed(sheet.situations):
         if entry.description != previous:
             events.append(
-                TimelineEvent(entry.period, "situation", "mef-estado-situacional", entry.description)
+                TimelineEvent(
+                    entry.period, "situation", "mef-estado-situacional", entry.description
+                )
             )
         previous = entry.description
     for work in sheet.works:

@@ -35,7 +35,9 @@ def row_dict(obj) -> dict:
     return {attr.key: plain(getattr(obj, attr.key)) for attr in inspect(obj).mapper.column_attrs}
 
 
-def sheet_as_dict(sheet: InvestmentSheet, thresholds: FlagThresholds, links: dict[str, str], url: str) -> dict:
+def sheet_as_dict(
+    sheet: InvestmentSheet, thresholds: FlagThresholds, links: dict[str, str], url: str
+) -> dict:
     inv = sheet.investment
     record = row_dict(inv)
     record.pop("row_hash", None)
@@ -77,7 +79,11 @@ def sheet_as_dict(sheet: InvestmentSheet, thresholds: FlagThresholds, links: dic
         },
         "prioritisations": [row_dict(p) for p in sheet.prioritisations],
         "red_flags": [
-            {"code": code, "label": str(FLAG_LABELS[code]), "explanation": explain_flag(code, thresholds)}
+            {
+                "code": code,
+                "label": str(FLAG_LABELS[code]),
+                "explanation": explain_flag(code, thresholds),
+            }
             for code in sheet.flags
         ],
         "timeline": [
@@ -97,9 +103,8 @@ def sheet_as_dict(sheet: InvestmentSheet, thresholds: FlagThresholds, links: dic
                 "old": entry.old_value,
                 "new": entry.new_value,
                 "changed_at": plain(entry.changed_at),
-                "import_date": plain(imported),
             }
-            for entry, imported in sheet.changes
+            for entry in sheet.changes
         ],
         "sources": {
             name: {"label": str(SOURCE_LABELS.get(name, name)), "imported_at": plain(when)}

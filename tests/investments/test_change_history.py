@@ -24,11 +24,11 @@ def test_second_import_shows_old_and_new_cost_in_plain_words_newest_first(app, d
     import_sources(app, demo_requests(demo_dir))
     reimport_with_new_cost(app, demo_dir, tmp_path)
     page = app.test_client().get(f"/inversiones/{CUI}").get_data(as_text=True)
-    history = page[page.index('id="cambios"'):page.index('id="fuentes"')]
+    history = page[page.index('id="cambios"') : page.index('id="fuentes"')]
     rows = re.findall(r'<tr data-change="(\w+)">(.*?)</tr>', history, re.S)
     assert [field for field, _ in rows] == ["updated_cost"]
     cells = re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", rows[0][1])
-    assert cells[1:] == ["Costo actualizado", "375295.40", "500000.00"]
+    assert cells[1:] == ["Costo actualizado", "S/ 375,295", "S/ 500,000"]
     assert re.fullmatch(r"\d+ \w+\. 2026", cells[0])
     data = app.test_client().get(f"/inversiones/{CUI}.json").get_json()
     assert data["changes"][0]["label"] == "Costo actualizado"

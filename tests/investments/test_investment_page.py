@@ -54,14 +54,18 @@ def test_money_section_gives_costs_spending_and_financial_progress_with_source(p
     assert figure(page, "devengado_accumulated") == "S/ 353,660"
     assert figure(page, "financial_progress") == "94.2%"
     money = section(page, "dinero")
-    assert re.search(r"Fuente: MEF, Banco de Inversiones \(Invierte.pe\), dato al \d+ \w+\. 2026", money)
+    assert re.search(
+        r"Fuente: MEF, Banco de Inversiones \(Invierte.pe\), dato al \d+ \w+\. 2026", money
+    )
 
 
 def test_money_by_year_is_an_accessible_chart_with_a_data_table(page):
     money = section(page, "dinero")
     assert '<svg class="chart"' in money and 'role="img"' in money and "<title" in money
     assert "<caption>" in money
-    rows = dict(re.findall(r'data-year="(\d+)">.*?data-figure="execution_\d+">(.*?)</td>', money, re.S))
+    rows = dict(
+        re.findall(r'data-year="(\d+)">.*?data-figure="execution_\d+">(.*?)</td>', money, re.S)
+    )
     # 2024 and 2025 from Seguimiento-PI (114,611.34 / 220,558; 74,568.64 / 109,027); 2026 from the record.
     assert rows == {"2024": "52.0%", "2025": "68.4%", "2026": "68.5%"}
     assert "S/ 220,558" in money and "S/ 240,243" in money
@@ -103,10 +107,11 @@ def test_red_flags_are_explained_and_linked_to_the_methodology(page):
 
 
 def test_page_flags_are_the_stored_flags_for_every_investment(demo_app):
+    import datetime as dt
+
     from portal.db import get_session
     from portal.investments.flags import FlagThresholds
     from portal.investments.sheet import find_investment_sheet
-    import datetime as dt
 
     with demo_app.app_context():
         session = get_session()
@@ -120,8 +125,11 @@ def test_page_flags_are_the_stored_flags_for_every_investment(demo_app):
 def test_citation_has_the_permanent_url_and_the_data_date(page):
     cite = html.unescape(section(page, "citar"))
     assert 'href="http://localhost/inversiones/2100426"' in cite
-    assert re.search(r"«MEJORAMIENTO .*» \(CUI 2100426\)\. Vigía Cajamarca, con datos del MEF y de la "
-                     r"Contraloría al \d+ \w+\. 2026\. http://localhost/inversiones/2100426", cite)
+    assert re.search(
+        r"«MEJORAMIENTO .*» \(CUI 2100426\)\. Vigía Cajamarca, con datos del MEF y de la "
+        r"Contraloría al \d+ \w+\. 2026\. http://localhost/inversiones/2100426",
+        cite,
+    )
     assert 'href="/inversiones/2100426.json"' in cite
 
 
@@ -142,7 +150,8 @@ def test_json_has_the_same_figures_as_the_page(demo_client, page):
     money = data["money"]
     assert data["cui"] == CUI and data["url"] == "http://localhost/inversiones/2100426"
     with demo_client.application.test_request_context():
-        from portal.i18n import format_money as money_text, format_percent as percent_text
+        from portal.i18n import format_money as money_text
+        from portal.i18n import format_percent as percent_text
 
         def format_money(text):
             return money_text(Decimal(text))
@@ -154,20 +163,27 @@ def test_json_has_the_same_figures_as_the_page(demo_client, page):
         assert format_money(money["updated_cost"]) == figure(page, "updated_cost")
         assert format_money(money["devengado_accumulated"]) == figure(page, "devengado_accumulated")
         assert format_percent(money["financial_progress"]) == figure(page, "financial_progress")
-        assert format_percent(data["works"]["f12b"]["physical_progress"]) == figure(page, "f12b_progress")
+        assert format_percent(data["works"]["f12b"]["physical_progress"]) == figure(
+            page, "f12b_progress"
+        )
         for year in money["years"]:
             assert format_percent(year["percent"]) == figure(page, f"execution_{year['year']}")
     assert [f["code"] for f in data["red_flags"]] == ["gasto_adelantado", "plazo_vencido"]
     assert data["prioritisations"][0]["rank"] == 12
-    assert data["timeline"][0] == {"date": "2023-02-04", "event": "registered",
-                                   "label": "Registro en el banco de inversiones",
-                                   "source": "mef-inversiones", "detail": None}
+    assert data["timeline"][0] == {
+        "date": "2023-02-04",
+        "event": "registered",
+        "label": "Registro en el banco de inversiones",
+        "source": "mef-inversiones",
+        "detail": None,
+    }
     assert data["works"]["infobras"][0]["infobras_code"] == "500962"
     assert len(data["works"]["f12b_months"]) == 12
 
 
 def test_rendering_the_page_runs_no_query_in_the_template(demo_app):
     from flask import render_template, template_rendered  # noqa: F401
+
     from portal.investments import views
 
     engine = demo_app.extensions["portal.engine"]
@@ -206,9 +222,16 @@ def test_unknown_cui_matches_names_when_words_were_typed(demo_client):
 
 @pytest.mark.parametrize(
     "path",
-    ["/inversiones/abc", "/inversiones/12", "/inversiones/" + "9" * 40, "/inversiones/%FF%FE",
-     "/inversiones/2100426%00", "/inversiones/%E2%91%A0%E2%91%A1%E2%91%A2%E2%91%A3",
-     "/inversiones/..%2F..%2Fetc", "/inversiones/'%20OR%201=1--"],
+    [
+        "/inversiones/abc",
+        "/inversiones/12",
+        "/inversiones/" + "9" * 40,
+        "/inversiones/%FF%FE",
+        "/inversiones/2100426%00",
+        "/inversiones/%E2%91%A0%E2%91%A1%E2%91%A2%E2%91%A3",
+        "/inversiones/..%2F..%2Fetc",
+        "/inversiones/'%20OR%201=1--",
+    ],
 )
 def test_malformed_cui_gives_404_never_500(demo_client, path):
     assert demo_client.get(path).status_code == 404

@@ -53,7 +53,9 @@ def test_districts_add_up_to_their_province_and_provinces_to_the_region(session)
     assert len(provinces) == 13
     region_parts = []
     for province in provinces:
-        districts = session.scalars(select(Place).where(Place.parent_ubigeo == province.ubigeo)).all()
+        districts = session.scalars(
+            select(Place).where(Place.parent_ubigeo == province.ubigeo)
+        ).all()
         parts = []
         for d in districts:
             where = [place_condition(d.ubigeo)]
@@ -75,13 +77,18 @@ def test_province_page_figures_equal_the_sum_of_its_district_pages(demo_client, 
     province = "0607"
     page = demo_client.get(f"/lugares/{province}").get_data(as_text=True)
     districts = re.findall(r'href="/lugares/(0607\d\d)"', page)
-    assert len(districts) == session.scalar(select(func.count()).where(Place.parent_ubigeo == province))
+    assert len(districts) == session.scalar(
+        select(func.count()).where(Place.parent_ubigeo == province)
+    )
     count = cost = 0
     for ubigeo in districts:
         d_page = demo_client.get(f"/lugares/{ubigeo}").get_data(as_text=True)
         count += int(figure(d_page, "investments").replace(",", ""))
-        cost += session.scalar(select(func.coalesce(func.sum(Investment.updated_cost), 0))
-                               .where(Investment.ubigeo == ubigeo))
+        cost += session.scalar(
+            select(func.coalesce(func.sum(Investment.updated_cost), 0)).where(
+                Investment.ubigeo == ubigeo
+            )
+        )
     assert figure(page, "investments") == f"{count:,}"
     with demo_client.application.test_request_context():
         from portal.i18n import format_money
@@ -92,7 +99,11 @@ def test_province_page_figures_equal_the_sum_of_its_district_pages(demo_client, 
 def test_region_home_shows_the_same_totals_as_the_sum_of_provinces(demo_client, session):
     page = demo_client.get("/").get_data(as_text=True)
     count = sum(
-        int(figure(demo_client.get(f"/lugares/{p}").get_data(as_text=True), "investments").replace(",", ""))
+        int(
+            figure(demo_client.get(f"/lugares/{p}").get_data(as_text=True), "investments").replace(
+                ",", ""
+            )
+        )
         for p in re.findall(r'href="/lugares/(\d{4})"', page)
     )
     assert figure(page, "investments") == f"{count:,}" == "440"
@@ -107,9 +118,14 @@ def test_home_shows_this_years_execution_and_execution_by_year(demo_client, sess
     assert figure(page, "execution_this_year") == f"{expected}%"
     assert figure(page, "execution_2026") == f"{expected}%"
     pim24, dev24 = session.execute(
-        select(func.sum(YearlyExecution.pim), func.sum(YearlyExecution.devengado)).where(YearlyExecution.year == 2024)
+        select(func.sum(YearlyExecution.pim), func.sum(YearlyExecution.devengado)).where(
+            YearlyExecution.year == 2024
+        )
     ).one()
-    assert figure(page, "execution_2024") == f"{(Decimal(dev24) * 100 / Decimal(pim24)).quantize(Decimal('0.1'))}%"
+    assert (
+        figure(page, "execution_2024")
+        == f"{(Decimal(dev24) * 100 / Decimal(pim24)).quantize(Decimal('0.1'))}%"
+    )
     assert 'id="grafico-region"' in page and page.count("<h1") == 1
 
 
@@ -121,11 +137,14 @@ def test_home_counts_participatory_budget_investments_by_status(demo_client, ses
 
     def prioritised(status):
         return session.scalar(
-            select(func.count()).where(Investment.status == status,
-                                       Investment.cui.in_(select(Prioritisation.cui)))
+            select(func.count()).where(
+                Investment.status == status, Investment.cui.in_(select(Prioritisation.cui))
+            )
         )
 
-    assert int(finished) == prioritised("finalizada") and int(running) == prioritised("en_ejecucion")
+    assert int(finished) == prioritised("finalizada") and int(running) == prioritised(
+        "en_ejecucion"
+    )
     total = re.search(r'data-figure="pp_total">([\d,]+) inversiones', page).group(1)
     assert int(total) == session.scalar(select(func.count(func.distinct(Prioritisation.cui))))
 
@@ -135,18 +154,25 @@ def test_home_lists_the_worst_bottlenecks_with_links_to_all(demo_client, session
     stalled = session.scalar(select(func.count()).where(Investment.status == "paralizada"))
     assert re.search(rf'data-bottleneck="paralizada">\({stalled}\)', page)
     assert "?alerta=plazo_vencido" in page and "?alerta=gasto_adelantado" in page
-    costliest = session.scalar(select(Investment.cui).where(Investment.status == "paralizada")
-                               .order_by(Investment.updated_cost.desc()).limit(1))
+    costliest = session.scalar(
+        select(Investment.cui)
+        .where(Investment.status == "paralizada")
+        .order_by(Investment.updated_cost.desc())
+        .limit(1)
+    )
     assert f'href="/inversiones/{costliest}"' in page
-    assert 'role="search"' in page and "data-figure=\"updated_cost\"" in page
+    assert 'role="search"' in page and 'data-figure="updated_cost"' in page
 
 
 def test_place_page_list_uses_the_search_filters(demo_client, session):
     page = demo_client.get("/lugares/0613?estado=paralizada").get_data(as_text=True)
-    expected = session.scalar(select(func.count()).where(Investment.ubigeo.startswith("0613"),
-                                                         Investment.status == "paralizada"))
+    expected = session.scalar(
+        select(func.count()).where(
+            Investment.ubigeo.startswith("0613"), Investment.status == "paralizada"
+        )
+    )
     assert figure(page, "listing_total") == f"{expected} inversiones"
-    listing = page[page.index('id="lista"'):]
+    listing = page[page.index('id="lista"') :]
     assert listing.count("badge-paralizada") == expected and "badge-en_ejecucion" not in listing
 
 
@@ -164,20 +190,33 @@ def test_place_page_counts_red_flags(demo_client, session):
     assert 'class="map-slot"' in page
 
 
-@pytest.mark.parametrize("path", ["/lugares/06", "/lugares/0699", "/lugares/abcd", "/lugares/06011",
-                                  "/lugares/%00", "/unidades/no-existe", "/unidades/%FF"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/lugares/06",
+        "/lugares/0699",
+        "/lugares/abcd",
+        "/lugares/06011",
+        "/lugares/%00",
+        "/unidades/no-existe",
+        "/unidades/%FF",
+    ],
+)
 def test_unknown_places_and_units_give_404(demo_client, path):
     assert demo_client.get(path).status_code == 404
 
 
-def test_unit_page_gives_financial_execution_by_year_from_its_own_budget_lines(demo_client, session):
+def test_unit_page_gives_financial_execution_by_year_from_its_own_budget_lines(
+    demo_client, session
+):
     slug = "region-cajamarca-agricultura"
     page = demo_client.get(f"/unidades/{slug}").get_data(as_text=True)
     assert page.count("<h1") == 1 and "REGION CAJAMARCA-AGRICULTURA" in page
     for year in (2023, 2024, 2025):
         pim, dev = session.execute(
-            select(func.sum(YearlyExecution.pim), func.sum(YearlyExecution.devengado))
-            .where(YearlyExecution.sec_ejec == "759", YearlyExecution.year == year)
+            select(func.sum(YearlyExecution.pim), func.sum(YearlyExecution.devengado)).where(
+                YearlyExecution.sec_ejec == "759", YearlyExecution.year == year
+            )
         ).one()
         if pim:
             percent = (Decimal(dev) * 100 / Decimal(pim)).quantize(Decimal("0.1"))
@@ -190,7 +229,9 @@ def test_unit_page_lists_pending_closures_and_closed_per_year(demo_client, sessi
     unit = session.execute(
         select(Investment.sec_ejec, func.count())
         .where(Investment.status == "finalizada", Investment.phase != "cierre")
-        .group_by(Investment.sec_ejec).order_by(func.count().desc()).limit(1)
+        .group_by(Investment.sec_ejec)
+        .order_by(func.count().desc())
+        .limit(1)
     ).one()
     from portal.investments.models import ExecutingUnit
 
@@ -198,7 +239,9 @@ def test_unit_page_lists_pending_closures_and_closed_per_year(demo_client, sessi
     page = demo_client.get(f"/unidades/{slug}").get_data(as_text=True)
     assert f"aún no se cierran formalmente ({unit[1]})" in html.unescape(page)
     closed = session.execute(
-        select(func.count()).where(Investment.sec_ejec == unit[0], Investment.closed_on.is_not(None))
+        select(func.count()).where(
+            Investment.sec_ejec == unit[0], Investment.closed_on.is_not(None)
+        )
     ).scalar()
     shown = sum(int(n) for n in re.findall(r'data-closed="\d+">(\d+)<', page))
     assert shown == closed

@@ -6,7 +6,13 @@ from decimal import Decimal
 
 import pytest
 
-from portal.investments.flags import FLAG_LABELS, FlagFacts, FlagThresholds, evaluate_flags, explain_flag
+from portal.investments.flags import (
+    FLAG_LABELS,
+    FlagFacts,
+    FlagThresholds,
+    evaluate_flags,
+    explain_flag,
+)
 
 TODAY = dt.date(2026, 11, 23)
 QUIET = FlagFacts(
@@ -50,7 +56,9 @@ def test_twelve_months_without_devengado_in_execution_is_flagged_eleven_is_not()
 
 
 def test_never_paid_counts_from_the_start_of_execution():
-    assert flags(last_devengado_on=None, execution_start_on=dt.date(2025, 10, 15)) == ["sin_devengado"]
+    assert flags(last_devengado_on=None, execution_start_on=dt.date(2025, 10, 15)) == [
+        "sin_devengado"
+    ]
     assert flags(last_devengado_on=None, execution_start_on=None) == []
 
 
@@ -71,10 +79,19 @@ def test_execution_without_f12b_is_flagged_only_while_in_execution():
 
 
 def test_cost_overrun_above_thirty_percent_is_flagged_exactly_thirty_is_not():
-    assert flags(updated_cost=Decimal("1300000.01"), devengado_accumulated=Decimal(0),
-                 physical_progress=Decimal(0)) == ["sobrecosto"]
-    assert flags(updated_cost=Decimal("1300000"), devengado_accumulated=Decimal(0),
-                 physical_progress=Decimal(0)) == []
+    assert flags(
+        updated_cost=Decimal("1300000.01"),
+        devengado_accumulated=Decimal(0),
+        physical_progress=Decimal(0),
+    ) == ["sobrecosto"]
+    assert (
+        flags(
+            updated_cost=Decimal("1300000"),
+            devengado_accumulated=Decimal(0),
+            physical_progress=Decimal(0),
+        )
+        == []
+    )
 
 
 def test_cost_overrun_needs_a_viable_cost():
@@ -95,20 +112,35 @@ def test_overdue_does_not_flag_finished_or_closed_investments():
 
 
 def test_flags_come_in_the_published_order():
-    codes = flags(infobras_stalled=True, has_f12b=False, planned_end_on=dt.date(2026, 1, 1),
-                  devengado_accumulated=Decimal("900000"))
+    codes = flags(
+        infobras_stalled=True,
+        has_f12b=False,
+        planned_end_on=dt.date(2026, 1, 1),
+        devengado_accumulated=Decimal("900000"),
+    )
     assert codes == ["gasto_adelantado", "paralizada_infobras", "sin_f12b", "plazo_vencido"]
     assert codes == [c for c in FLAG_LABELS if c in codes]
 
 
 def test_thresholds_come_from_settings():
     strict = FlagThresholds.from_config(
-        {"PORTAL_FLAG_SPENDING_AHEAD_POINTS": "10", "PORTAL_FLAG_NO_SPENDING_MONTHS": 3,
-         "PORTAL_FLAG_COST_OVERRUN_PERCENT": 5}
+        {
+            "PORTAL_FLAG_SPENDING_AHEAD_POINTS": "10",
+            "PORTAL_FLAG_NO_SPENDING_MONTHS": 3,
+            "PORTAL_FLAG_COST_OVERRUN_PERCENT": 5,
+        }
     )
-    facts = replace(QUIET, devengado_accumulated=Decimal("700000"), last_devengado_on=dt.date(2026, 8, 1),
-                    updated_cost=Decimal("1060000"))
-    assert evaluate_flags(facts, strict, TODAY) == ["gasto_adelantado", "sin_devengado", "sobrecosto"]
+    facts = replace(
+        QUIET,
+        devengado_accumulated=Decimal("700000"),
+        last_devengado_on=dt.date(2026, 8, 1),
+        updated_cost=Decimal("1060000"),
+    )
+    assert evaluate_flags(facts, strict, TODAY) == [
+        "gasto_adelantado",
+        "sin_devengado",
+        "sobrecosto",
+    ]
     assert evaluate_flags(facts, RULES, TODAY) == []
 
 
