@@ -33,7 +33,8 @@ class ObservationForm(FlaskForm):
     # Set when the person came from an investment page or picked one of the matches below.
     cui = HiddenField()
     investment_query = StringField(
-        _l("Inversión: escriba su CUI o parte de su nombre"), validators=[Optional(), Length(max=200)]
+        _l("Inversión: escriba su CUI o parte de su nombre"),
+        validators=[Optional(), Length(max=200)],
     )
     category = RadioField(
         _l("¿Qué observa?"),
@@ -119,7 +120,8 @@ class ActionForm(FlaskForm):
     action = HiddenField()
     text = TextAreaField(_l("Texto"), validators=[Optional(), Length(max=5000)])
     target = SelectField(
-        _l("Derivar a"), choices=[SelectChoice(value, label) for value, label in ROUTE_LABELS.items()],
+        _l("Derivar a"),
+        choices=[SelectChoice(value, label) for value, label in ROUTE_LABELS.items()],
         validate_choice=False,
     )
 

@@ -18,8 +18,10 @@ from flask import (
     redirect,
     render_template,
     request,
-    session as cookie_session,
     url_for,
+)
+from flask import (
+    session as cookie_session,
 )
 from flask_babel import gettext as _
 

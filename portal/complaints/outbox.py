@@ -68,7 +68,9 @@ def _email(message: OutboxMessage, sender: str) -> EmailMessage:
 
 
 def _smtp_connection(config) -> smtplib.SMTP:
-    smtp = smtplib.SMTP(config["PORTAL_MAIL_SMTP_HOST"], int(config["PORTAL_MAIL_SMTP_PORT"]), timeout=30)
+    smtp = smtplib.SMTP(
+        config["PORTAL_MAIL_SMTP_HOST"], int(config["PORTAL_MAIL_SMTP_PORT"]), timeout=30
+    )
     if str(config["PORTAL_MAIL_SMTP_STARTTLS"]).lower() not in ("0", "false", "no"):
         smtp.starttls()
     if config.get("PORTAL_MAIL_SMTP_USER"):

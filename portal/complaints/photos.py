@@ -46,14 +46,14 @@ def check_photo(stream: BinaryIO, max_bytes: int) -> Image.Image:
     try:
         image = Image.open(stream, formats=sorted(ACCEPTED_FORMATS))
         if image.width * image.height > MAX_PIXELS:
-            raise PhotoRejected(_l("La foto es demasiado grande. Envíe una foto de menor resolución."))
+            raise PhotoRejected(
+                _l("La foto es demasiado grande. Envíe una foto de menor resolución.")
+            )
         image.load()
     except PhotoRejected:
         raise
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
-        raise PhotoRejected(
-            _l("El archivo no es una foto JPEG, PNG o WebP válida.")
-        ) from None
+        raise PhotoRejected(_l("El archivo no es una foto JPEG, PNG o WebP válida.")) from None
     return image
 
 

@@ -124,7 +124,9 @@ def routing_name(session: Session, cui: str, target: str) -> str:
     return str(ROUTE_LABELS["contraloria"])
 
 
-def moderation_queue(session: Session, stage: str = "pending", limit: int = 200) -> list[Observation]:
+def moderation_queue(
+    session: Session, stage: str = "pending", limit: int = 200
+) -> list[Observation]:
     """Observations for the moderators' list: pending first by default, oldest first."""
     stmt = select(Observation)
     if stage == "pending":

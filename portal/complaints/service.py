@@ -55,7 +55,9 @@ def find_investment_choice(session: Session, cui: str) -> InvestmentChoice | Non
     return _choice(row) if row else None
 
 
-def search_investment_choices(session: Session, query: str, limit: int = 20) -> list[InvestmentChoice]:
+def search_investment_choices(
+    session: Session, query: str, limit: int = 20
+) -> list[InvestmentChoice]:
     """Investments whose CUI is ``query`` or whose name contains every word of it."""
     words = query.split()
     if not words:

@@ -12,12 +12,19 @@ from flask import (
     render_template,
     request,
     send_from_directory,
-    session as cookie_session,
     url_for,
+)
+from flask import (
+    session as cookie_session,
 )
 from flask_babel import gettext as _
 
-from portal.complaints.antispam import HONEYPOT_FIELD, client_hash, filled_too_fast, issue_fill_token
+from portal.complaints.antispam import (
+    HONEYPOT_FIELD,
+    client_hash,
+    filled_too_fast,
+    issue_fill_token,
+)
 from portal.complaints.forms import ObservationForm
 from portal.complaints.photos import store_photo
 from portal.complaints.service import (
@@ -58,7 +65,9 @@ def new():
             form=form,
             investment=investment,
             choices=search_investment_choices(session, query) if query and not investment else [],
-            investment_error=_unknown_cui_message() if request.args.get("cui") and not investment else None,
+            investment_error=_unknown_cui_message()
+            if request.args.get("cui") and not investment
+            else None,
         )
 
     investment, choices, investment_error = _chosen_investment(session, form)
@@ -66,7 +75,9 @@ def new():
     if (form[HONEYPOT_FIELD].data or "").strip():
         problem = _("No pudimos aceptar el envío. Revise los datos y vuelva a enviarlo.")
     elif filled_too_fast(form.started.data):
-        problem = _("El formulario se envió demasiado rápido. Revise los datos y vuelva a enviarlo.")
+        problem = _(
+            "El formulario se envió demasiado rápido. Revise los datos y vuelva a enviarlo."
+        )
         form.started.data = issue_fill_token()
     valid = form.validate()
     if problem or not valid or investment is None:
@@ -118,7 +129,14 @@ def _chosen_investment(session, form):
         form.cui.data = choices[0].cui
         return choices[0], [], None
     if not choices:
-        return None, [], _("Ninguna inversión coincide con «%(query)s». Pruebe con otra palabra o con el CUI.", query=query)
+        return (
+            None,
+            [],
+            _(
+                "Ninguna inversión coincide con «%(query)s». Pruebe con otra palabra o con el CUI.",
+                query=query,
+            ),
+        )
     return None, choices, _("Varias inversiones coinciden: elija una de la lista.")
 
 

@@ -1,4 +1,4 @@
-"""Helpers for the observation tests (imported by the tests and conftest): an investment to write about, the form's tokens, photos."""
+"""Helpers for the observation tests: an investment to write about, form tokens, photos."""
 
 from __future__ import annotations
 
@@ -116,4 +116,6 @@ def moderate(client, code, action, **fields):
 
 
 def code_from(response) -> str:
-    return re.search(r"/observaciones/(VC-[A-Z0-9]{4}-[A-Z0-9]{4})", response.headers["Location"]).group(1)
+    return re.search(
+        r"/observaciones/(VC-[A-Z0-9]{4}-[A-Z0-9]{4})", response.headers["Location"]
+    ).group(1)

@@ -1,8 +1,8 @@
 """The whole life of an observation: sent, coded, moderated, published, routed, answered."""
 
 from obs_helpers import (
-    add_investment,
     CUI,
+    add_investment,
     code_from,
     create_moderator,
     jpeg_with_gps,
@@ -13,16 +13,25 @@ from obs_helpers import (
 from sqlalchemy import select
 
 from portal.complaints.models import AuditEntry, Observation, ObservationPhoto, OutboxMessage
-from portal.complaints.service import CODE_ALPHABET, count_published_by_ubigeo, published_observations
+from portal.complaints.service import (
+    CODE_ALPHABET,
+    count_published_by_ubigeo,
+    published_observations,
+)
 from portal.db import session_scope
 
 
 def _outbox(app):
     with app.test_request_context(), session_scope() as session:
-        return [(m.recipient, m.subject, m.body) for m in session.scalars(select(OutboxMessage).order_by(OutboxMessage.id))]
+        return [
+            (m.recipient, m.subject, m.body)
+            for m in session.scalars(select(OutboxMessage).order_by(OutboxMessage.id))
+        ]
 
 
-def test_observation_goes_from_form_to_public_answer_with_an_email_at_each_step(app, client, investment):
+def test_observation_goes_from_form_to_public_answer_with_an_email_at_each_step(
+    app, client, investment
+):
     sent = post_observation(
         client,
         photos=[(__import__("io").BytesIO(jpeg_with_gps()), "obra.jpg")],
@@ -72,7 +81,10 @@ def test_observation_goes_from_form_to_public_answer_with_an_email_at_each_step(
     status = client.get(f"/observaciones/{code}")
     for stage in ("Recibida", "En revisión", "Publicada", "Derivada", "Respondida"):
         assert stage in status.text
-    assert "Órgano de Control Institucional de GOBIERNO REGIONAL CAJAMARCA - SEDE CENTRAL" in status.text
+    assert (
+        "Órgano de Control Institucional de GOBIERNO REGIONAL CAJAMARCA - SEDE CENTRAL"
+        in status.text
+    )
     assert "Se reanudó la obra el 2 de mayo." in status.text
     assert "976543210" not in status.text
 
@@ -149,7 +161,11 @@ def test_several_matches_come_back_as_a_list_to_pick_from_keeping_the_text(app, 
 
 
 def test_routed_batch_exports_as_csv_and_printable_page(app, client, investment):
-    code = code_from(post_observation(client, description="=HYPERLINK(\"http://x\") la obra está parada hace meses"))
+    code = code_from(
+        post_observation(
+            client, description='=HYPERLINK("http://x") la obra está parada hace meses'
+        )
+    )
     create_moderator(app)
     mod = app.test_client()
     login(mod)

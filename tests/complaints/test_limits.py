@@ -1,0 +1,87 @@
+"""CSRF tokens and rate limits: forms from elsewhere and floods are refused."""
+
+import uuid
+
+from obs_helpers import CUI, add_investment, form_tokens, login, post_observation, valid_fields
+from sqlalchemy import func, select
+
+from portal.complaints.models import Observation
+from portal.db import session_scope
+
+
+def test_post_without_csrf_token_is_refused_and_stores_nothing(app, client, investment):
+    data = {k: v for k, v in form_tokens(client).items() if k != "csrf_token"} | valid_fields()
+    response = client.post("/observaciones/nueva", data=data)
+    assert response.status_code == 400
+    assert "No pudimos entender la solicitud" in response.text
+    with app.app_context(), session_scope() as session:
+        assert session.scalar(select(func.count(Observation.id))) == 0
+
+
+def test_get_pages_need_no_token(client, investment):
+    assert client.get(f"/observaciones/nueva?cui={CUI}").status_code == 200
+    assert client.get("/").status_code == 200
+
+
+def test_too_many_observations_from_one_client_get_the_429_page(app, client, investment):
+    app.config["PORTAL_RATELIMIT_OBSERVATIONS"] = "2 per hour"
+    assert post_observation(client).status_code == 303
+    assert post_observation(client).status_code == 303
+    third = post_observation(client)
+    assert third.status_code == 429
+    assert "Demasiadas solicitudes" in third.text
+    other_client = app.test_client()
+    page = other_client.post(
+        "/observaciones/nueva",
+        data={**form_tokens(other_client), **valid_fields()},
+        environ_base={"REMOTE_ADDR": "10.1.2.3"},
+    )
+    assert page.status_code == 303, "another client is not blocked"
+
+
+def test_reading_the_form_is_never_rate_limited(app, client, investment):
+    app.config["PORTAL_RATELIMIT_OBSERVATIONS"] = "1 per hour"
+    for _ in range(5):
+        assert client.get(f"/observaciones/nueva?cui={CUI}").status_code == 200
+
+
+def test_login_attempts_are_rate_limited(app, client):
+    app.config["PORTAL_RATELIMIT_LOGIN"] = "3 per 15 minutes"
+    statuses = [login(client, password=f"intento-{i}-equivocado").status_code for i in range(4)]
+    assert statuses == [401, 401, 401, 429]
+
+
+def test_rate_limit_is_shared_through_redis_storage(database_url, tmp_path):
+    """Production runs several workers: counts must live in Redis, not in each process."""
+    import redis
+
+    from portal import create_app
+
+    prefix = f"vigia-test-{uuid.uuid4().hex}"
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "PORTAL_DATABASE_URL": database_url,
+        "PORTAL_INSTANCE_DIR": str(tmp_path),
+        "PORTAL_RATELIMIT_STORAGE_URL": "redis://127.0.0.1:6379",
+        "PORTAL_RATELIMIT_KEY_PREFIX": prefix,
+        "PORTAL_RATELIMIT_OBSERVATIONS": "2 per hour",
+    }
+    first, second = create_app(config), create_app(config)  # two workers
+    add_investment(first)
+    server = redis.Redis(host="127.0.0.1", port=6379)
+    try:
+        assert post_observation(first.test_client()).status_code == 303
+        assert post_observation(second.test_client()).status_code == 303
+        assert post_observation(first.test_client()).status_code == 429
+        keys = server.keys(f"*{prefix}*")
+        assert keys, "the counter is stored in Redis"
+        assert not any(b"127.0.0.1" in key for key in keys), "keys carry the hashed IP"
+    finally:
+        for key in server.keys(f"*{prefix}*"):
+            server.delete(key)
+        server.close()
+        from tests.conftest import _empty_all_tables
+
+        _empty_all_tables(first)
+        second.extensions["portal.engine"].dispose()
