@@ -8,7 +8,7 @@ import importlib.util
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Float, Select, and_, func, or_, select, type_coerce
 from sqlalchemy.orm import Session
 
 from portal.importer.models import ImportRun
@@ -67,15 +67,15 @@ def find_map_rows(session: Session, filters: Filters) -> list[MapRow]:
             Investment.cui,
             Investment.name,
             Investment.status,
-            Investment.updated_cost,
-            Investment.physical_progress,
+            type_coerce(Investment.updated_cost, Float),
+            type_coerce(Investment.physical_progress, Float),
             Investment.latitude,
             Investment.longitude,
             Investment.coords_status,
             Investment.ubigeo,
         ),
     ).order_by(Investment.cui)
-    return [MapRow(*row) for row in session.execute(query)]
+    return [MapRow._make(row) for row in session.execute(query)]
 
 
 @dataclass

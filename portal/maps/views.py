@@ -177,7 +177,7 @@ def points():
             find_map_rows(session, filters), district_centroids(session)
         )
         raw = json.dumps(collection, separators=(",", ":"), ensure_ascii=False).encode()
-        raw = (raw, gzip.compress(raw, compresslevel=5))
+        raw = (raw, gzip.compress(raw, compresslevel=1))
         with cache["lock"]:
             cache["entries"][etag] = raw
             while len(cache["entries"]) > CACHE_SIZE:

@@ -94,7 +94,7 @@ def test_filters_in_the_url_reach_the_map_and_the_list(map_server, map_page):
     page.select_option("#f-estado", "paralizada")
     page.click("form.map-filters button[type=submit]")
     page.wait_for_url("**/mapa?*estado=paralizada*")
-    page.wait_for_function("document.getElementById('map-status').textContent.length > 0")
+    page.locator("#map-status", has_text="en el mapa").wait_for(timeout=10_000)
     shown = int(page.locator("#map-status").inner_text().split()[0].replace(",", ""))
     listed = page.locator(".map-list table tbody tr").count()
     assert shown > 0 and listed > 0
