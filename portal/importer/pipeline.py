@@ -155,9 +155,14 @@ def _read_into_stage(engine, settings, spec, path, stage, progress) -> _Validate
     validated = _Validated()
     seen: dict[tuple, int] = {}
     with _open(spec, path) as table:
-        index = map_columns(table.header, spec.columns, spec.required)
+        found = map_columns(table.header, spec.columns, spec.required)
+        index = {name: found.get(name, -1) for name in spec.columns}
+        width = len(table.header)
         for line, values in table.rows():
             validated.rows_read += 1
+            if len(values) < width:
+                values.extend([""] * (width - len(values)))
+            values.append("")
             if progress and validated.rows_read % 1000 == 0:
                 progress(validated.rows_read)
             try:

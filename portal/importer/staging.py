@@ -32,14 +32,15 @@ from portal.importer.sources.mef_inversiones import TRACKED_FIELDS
 from portal.investments.models import ChangeLogEntry, Investment
 
 BATCH_SIZE = 5000
+HASHED_FIELDS = TRACKED_FIELDS + ("source",)
 CHANGE_LOG = ChangeLogEntry.__table__
 INVESTMENTS = Investment.__table__
 
 
 def row_hash(record: dict) -> str:
     """Digest of the tracked fields: an unchanged investment is skipped without comparing columns."""
-    text = "\x1f".join(repr(record.get(field)) for field in TRACKED_FIELDS + ("source",))
-    return hashlib.sha1(text.encode()).hexdigest()
+    values = tuple([record.get(field) for field in HASHED_FIELDS])
+    return hashlib.sha1(repr(values).encode()).hexdigest()
 
 
 class Stage:

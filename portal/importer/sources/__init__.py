@@ -34,7 +34,11 @@ class ImportContext:
 
 
 class Row:
-    """A file row seen through the column map: ``row["cui"]`` is the raw text, '' if absent."""
+    """A file row seen through the column map: ``row["cui"]`` is the raw text, '' if absent.
+
+    ``index`` maps every field of the source; fields the file lacks point at -1, an empty value
+    the pipeline appends to each row (cheaper than checking on every access).
+    """
 
     __slots__ = ("values", "index")
 
@@ -43,10 +47,7 @@ class Row:
         self.index = index
 
     def __getitem__(self, name: str) -> str:
-        position = self.index.get(name)
-        if position is None or position >= len(self.values):
-            return ""
-        return self.values[position].strip()
+        return self.values[self.index[name]].strip()
 
 
 @dataclass(frozen=True)
