@@ -49,9 +49,15 @@ def terms(text: str) -> list[str]:
     return [t for t in map(term, words(text)) if t]
 
 
-def exact_terms(text: str) -> list[str]:
-    """Lowercase words as written (accents and ñ kept): matching them ranks exact spelling first."""
-    return [w.lower() for w in words(text) if len(w) > 1 or w.isdigit()]
+def accented_words(text: str) -> list[str]:
+    """Lowercase words that folding changes ('cañaris', 'creación'): kept as written so that
+    the spelling a person typed can rank first."""
+    return [lower for lower in (w.lower() for w in words(text)) if fold(lower) != lower]
+
+
+def vocabulary_words(text: str) -> set[str]:
+    """Lowercase words worth suggesting when someone mistypes them."""
+    return {w.lower() for w in words(text) if len(w) > 2 and not w.isdigit()}
 
 
 def highlight(name: str, wanted: frozenset[str]) -> Markup:

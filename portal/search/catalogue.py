@@ -6,7 +6,7 @@ filters, counts facets and sorts in memory and asks the database only for the ro
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -41,9 +41,15 @@ class Catalogue:
     entries: list[Entry]
     #: Place and executing-unit names for the facet labels, by code.
     labels: dict[str, dict[str, str]]
+    #: Words of the names and places, as written, with how many investments use them (spelling).
+    vocabulary: dict[str, int] = field(default_factory=dict)
 
     def as_json(self) -> dict:
-        return {"entries": [e.as_json() for e in self.entries], "labels": self.labels}
+        return {
+            "entries": [e.as_json() for e in self.entries],
+            "labels": self.labels,
+            "vocabulary": self.vocabulary,
+        }
 
 
 def load_catalogue(session: Session) -> Catalogue:
@@ -95,4 +101,4 @@ def load_catalogue(session: Session) -> Catalogue:
 
 def catalogue_from_json(data: dict) -> Catalogue:
     entries = [Entry(cui, snip, "", "", values, sort, n) for cui, snip, values, sort, n in data["entries"]]
-    return Catalogue(entries, data["labels"])
+    return Catalogue(entries, data["labels"], data.get("vocabulary", {}))

@@ -141,7 +141,7 @@ def _matched(snap: Snapshot, parsed: _Parsed) -> set[int] | None:
     """Rows matching the words (None: no words, so everything)."""
     if not parsed.terms and not parsed.code_rows:
         return None
-    matched = snap.match(parsed.terms, parsed.exact) if parsed.terms else set()
+    matched = snap.match(parsed.terms) if parsed.terms else set()
     return matched | set(parsed.code_rows)
 
 
