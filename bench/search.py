@@ -44,7 +44,9 @@ FIRST_CUI = 2_000_000
 def districts():
     places = load_places()
     provinces = {p.ubigeo: p.name for p in places if p.level == "provincia"}
-    return places, [(p.ubigeo, p.name, provinces[p.parent]) for p in places if p.level == "distrito"]
+    return places, [
+        (p.ubigeo, p.name, provinces[p.parent]) for p in places if p.level == "distrito"
+    ]
 
 
 def synthetic_rows(start: int, count: int, seed: int) -> list[dict]:
@@ -59,7 +61,9 @@ def synthetic_rows(start: int, count: int, seed: int) -> list[dict]:
             c1=c1, c2=c2, num=rng.randint(10000, 82999), dist=dist.upper(), prov=prov.upper(),
             dep="CAJAMARCA",
         )  # fmt: skip
-        if rng.random() < 0.5:  # most real names do not end with the district: places come from the row
+        if (
+            rng.random() < 0.5
+        ):  # most real names do not end with the district: places come from the row
             name = name.split(", DISTRITO DE")[0].split(" DEL DISTRITO DE")[0]
         rows.append(
             dict(
@@ -81,15 +85,49 @@ def query_mix(cuis: list[str], seed: int = 7) -> list[Filters]:
     rng = random.Random(seed)
     _, where = districts()
     places = [d for _, d, _ in where] + [p for _, _, p in where]
-    short = ["agua", "colegio", "salud", "riego", "camino", "puente", "electrificación", "pistas",
-             "saneamiento", "canal", "institución educativa", "puesto de salud", "reservorio"]
-    accented = ["creación", "educación", "caserío", "institución", "ampliación", "ÑUÑUMABAMBA",
-                "cañaris", "canaris", "credito", "mejoramiento vehicular"]
-    typos = ["saneamineto", "colegoi", "carretrea", "electrificasion", "instituion", "agau potable",
-             "camnio vecinal", "bambamraca"]
-    long = ["mejoramiento y ampliación del servicio de agua potable y saneamiento",
-            "creación del camino vecinal", "mejoramiento de la transitabilidad vehicular y peatonal",
-            "recuperación de los servicios educativos de la institución educativa"]
+    short = [
+        "agua",
+        "colegio",
+        "salud",
+        "riego",
+        "camino",
+        "puente",
+        "electrificación",
+        "pistas",
+        "saneamiento",
+        "canal",
+        "institución educativa",
+        "puesto de salud",
+        "reservorio",
+    ]
+    accented = [
+        "creación",
+        "educación",
+        "caserío",
+        "institución",
+        "ampliación",
+        "ÑUÑUMABAMBA",
+        "cañaris",
+        "canaris",
+        "credito",
+        "mejoramiento vehicular",
+    ]
+    typos = [
+        "saneamineto",
+        "colegoi",
+        "carretrea",
+        "electrificasion",
+        "instituion",
+        "agau potable",
+        "camnio vecinal",
+        "bambamraca",
+    ]
+    long = [
+        "mejoramiento y ampliación del servicio de agua potable y saneamiento",
+        "creación del camino vecinal",
+        "mejoramiento de la transitabilidad vehicular y peatonal",
+        "recuperación de los servicios educativos de la institución educativa",
+    ]
     provinces = sorted({u[:4] for u, _, _ in where})
     mix: list[Filters] = []
     for i in range(200):
@@ -113,7 +151,9 @@ def query_mix(cuis: list[str], seed: int = 7) -> list[Filters]:
                                estado=rng.choice(STATUSES)))  # fmt: skip
             continue
         else:
-            mix.append(Filters(q=rng.choice(places), orden=rng.choice(["costo", "avance", "cambio"])))
+            mix.append(
+                Filters(q=rng.choice(places), orden=rng.choice(["costo", "avance", "cambio"]))
+            )
             continue
         mix.append(Filters(q=q))
     return mix
@@ -145,7 +185,8 @@ def build_fts(db_path: Path) -> tuple[sqlite3.Connection, float]:
     started = time.perf_counter()
     conn.execute("DROP TABLE IF EXISTS inv_fts")
     conn.execute(
-        "CREATE VIRTUAL TABLE inv_fts USING fts5(name, place, tokenize='unicode61 remove_diacritics 2')"
+        "CREATE VIRTUAL TABLE inv_fts USING fts5(name, place, "
+        "tokenize='unicode61 remove_diacritics 2')"
     )
     conn.execute(
         "INSERT INTO inv_fts(rowid, name, place) SELECT rowid, name, "
@@ -155,14 +196,18 @@ def build_fts(db_path: Path) -> tuple[sqlite3.Connection, float]:
     return conn, time.perf_counter() - started
 
 
-def run_fts(conn: sqlite3.Connection, mix: list[Filters]) -> tuple[tuple[float, float], tuple[float, float]]:
+def run_fts(
+    conn: sqlite3.Connection, mix: list[Filters]
+) -> tuple[tuple[float, float], tuple[float, float]]:
     """The same mix: AND of the folded words, top 20 by bm25, total and five facet counts."""
     wall, cpu = [], []
     for filters in mix:
         started, started_cpu = time.perf_counter(), time.process_time()
         words = [w for w in fold(filters.q).replace('"', " ").split() if w.isalnum()]
         if words and all(w.isdigit() for w in words[:1]) and len(words) == 1:
-            conn.execute("SELECT cui FROM investments WHERE cui = ? OR snip = ?", (words[0], words[0])).fetchall()
+            conn.execute(
+                "SELECT cui FROM investments WHERE cui = ? OR snip = ?", (words[0], words[0])
+            ).fetchall()
         elif words:
             match = " AND ".join(f'"{w}"' for w in words)
             where, params = "inv_fts MATCH ?", [match]
@@ -175,7 +220,13 @@ def run_fts(conn: sqlite3.Connection, mix: list[Filters]) -> tuple[tuple[float, 
             base = f"FROM inv_fts JOIN investments i ON i.rowid = inv_fts.rowid WHERE {where}"
             conn.execute(f"SELECT i.cui {base} ORDER BY bm25(inv_fts) LIMIT 20", params).fetchall()
             conn.execute(f"SELECT count(*) {base}", params).fetchone()
-            for column in ("substr(i.ubigeo,1,4)", "i.ubigeo", "i.status", "i.function", "i.sec_ejec"):
+            for column in (
+                "substr(i.ubigeo,1,4)",
+                "i.ubigeo",
+                "i.status",
+                "i.function",
+                "i.sec_ejec",
+            ):
                 conn.execute(f"SELECT {column}, count(*) {base} GROUP BY 1", params).fetchall()
         wall.append(time.perf_counter() - started)
         cpu.append(time.process_time() - started_cpu)
@@ -189,14 +240,18 @@ def main() -> None:
     workdir = Path(tempfile.mkdtemp(prefix="bench-search-"))
     db_path = workdir / "bench.db"
     app = create_app(
-        {"PORTAL_DATABASE_URL": f"sqlite:///{db_path}", "PORTAL_INSTANCE_DIR": str(workdir / "instance")}
+        {
+            "PORTAL_DATABASE_URL": f"sqlite:///{db_path}",
+            "PORTAL_INSTANCE_DIR": str(workdir / "instance"),
+        }
     )
     with app.app_context():
         Base.metadata.create_all(app.extensions["portal.engine"])
         with session_scope() as session:
             places, _ = districts()
             session.execute(insert(Place), [
-                dict(ubigeo=p.ubigeo, level=p.level, name=p.name, parent_ubigeo=p.parent) for p in places
+                dict(ubigeo=p.ubigeo, level=p.level, name=p.name, parent_ubigeo=p.parent)
+                for p in places
             ])  # fmt: skip
     print("Latency in ms (wall / CPU of this process); build in s (wall / CPU).")
     print(f"{'rows':>8} | {'whoosh build':>13} {'p50':>11} {'p95':>11} | {'fts5 build':>11} "
@@ -222,7 +277,8 @@ def main() -> None:
         (f50, f95), (g50, g95) = run_fts(conn, mix)
         conn.close()
         print(
-            f"{size:>8,} | {build[0]:>6.2f}/{build[1]:<6.2f} {p50:>5.1f}/{c50:<5.1f} {p95:>5.1f}/{c95:<5.1f} | "
+            f"{size:>8,} | {build[0]:>6.2f}/{build[1]:<6.2f} {p50:>5.1f}/{c50:<5.1f} "
+            f"{p95:>5.1f}/{c95:<5.1f} | "
             f"{fts_build:>11.2f} {f50:>4.1f}/{g50:<4.1f} {f95:>4.1f}/{g95:<4.1f}"
         )
     close_all()

@@ -100,5 +100,7 @@ def load_catalogue(session: Session) -> Catalogue:
 
 
 def catalogue_from_json(data: dict) -> Catalogue:
-    entries = [Entry(cui, snip, "", "", values, sort, n) for cui, snip, values, sort, n in data["entries"]]
+    entries = [
+        Entry(cui, snip, "", "", values, sort, n) for cui, snip, values, sort, n in data["entries"]
+    ]
     return Catalogue(entries, data["labels"], data.get("vocabulary", {}))

@@ -120,7 +120,7 @@ def _write(directory: Path, catalogue: Catalogue) -> None:
 
 
 def _switch(root: Path, new: Path) -> None:
-    """Point ``current`` at ``new`` with one rename: readers see the old or the new, never neither."""
+    """Point ``current`` at ``new`` with one rename: readers see the old or the new, never none."""
     tmp = root / f".{POINTER}-{os.getpid()}-{threading.get_ident()}"
     tmp.unlink(missing_ok=True)
     os.symlink(new.name, tmp)
@@ -217,9 +217,7 @@ class Snapshot:
             self._warm_up()
         else:
             # No index on disk (could not be written): match words in memory, same rules.
-            self._words = [
-                frozenset(analysis.terms(e.name + " " + e.places)) for e in entries
-            ]
+            self._words = [frozenset(analysis.terms(e.name + " " + e.places)) for e in entries]
 
     def _check_order(self) -> None:
         """Document numbers must follow catalogue order (one writer, one segment)."""
@@ -230,14 +228,14 @@ class Snapshot:
             raise RuntimeError("search index and its catalogue disagree")
 
     def _warm_up(self) -> None:
-        """Read the most common terms now: they are the slow ones to read and the ones people type."""
+        """Read the most common terms now: the slowest to read and the ones people type."""
         reader = self._searcher.reader()
         for field in ("name", "place", "exact"):
             for _freq, text in reader.most_frequent_terms(field, number=WARM_TERMS):
                 self._postings(field, text.decode() if isinstance(text, bytes) else text)
 
     def _postings(self, field: str, term: str) -> _Postings | None:
-        """One term's postings, read from Whoosh once and kept (LRU): its documents and frequencies."""
+        """One term's postings (documents, frequencies), read from Whoosh once and kept (LRU)."""
         key = (field, term)
         found = self._postings_cache.get(key)
         if found is not None:
@@ -299,7 +297,9 @@ class Snapshot:
         per_word.sort(key=len)
         return per_word[0].intersection(*per_word[1:])
 
-    def ranked(self, terms: list[str], exact: list[str], allowed: set[int], limit: int | None) -> list[int]:
+    def ranked(
+        self, terms: list[str], exact: list[str], allowed: set[int], limit: int | None
+    ) -> list[int]:
         """The allowed rows, best first: BM25 over the Whoosh postings of title, place and spelling.
 
         Scored here, vectorised, rather than by Whoosh's collector, which walks every match
@@ -313,7 +313,9 @@ class Snapshot:
                 name = self._postings("name", term)
             for postings, weight in self._word_postings(term):
                 tf = postings.freqs
-                scores[postings.docs] += weight * tf * (BM25_K1 + 1) / (tf + self._norm[postings.docs])
+                scores[postings.docs] += (
+                    weight * tf * (BM25_K1 + 1) / (tf + self._norm[postings.docs])
+                )
             self._spelling_bonus(word, scores, name if name.rows else None)
         rows = np.fromiter(allowed, dtype=np.int64, count=len(allowed))
         rows.sort()

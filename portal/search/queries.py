@@ -74,7 +74,9 @@ def find_code(session: Session, q: str) -> str | None:
     return found[0] if found else None
 
 
-def find_investments(session: Session, filters: Filters, page_size: int | None = 20) -> SearchResults:
+def find_investments(
+    session: Session, filters: Filters, page_size: int | None = 20
+) -> SearchResults:
     """One page (or all, when ``page_size`` is None) of the investments matching ``filters``."""
     with _snapshot(session) as snap:
         parsed = _parse(snap, filters.q)
@@ -96,7 +98,7 @@ def find_investments(session: Session, filters: Filters, page_size: int | None =
 
 
 def matching_cuis(session: Session, filters: Filters) -> list[str]:
-    """Every CUI matching ``filters`` (``q`` included), in CUI order: the map's set is the list's."""
+    """Every CUI matching ``filters`` (``q`` included), by CUI: the map shows the list's set."""
     with _snapshot(session) as snap:
         allowed = _filtered(snap, _matched(snap, _parse(snap, filters.q)), filters)
         return sorted(snap.cuis[i] for i in allowed)
@@ -161,7 +163,11 @@ def _filter_sets(snap: Snapshot, filters: Filters) -> Iterator[set[int]]:
         yield snap.rows_with["provincia"].get(filters.provincia, empty)
     elif filters.provincia:
         prefix = filters.provincia
-        yield {i for i, ubigeo in enumerate(snap.column["distrito"]) if ubigeo and ubigeo.startswith(prefix)}
+        yield {
+            i
+            for i, ubigeo in enumerate(snap.column["distrito"])
+            if ubigeo and ubigeo.startswith(prefix)
+        }
     for dim in ("estado", "fase", "funcion", "unidad", "alerta"):
         if getattr(filters, dim):
             yield snap.rows_with[dim].get(getattr(filters, dim), empty)
@@ -227,7 +233,9 @@ def _flag_labels() -> dict:
     return FLAG_LABELS
 
 
-def _ordered(snap: Snapshot, parsed: _Parsed, allowed: set[int], orden: str, limit: int | None) -> list[int]:
+def _ordered(
+    snap: Snapshot, parsed: _Parsed, allowed: set[int], orden: str, limit: int | None
+) -> list[int]:
     if orden == "relevancia" and parsed.terms:
         first = [i for i in parsed.code_rows if i in allowed]
         rest = allowed.difference(first)
@@ -255,5 +263,8 @@ def _load(session: Session, cuis: list[str]) -> list[Investment]:
     found: dict[str, Investment] = {}
     for start in range(0, len(cuis), _ROWS_PER_QUERY):
         chunk = cuis[start : start + _ROWS_PER_QUERY]
-        found.update((inv.cui, inv) for inv in session.scalars(select(Investment).where(Investment.cui.in_(chunk))))
+        found.update(
+            (inv.cui, inv)
+            for inv in session.scalars(select(Investment).where(Investment.cui.in_(chunk)))
+        )
     return [found[cui] for cui in cuis if cui in found]

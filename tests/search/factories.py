@@ -52,19 +52,59 @@ def add_sample_investments(session) -> None:
     """Names chosen so each behaviour of the search has one obvious right answer."""
     for ubigeo, level, name, parent in PLACES:
         session.add(Place(ubigeo=ubigeo, level=level, name=name, parent_ubigeo=parent))
-    add_investment(session, "2100001", "MEJORAMIENTO DEL SERVICIO DE AGUA POTABLE Y SANEAMIENTO EN EL CASERÍO LLUSHCAPAMPA")
-    add_investment(session, "2100002", "CREACIÓN DEL COLEGIO SECUNDARIO SAN JUAN", ubigeo="060301",
-                   function="EDUCACION", status="paralizada", updated_cost=Decimal("5000000.00"),
-                   physical_progress=Decimal("40.00"), red_flags="paralizada_larga")
-    add_investment(session, "2100003", "AMPLIACIÓN DEL CRÉDITO PARA PEQUEÑOS PRODUCTORES AGRARIOS", ubigeo="060405",
-                   function="AGROPECUARIA", status="finalizada", phase="cierre", snip="123456",
-                   updated_cost=Decimal("300000.00"), physical_progress=Decimal("100.00"))
-    add_investment(session, "2100004", "MEJORAMIENTO DEL CAMINO VECINAL CAÑARIS - HUACAPAMPA", ubigeo="061001",
-                   function="TRANSPORTE", updated_cost=Decimal("2500000.00"))
-    add_investment(session, "2100005", "MEJORAMIENTO DEL CAMINO VECINAL CANARIS ALTO - PUEBLO NUEVO", ubigeo="060401",
-                   function="TRANSPORTE", updated_cost=Decimal("750000.00"))
-    add_investment(session, "2100006", "RECUPERACIÓN DE LA INSTITUCIÓN EDUCATIVA N° 10234", ubigeo="060301",
-                   function="EDUCACION", sec_ejec="878", executing_unit_name="REGION CAJAMARCA-SUB REGION CHOTA")
+    add_investment(
+        session,
+        "2100001",
+        "MEJORAMIENTO DEL SERVICIO DE AGUA POTABLE Y SANEAMIENTO EN EL CASERÍO LLUSHCAPAMPA",
+    )
+    add_investment(
+        session,
+        "2100002",
+        "CREACIÓN DEL COLEGIO SECUNDARIO SAN JUAN",
+        ubigeo="060301",
+        function="EDUCACION",
+        status="paralizada",
+        updated_cost=Decimal("5000000.00"),
+        physical_progress=Decimal("40.00"),
+        red_flags="paralizada_larga",
+    )
+    add_investment(
+        session,
+        "2100003",
+        "AMPLIACIÓN DEL CRÉDITO PARA PEQUEÑOS PRODUCTORES AGRARIOS",
+        ubigeo="060405",
+        function="AGROPECUARIA",
+        status="finalizada",
+        phase="cierre",
+        snip="123456",
+        updated_cost=Decimal("300000.00"),
+        physical_progress=Decimal("100.00"),
+    )
+    add_investment(
+        session,
+        "2100004",
+        "MEJORAMIENTO DEL CAMINO VECINAL CAÑARIS - HUACAPAMPA",
+        ubigeo="061001",
+        function="TRANSPORTE",
+        updated_cost=Decimal("2500000.00"),
+    )
+    add_investment(
+        session,
+        "2100005",
+        "MEJORAMIENTO DEL CAMINO VECINAL CANARIS ALTO - PUEBLO NUEVO",
+        ubigeo="060401",
+        function="TRANSPORTE",
+        updated_cost=Decimal("750000.00"),
+    )
+    add_investment(
+        session,
+        "2100006",
+        "RECUPERACIÓN DE LA INSTITUCIÓN EDUCATIVA N° 10234",
+        ubigeo="060301",
+        function="EDUCACION",
+        sec_ejec="878",
+        executing_unit_name="REGION CAJAMARCA-SUB REGION CHOTA",
+    )
     session.add(Prioritisation(year=2025, cui="2100001"))
     session.add(Prioritisation(year=2024, cui="2100006"))
     session.flush()

@@ -99,7 +99,9 @@ def test_reindex_command_makes_new_rows_findable(search_app, search_client):
 
 
 def test_investment_renamed_by_an_import_is_found_by_its_new_name(app, client, tmp_path):
-    first = write_detalle(tmp_path / "a.csv", [detalle_row("2500001", "CREACIÓN DEL PUESTO DE SALUD LA PAUCA")])
+    first = write_detalle(
+        tmp_path / "a.csv", [detalle_row("2500001", "CREACIÓN DEL PUESTO DE SALUD LA PAUCA")]
+    )
     assert import_sources(app, [("mef-inversiones", first)])[0].status == "imported"
     assert search_total(client, q="puesto salud") == 1
     second = write_detalle(

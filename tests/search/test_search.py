@@ -84,7 +84,9 @@ def test_facets_count_each_value_and_links_keep_the_other_filters(search_client)
     provinces = {f["label"]: f["count"] for f in data["facets"]["provincia"]}
     assert provinces == {"Chota": 2, "Ferreñafe": 1}
 
-    page = search_client.get("/buscar", query_string={"q": "mejoramiento", "estado": "en_ejecucion"})
+    page = search_client.get(
+        "/buscar", query_string={"q": "mejoramiento", "estado": "en_ejecucion"}
+    )
     html = page.get_data(as_text=True)
     assert "funcion=TRANSPORTE" in html
     assert "/buscar?q=mejoramiento&amp;estado=en_ejecucion&amp;funcion=TRANSPORTE" in html
@@ -92,7 +94,9 @@ def test_facets_count_each_value_and_links_keep_the_other_filters(search_client)
 
 def test_facets_combine(search_client):
     assert set(result_cuis(search_client, provincia="0603")) == {"2100002", "2100006"}
-    assert result_cuis(search_client, provincia="0603", funcion="EDUCACION", estado="paralizada") == ["2100002"]
+    assert result_cuis(
+        search_client, provincia="0603", funcion="EDUCACION", estado="paralizada"
+    ) == ["2100002"]
     assert result_cuis(search_client, pp="2024") == ["2100006"]
     assert set(result_cuis(search_client, pp="si")) == {"2100001", "2100006"}
     assert result_cuis(search_client, alerta="paralizada_larga") == ["2100002"]
@@ -108,15 +112,17 @@ def test_matching_cuis_equal_the_sql_filters(search_app):
     from portal.search.queries import matching_cuis
 
     cases = [
-        {}, {"provincia": "0604"}, {"distrito": "060301"}, {"estado": "finalizada"}, {"fase": "cierre"},
-        {"funcion": "TRANSPORTE"}, {"unidad": "878"}, {"pp": "2025"}, {"pp": "1"}, {"alerta": "paralizada_larga"},
-        {"provincia": "06"}, {"estado": "nada"},
+        {}, {"provincia": "0604"}, {"distrito": "060301"}, {"estado": "finalizada"},
+        {"fase": "cierre"}, {"funcion": "TRANSPORTE"}, {"unidad": "878"}, {"pp": "2025"},
+        {"pp": "1"}, {"alerta": "paralizada_larga"}, {"provincia": "06"}, {"estado": "nada"},
     ]  # fmt: skip
     with search_app.test_request_context():
         session = get_session()
         for args in cases:
             filters = Filters.from_args(args)
-            sql = session.scalars(apply_filters(select(Investment.cui), filters).order_by(Investment.cui)).all()
+            sql = session.scalars(
+                apply_filters(select(Investment.cui), filters).order_by(Investment.cui)
+            ).all()
             assert matching_cuis(session, filters) == list(sql), args
 
 
@@ -133,7 +139,10 @@ def test_sorting_by_cost_and_pagination(search_client, search_app):
     from portal.search.queries import find_investments
 
     with search_app.test_request_context():
-        pages = [find_investments(get_session(), Filters(orden="costo", pagina=p), page_size=4) for p in (1, 2)]
+        pages = [
+            find_investments(get_session(), Filters(orden="costo", pagina=p), page_size=4)
+            for p in (1, 2)
+        ]
         assert [p.pages for p in pages] == [2, 2]
         assert [inv.cui for inv in pages[1].investments] == ["2100005", "2100003"]
 
@@ -171,19 +180,25 @@ def test_csv_has_every_row_not_just_one_page(search_app):
         session.flush()
         rebuild_index(session)
     client = search_app.test_client()
-    rows = client.get("/buscar.csv", query_string={"q": "veredas"}).get_data(as_text=True).splitlines()
+    rows = (
+        client.get("/buscar.csv", query_string={"q": "veredas"}).get_data(as_text=True).splitlines()
+    )
     assert len(rows) == 31
     assert len(result_cuis(client, q="veredas")) == 20
 
 
 @pytest.mark.parametrize(
     "q",
-    ["AND(", "*", '"agua', "agua OR", "NOT", "título:agua", "agua~2", "[a TO z]", "\x00\x07agua\x1b",
-     "a" * 5000, "agua " * 1000, "()", "😀 colegio", "%", "\\", "'; DROP TABLE investments; --"],
+    ["AND(", "*", '"agua', "agua OR", "NOT", "título:agua", "agua~2", "[a TO z]",
+     "\x00\x07agua\x1b", "a" * 5000, "agua " * 1000, "()", "😀 colegio", "%", "\\",
+     "'; DROP TABLE investments; --"],
 )  # fmt: skip
 def test_hostile_queries_are_words_not_errors(search_client, q):
     for url in ("/buscar", "/api/v1/inversiones", "/buscar.csv"):
-        assert search_client.get(url, query_string={"q": q, "pagina": "x", "orden": "<b>"}).status_code == 200
+        assert (
+            search_client.get(url, query_string={"q": q, "pagina": "x", "orden": "<b>"}).status_code
+            == 200
+        )
 
 
 def test_search_on_a_fresh_database_builds_the_index(client):
