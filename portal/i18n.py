@@ -12,28 +12,39 @@ from pathlib import Path
 from urllib.parse import quote, urlencode
 
 from babel import dates, numbers
-from flask import Flask, g, request
+from flask import Flask, current_app, g, has_request_context, request
 from flask_babel import Babel, get_locale, to_user_timezone
 
 LANG_COOKIE = "lang"
 #: The regional variant each language is formatted with: soles and Peruvian dates.
-FORMAT_LOCALES = {"es": "es_PE", "en": "en_US"}
+FORMAT_LOCALES = {"es": "es_PE", "en": "en_US", "qu": "qu_PE"}
 
 babel = Babel()
 
 
 def select_locale() -> str:
-    supported = g.get("portal_languages") or ("es", "en")
+    """``?lang=``, else the cookie, else the browser's Accept-Language, else Spanish."""
+    if not has_request_context():  # e.g. an email rendered by a CLI command
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
+    supported = g.get("portal_languages") or configured_languages(current_app)
     asked = request.args.get("lang") or request.cookies.get(LANG_COOKIE)
     if asked in supported:
         return asked
     return request.accept_languages.best_match(supported) or supported[0]
 
 
+def configured_languages(app: Flask) -> tuple[str, ...]:
+    """PORTAL_LANGUAGES as a tuple; the environment gives it as text: ``es,en,qu``."""
+    value = app.config["PORTAL_LANGUAGES"]
+    if isinstance(value, str):
+        value = value.replace(",", " ").split()
+    return tuple(value)
+
+
 def init_app(app: Flask, translations_dir: Path) -> None:
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(translations_dir)
     babel.init_app(app, locale_selector=select_locale)
-    languages = tuple(app.config["PORTAL_LANGUAGES"])
+    languages = configured_languages(app)
 
     @app.before_request
     def _languages():

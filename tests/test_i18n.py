@@ -117,3 +117,19 @@ def test_dates_numbers_and_percentages_follow_the_language(app):
     with app.test_request_context("/?lang=en"):
         assert i18n.format_day(day) == "Nov 23, 2026"
         assert i18n.format_percent(Decimal("100")) == "100.0%"
+
+
+def test_languages_setting_from_the_environment_is_a_list(database_url, tmp_path):
+    from tests.conftest import make_test_app
+
+    app = make_test_app(database_url, tmp_path / "instance", PORTAL_LANGUAGES="es, en")
+    response = app.test_client().get("/no-existe?lang=en")
+    assert html_lang(response) == "en"
+    assert set(switcher_links(response)) == {"es", "en"}
+
+
+def test_outside_a_request_texts_are_in_spanish(app):
+    from flask_babel import gettext
+
+    with app.app_context():
+        assert gettext("Página no encontrada") == "Página no encontrada"

@@ -90,8 +90,10 @@ def live_server(live_app):
     server.server_close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium():
+    """Chromium for one test module: Playwright's sync API runs once per thread at a time, so a
+    module that starts its own (test_map.py) must not find ours still running."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

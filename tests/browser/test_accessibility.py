@@ -146,3 +146,22 @@ def test_language_switcher_keeps_the_search_and_is_remembered(page, live_server)
     page.wait_for_load_state()
     assert page.locator("html").get_attribute("lang") == "en"
     assert page.locator("nav.languages a[aria-current=true]").inner_text() == "English"
+
+
+@pytest.mark.parametrize("path", ["/mapa", "/buscar?q=agua&estado=en_ejecucion", "/"])
+def test_page_works_without_javascript(chromium, live_server, path):
+    """The map degrades to a list, search to plain links: investments stay one click away."""
+    context = chromium.new_context(java_script_enabled=False, locale="es-PE")
+    context.route(
+        "**/*",
+        lambda route: (
+            route.continue_() if route.request.url.startswith(live_server) else route.abort()
+        ),
+    )
+    try:
+        page = context.new_page()
+        page.goto(live_server + path)
+        assert page.locator("h1").count() == 1
+        assert page.locator("main a[href^='/inversiones/']").count() >= 1
+    finally:
+        context.close()
