@@ -29,6 +29,7 @@ from portal.complaints.accounts import authenticate
 from portal.complaints.forms import ActionForm, LoginForm, PlainForm
 from portal.complaints.labels import CATEGORY_LABELS, ROUTE_LABELS
 from portal.complaints.models import ROUTE_TARGETS, STATUSES, Moderator
+from portal.complaints.outbox import send_after_response
 from portal.complaints.review import (
     ActionRefused,
     apply_action,
@@ -135,6 +136,7 @@ def observation(code: str):
         except ActionRefused as exc:
             refused = str(exc)
         else:
+            send_after_response()
             flash(_("Cambios guardados."))
             return redirect(url_for("admin.observation", code=obs.code), code=303)
     elif request.method == "POST":

@@ -10,6 +10,7 @@ import datetime as dt
 import smtplib
 from email.message import EmailMessage
 
+from flask import Flask, after_this_request, current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -37,10 +38,13 @@ def deliver_pending(session: Session, config) -> int:
     """Send unsent messages over SMTP; returns how many went. A no-op in ``store`` mode."""
     if config["PORTAL_MAIL_MODE"] != "smtp":
         return 0
+    # skip_locked: a cron run and a request sending at the same moment never send twice
+    # (PostgreSQL; SQLite has a single writer anyway).
     pending = session.scalars(
         select(OutboxMessage)
         .where(OutboxMessage.sent_at.is_(None), OutboxMessage.attempts < MAX_ATTEMPTS)
         .order_by(OutboxMessage.id)
+        .with_for_update(skip_locked=True)
     ).all()
     if not pending:
         return 0
@@ -56,6 +60,33 @@ def deliver_pending(session: Session, config) -> int:
             sent += 1
     session.flush()
     return sent
+
+
+def send_after_response() -> None:
+    """In SMTP mode, send the outbox once this request's response (and commit) is done.
+
+    Sending after the response keeps the person from waiting on the mail server; what fails
+    stays in the outbox for ``portal send-mail``.
+    """
+    if current_app.config["PORTAL_MAIL_MODE"] != "smtp":
+        return
+    app = current_app._get_current_object()
+
+    @after_this_request
+    def _schedule(response):
+        response.call_on_close(lambda: _deliver_in_background(app))
+        return response
+
+
+def _deliver_in_background(app: Flask) -> None:
+    from portal.db import session_scope
+
+    with app.app_context():
+        try:
+            with session_scope() as session:
+                deliver_pending(session, app.config)
+        except (OSError, smtplib.SMTPException):
+            app.logger.warning("Outbox: SMTP server unavailable; mail stays queued", exc_info=True)
 
 
 def _email(message: OutboxMessage, sender: str) -> EmailMessage:

@@ -26,6 +26,7 @@ from portal.complaints.antispam import (
     issue_fill_token,
 )
 from portal.complaints.forms import ObservationForm
+from portal.complaints.outbox import send_after_response
 from portal.complaints.photos import store_photo
 from portal.complaints.service import (
     NewObservation,
@@ -108,6 +109,7 @@ def new():
         ip_hash=client_hash(),
         status_url=status_url,
     )
+    send_after_response()
     return redirect(url_for("complaints.status", code=observation.code, nueva=1), code=303)
 
 

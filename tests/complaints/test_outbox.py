@@ -61,3 +61,29 @@ def test_smtp_mode_sends_pending_mail_once_and_retries_failures(
     email = FakeSMTP.sent[0]
     assert email["To"] == "rosa@example.pe" and "VC-" in email["Subject"]
     assert email["From"] == app.config["PORTAL_MAIL_SENDER"]
+
+
+def test_smtp_mode_sends_the_receipt_right_after_the_response(app, client, investment, monkeypatch):
+    monkeypatch.setattr(smtplib, "SMTP", FakeSMTP)
+    FakeSMTP.sent, FakeSMTP.fail = [], False
+    app.config["PORTAL_MAIL_MODE"] = "smtp"
+    response = post_observation(client)
+    assert response.status_code == 303
+    response.close()  # the server closes the response once it is sent
+    assert [m["To"] for m in FakeSMTP.sent] == ["rosa@example.pe"]
+    with app.app_context(), session_scope() as session:
+        assert session.scalar(select(OutboxMessage.sent_at)) is not None
+
+
+def test_unreachable_smtp_server_leaves_the_mail_queued(app, client, investment, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise ConnectionRefusedError
+
+    monkeypatch.setattr(smtplib, "SMTP", refuse)
+    app.config["PORTAL_MAIL_MODE"] = "smtp"
+    response = post_observation(client)
+    response.close()
+    assert response.status_code == 303
+    with app.app_context(), session_scope() as session:
+        message = session.scalar(select(OutboxMessage))
+    assert message.sent_at is None
