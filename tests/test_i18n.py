@@ -8,6 +8,8 @@ from decimal import Decimal
 from html import unescape
 from urllib.parse import parse_qsl, urlsplit
 
+import pytest
+
 from portal import i18n
 from tests.routes import get_routes, sample_values
 
@@ -66,12 +68,13 @@ def test_responses_vary_by_language_headers(client):
     assert "Accept-Language" in vary and "Cookie" in vary
 
 
-def test_every_page_has_a_switcher_keeping_the_query(demo_app):
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_every_page_has_a_switcher_keeping_the_query(demo_app, lang):
     client = demo_app.test_client()
     query = [("q", "agua potable"), ("estado", "paralizada"), ("estado", "finalizada")]
     checked = 0
     for endpoint, url in get_routes(demo_app, sample_values(demo_app)):
-        with client.get(url, query_string=query) as response:
+        with client.get(url, query_string=query, headers={"Accept-Language": lang}) as response:
             html_page = (
                 response.mimetype == "text/html"
                 and not response.status_code // 100 == 3
@@ -79,6 +82,7 @@ def test_every_page_has_a_switcher_keeping_the_query(demo_app):
             )
         if not html_page:
             continue
+        assert html_lang(response) == lang, url
         links = switcher_links(response)
         assert set(links) == {"es", "en"}, url
         for code, href in links.items():
