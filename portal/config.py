@@ -43,8 +43,11 @@ class DefaultConfig:
     SESSION_COOKIE_SAMESITE = "Lax"
     #: Observations (complaints): rate-limit storage — memory:// in dev, redis://host:6379 in production.
     PORTAL_RATELIMIT_STORAGE_URL = "memory://"
+    #: Observations stored per client; every POST (rejected ones too) counts against ATTEMPTS.
     PORTAL_RATELIMIT_OBSERVATIONS = "5 per hour; 20 per day"
+    PORTAL_RATELIMIT_ATTEMPTS = "60 per hour"
     PORTAL_RATELIMIT_LOGIN = "10 per 15 minutes"
+    PORTAL_RATELIMIT_KEY_PREFIX = "vigia"
     #: Seconds a person needs at least to fill the observation form (faster is a bot).
     PORTAL_MIN_FILL_SECONDS = 3
     #: Where observation photos are stored; default: the instance folder's uploads/.

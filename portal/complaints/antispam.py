@@ -50,10 +50,20 @@ def filled_too_fast(token: str | None) -> bool:
     return elapsed is None or elapsed < float(current_app.config["PORTAL_MIN_FILL_SECONDS"])
 
 
+#: Attempts that fail validation; generous, so a person fixing mistakes is never blocked.
+DEFAULT_ATTEMPTS_LIMIT = "60 per hour"
+
+
+def _accepted(response) -> bool:
+    return response.status_code in (302, 303)
+
+
 def init_limiter(app: Flask, limited: dict[str, str]) -> Limiter:
     """A limiter for this app on the configured storage; ``limited`` maps endpoint → config key.
 
-    Only POSTs count: reading a form is free, sending it is what is limited.
+    Only POSTs count, and the configured limit counts accepted ones (an observation stored, a
+    login that worked… or failed, see below); every attempt also counts against a wider limit,
+    so a person correcting a rejected form does not lose it to a 429.
     """
     limiter = Limiter(
         key_func=client_hash,
@@ -63,6 +73,17 @@ def init_limiter(app: Flask, limited: dict[str, str]) -> Limiter:
     )
     limiter.init_app(app)
     for endpoint, setting in limited.items():
-        rule = limiter.limit(lambda s=setting: current_app.config[s], methods=["POST"])
-        app.view_functions[endpoint] = rule(app.view_functions[endpoint])
+        view = app.view_functions[endpoint]
+        # Logins count every attempt (guessing passwords fails); observations count what is stored.
+        deduct = None if endpoint == "admin.login" else _accepted
+        view = limiter.limit(
+            lambda s=setting: current_app.config[s], methods=["POST"], deduct_when=deduct
+        )(view)
+        if deduct is not None:
+            view = limiter.limit(
+                lambda: current_app.config.get("PORTAL_RATELIMIT_ATTEMPTS", DEFAULT_ATTEMPTS_LIMIT),
+                methods=["POST"],
+                scope=f"{endpoint}:attempts",
+            )(view)
+        app.view_functions[endpoint] = view
     return limiter

@@ -9,6 +9,7 @@ def _generous_limits(app):
     """Most tests send several forms; the rate-limit tests set their own limits."""
     app.config["PORTAL_RATELIMIT_OBSERVATIONS"] = "1000 per hour"
     app.config["PORTAL_RATELIMIT_LOGIN"] = "1000 per hour"
+    app.config["PORTAL_RATELIMIT_ATTEMPTS"] = "1000 per hour"
 
 
 @pytest.fixture

@@ -39,6 +39,20 @@ def test_too_many_observations_from_one_client_get_the_429_page(app, client, inv
     assert page.status_code == 303, "another client is not blocked"
 
 
+def test_a_person_fixing_mistakes_is_not_blocked_by_the_limit(app, client, investment):
+    app.config["PORTAL_RATELIMIT_OBSERVATIONS"] = "2 per hour"
+    for _ in range(3):
+        assert post_observation(client, consent=None).status_code == 422
+    assert post_observation(client).status_code == 303
+    assert post_observation(client).status_code == 303
+
+
+def test_a_flood_of_rejected_attempts_is_limited_too(app, client, investment):
+    app.config["PORTAL_RATELIMIT_ATTEMPTS"] = "3 per hour"
+    statuses = [post_observation(client, consent=None).status_code for _ in range(4)]
+    assert statuses == [422, 422, 422, 429]
+
+
 def test_reading_the_form_is_never_rate_limited(app, client, investment):
     app.config["PORTAL_RATELIMIT_OBSERVATIONS"] = "1 per hour"
     for _ in range(5):
