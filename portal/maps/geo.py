@@ -82,6 +82,10 @@ def district_feature(ubigeo: str | None) -> dict | None:
     return next((f for f in boundary_features("distrito") if f["id"] == ubigeo), None)
 
 
+#: The importer fixes swapped latitude/longitude, so those points are drawn where they belong.
+USABLE_COORDINATES = frozenset({"ok", "swapped"})
+
+
 def locate(
     lat: float | None,
     lon: float | None,
@@ -89,7 +93,7 @@ def locate(
     centroid: tuple[float, float] | None,
 ) -> tuple[float, float, bool] | None:
     """(lat, lon, approximate) where an investment is drawn, or None when nowhere is known."""
-    if coords_status == "ok" and lat is not None and lon is not None:
+    if coords_status in USABLE_COORDINATES and lat is not None and lon is not None:
         if region_bbox().contains(lat, lon):
             return lat, lon, False
     if centroid is not None and None not in centroid:
@@ -123,7 +127,7 @@ def feature_collection(rows: list[MapRow], centroids: dict[str, tuple[float, flo
     for row in rows:
         lat, lon = row.latitude, row.longitude
         if (
-            row.coords_status == "ok"
+            row.coords_status in USABLE_COORDINATES
             and lat is not None
             and lon is not None
             and box.contains(lat, lon)

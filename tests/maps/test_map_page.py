@@ -276,3 +276,16 @@ def test_only_the_render_module_imports_folium():
         if re.search(r"^\s*(import folium|from folium)", p.read_text(), re.M)
     }
     assert importers == {"maps/render.py"}
+
+
+def test_coordinates_the_importer_unswapped_are_drawn_where_they_belong(map_app):
+    from portal.db import session_scope
+    from tests.maps.conftest import add_investment
+
+    with map_app.app_context(), session_scope() as session:
+        add_investment(session, "2000007", "RIEGO CON COORDENADAS INVERTIDAS", coords_status="swapped")
+
+    features = {f["properties"]["c"]: f for f in geojson(map_app.test_client())["features"]}
+
+    assert features["2000007"]["geometry"]["coordinates"] == [-78.66, -6.55]
+    assert "a" not in features["2000007"]["properties"]
