@@ -367,6 +367,8 @@ class Snapshot:
 
 _lock = threading.Lock()
 _open: OrderedDict[Path, Snapshot] = OrderedDict()
+#: Roots whose new snapshot is being opened (reading postings takes a moment at 100,000 rows).
+_opening: set[Path] = set()
 #: Several apps (tests) or instance folders in one process: keep a few, close the rest.
 _MAX_OPEN = 4
 
@@ -389,27 +391,35 @@ def use_snapshot(root: Path) -> Iterator[Snapshot | None]:
 
 
 def _acquire(root: Path) -> Snapshot | None:
+    """The open snapshot of the current index; while a new one opens, others keep the old one."""
     for _attempt in range(3):
         directory = current_directory(root)
         if directory is None:
             return None
         with _lock:
             snapshot = _open.get(root)
-            if snapshot is None or snapshot.directory != directory:
-                try:
-                    fresh = open_snapshot(directory)
-                except (OSError, ValueError, whoosh_index.IndexError):
-                    # Replaced by a newer build while we looked: read the pointer again.
-                    log.info("search index %s went away while opening; retrying", directory)
-                    continue
-                if snapshot is not None:
-                    _retire(snapshot)
-                snapshot = _open[root] = fresh
-                _open.move_to_end(root)
-                while len(_open) > _MAX_OPEN:
-                    _retire(_open.popitem(last=False)[1])
-            snapshot.refs += 1
-            return snapshot
+            if snapshot is not None and (snapshot.directory == directory or root in _opening):
+                snapshot.refs += 1
+                return snapshot
+            _opening.add(root)
+        try:
+            fresh = open_snapshot(directory)
+        except (OSError, ValueError, whoosh_index.IndexError):
+            # Replaced by a newer build while we looked: read the pointer again.
+            log.info("search index %s went away while opening; retrying", directory)
+            continue
+        finally:
+            with _lock:
+                _opening.discard(root)
+        with _lock:
+            if root in _open:
+                _retire(_open[root])
+            _open[root] = fresh
+            _open.move_to_end(root)
+            while len(_open) > _MAX_OPEN:
+                _retire(_open.popitem(last=False)[1])
+            fresh.refs += 1
+            return fresh
     return None
 
 
