@@ -213,3 +213,22 @@ def test_json_results_carry_public_fields(search_client):
     assert result["costo_actualizado"] == "300000.00"
     assert result["url"].endswith("/inversiones/2100003")
     json.dumps(data)
+
+
+def test_red_flag_facet_uses_the_flag_names(search_app, search_client):
+    from portal.db import session_scope
+    from portal.search.queries import rebuild_index
+    from tests.search.factories import add_investment
+
+    with search_app.app_context(), session_scope() as session:
+        add_investment(session, "2100007", "CREACIÓN DEL PUENTE", red_flags="paralizada_infobras")
+        session.flush()
+        rebuild_index(session)
+    data = search_client.get("/api/v1/inversiones").get_json()
+    labels = {f["value"]: f["label"] for f in data["facets"]["alerta"]}
+    assert labels["paralizada_infobras"] == "Paralizada según INFObras"
+
+
+def test_chosen_facet_links_back_to_the_list_without_it(search_client):
+    html = search_client.get("/buscar", query_string={"q": "camino", "funcion": "TRANSPORTE"})
+    assert 'href="/buscar?q=camino" aria-current="true"' in html.get_data(as_text=True)
