@@ -110,3 +110,17 @@ def test_investment_renamed_by_an_import_is_found_by_its_new_name(app, client, t
     assert import_sources(app, [("mef-inversiones", second)])[0].status == "imported"
     assert search_total(client, q="centro de salud pauca") == 1
     assert search_total(client, q="puesto") == 0
+
+
+def test_search_answers_from_the_database_when_no_index_can_be_written(app, client, monkeypatch):
+    from portal.db import session_scope
+    from portal.search import queries
+
+    def unwritable(session, root):
+        raise PermissionError("read-only instance folder")
+
+    monkeypatch.setattr(queries, "build_index", unwritable)
+    with app.app_context(), session_scope() as session:
+        add_investment(session, "2400003", "CREACIÓN DE LOS COLEGIOS DE CHOTA")
+    assert search_total(client, q="colegio") == 1
+    assert client.get("/buscar", query_string={"q": "colegio"}).status_code == 200
