@@ -10,8 +10,10 @@ from sqlalchemy.orm import Session
 
 from portal.investments.models import Investment, Place
 from portal.investments.queries import (
+    Cache,
     Portfolio,
     PrioritisedYear,
+    compute_now,
     count_flags,
     prioritised_by_year,
     summarise_portfolio,
@@ -25,7 +27,8 @@ PAGE_SIZE = 50
 class ChildTotals:
     """One district of a province, as the province page lists them."""
 
-    place: Place
+    ubigeo: str
+    name: str
     investments: int
     updated_cost: Decimal
     devengado_accumulated: Decimal
@@ -52,14 +55,38 @@ def place_condition(ubigeo: str):
     return Investment.ubigeo.startswith(ubigeo, autoescape=True)
 
 
-def find_place_page(session: Session, ubigeo: str, filters: Filters) -> PlacePage | None:
-    """Everything the place page shows; None unless ``ubigeo`` is a province or district we know."""
+@dataclass
+class PlaceSummary:
+    """The place's figures: plain data, the same for every visitor until the next import."""
+
+    portfolio: Portfolio
+    prioritised: list[PrioritisedYear]
+    flags: dict[str, int]
+    children: list[ChildTotals]
+
+
+def summarise_place(session: Session, ubigeo: str) -> PlaceSummary:
+    where = [place_condition(ubigeo)]
+    return PlaceSummary(
+        portfolio=summarise_portfolio(session, where),
+        prioritised=prioritised_by_year(session, where),
+        flags=count_flags(session, where),
+        children=district_totals(session, ubigeo) if len(ubigeo) == 4 else [],
+    )
+
+
+def find_place_page(
+    session: Session, ubigeo: str, filters: Filters, cache: Cache = compute_now
+) -> PlacePage | None:
+    """Everything the place page shows; None unless ``ubigeo`` is a province or district we know.
+
+    ``cache(key, compute)`` may keep the figures between requests (the list is always fresh).
+    """
     if not (ubigeo.isascii() and ubigeo.isdigit() and len(ubigeo) in (4, 6)):
         return None
     place = session.get(Place, ubigeo)
     if place is None:
         return None
-    where = [place_condition(ubigeo)]
     # The list keeps the search filters, but the place is the page's own.
     if len(ubigeo) == 6:
         filters = replace(filters, distrito=ubigeo, provincia="")
@@ -77,13 +104,14 @@ def find_place_page(session: Session, ubigeo: str, filters: Filters) -> PlacePag
             .offset((page - 1) * PAGE_SIZE)
         )
     )
+    summary = cache(("place", ubigeo), lambda: summarise_place(session, ubigeo))
     return PlacePage(
         place=place,
         province=session.get(Place, ubigeo[:4]) if len(ubigeo) == 6 else None,
-        portfolio=summarise_portfolio(session, where),
-        prioritised=prioritised_by_year(session, where),
-        flags=count_flags(session, where),
-        children=district_totals(session, ubigeo) if len(ubigeo) == 4 else [],
+        portfolio=summary.portfolio,
+        prioritised=summary.prioritised,
+        flags=summary.flags,
+        children=summary.children,
         filters=replace(filters, pagina=page),
         listing=listing,
         listing_total=total,
@@ -112,7 +140,9 @@ def district_totals(session: Session, province: str) -> list[ChildTotals]:
     totals = []
     for district in districts:
         count, cost, devengado = sums.get(district.ubigeo, (0, 0, 0))
-        totals.append(ChildTotals(district, count, Decimal(cost), Decimal(devengado)))
+        totals.append(
+            ChildTotals(district.ubigeo, district.name, count, Decimal(cost), Decimal(devengado))
+        )
     return totals
 
 

@@ -7,9 +7,10 @@ the provinces to the region.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass, field, fields
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import case, exists, func, select
 from sqlalchemy.orm import Session
@@ -19,6 +20,13 @@ from portal.investments.flags import FLAG_LABELS, has_flag
 from portal.investments.models import Investment, Prioritisation, YearlyExecution
 
 Conditions = Sequence[ColumnElement[bool]]
+#: ``cache(key, compute)``: returns ``compute()``, possibly kept from an earlier request.
+Cache = Callable[[Hashable, Callable[[], Any]], Any]
+
+
+def compute_now(_key: Hashable, compute: Callable[[], Any]) -> Any:
+    """The no-cache ``Cache``: always compute."""
+    return compute()
 
 
 @dataclass
@@ -178,13 +186,25 @@ def prioritised_status_counts(session: Session, where: Conditions = ()) -> dict[
     )
 
 
+@dataclass(frozen=True)
+class InvestmentRow:
+    """The columns an investment list shows: plain values that can be kept between requests."""
+
+    cui: str
+    name: str
+    status: str
+    updated_cost: Decimal | None
+    physical_progress: Decimal | None
+    red_flags: str
+
+
 @dataclass
 class Bottleneck:
     """One kind of trouble: how many investments have it and the costliest of them."""
 
     code: str
     total: int
-    investments: list[Investment]
+    investments: list[InvestmentRow]
 
 
 def find_bottlenecks(session: Session, limit: int = 5) -> list[Bottleneck]:
@@ -194,22 +214,32 @@ def find_bottlenecks(session: Session, limit: int = 5) -> list[Bottleneck]:
         "plazo_vencido": has_flag("plazo_vencido"),
         "gasto_adelantado": has_flag("gasto_adelantado"),
     }
+    columns = [getattr(Investment, f.name) for f in fields(InvestmentRow)]
     result = []
     for code, condition in conditions.items():
         total = session.scalar(select(func.count()).where(condition))
-        rows = session.scalars(
-            select(Investment)
+        rows = session.execute(
+            select(*columns)
             .where(condition)
             .order_by(Investment.updated_cost.desc().nulls_last(), Investment.cui)
             .limit(limit)
         )
-        result.append(Bottleneck(code, total or 0, list(rows)))
+        result.append(Bottleneck(code, total or 0, [InvestmentRow(*row) for row in rows]))
     return result
 
 
 def latest_changed_investments(session: Session, limit: int = 10) -> list[Investment]:
+    # Narrow first: after a full import every row shares one changed_at, so the sort is wide.
+    newest = (
+        select(Investment.cui)
+        .order_by(Investment.changed_at.desc(), Investment.cui)
+        .limit(limit)
+        .scalar_subquery()
+    )
     return list(
         session.scalars(
-            select(Investment).order_by(Investment.changed_at.desc(), Investment.cui).limit(limit)
+            select(Investment)
+            .where(Investment.cui.in_(newest))
+            .order_by(Investment.changed_at.desc(), Investment.cui)
         )
     )

@@ -9,6 +9,7 @@ from flask import Blueprint, abort, current_app, jsonify, render_template, reque
 from portal.db import get_session
 from portal.importer.queries import source_freshness
 from portal.investments.charts import execution_chart, monthly_chart
+from portal.investments.figures_cache import figures_cache
 from portal.investments.flags import FLAG_LABELS, FlagThresholds, explain_flag
 from portal.investments.place_queries import find_place_page, list_provinces
 from portal.investments.queries import (
@@ -39,11 +40,12 @@ def _flag_sentences() -> dict[str, str]:
 @bp.get("/")
 def home():
     session = get_session()
+    cache = figures_cache(session)
     return render_template(
         "investments/home.html",
-        totals=summarise_portfolio(session),
-        prioritised=prioritised_status_counts(session),
-        bottlenecks=find_bottlenecks(session),
+        totals=cache("region", lambda: summarise_portfolio(session)),
+        prioritised=cache("region-pp", lambda: prioritised_status_counts(session)),
+        bottlenecks=cache("bottlenecks", lambda: find_bottlenecks(session)),
         provinces=list_provinces(session, current_app.config["PORTAL_REGION"]),
         latest=latest_changed_investments(session),
         freshness=source_freshness(session),
@@ -92,7 +94,10 @@ def show_json(cui: str):
 
 @bp.get("/lugares/<ubigeo>")
 def place(ubigeo: str):
-    page = find_place_page(get_session(), ubigeo, Filters.from_args(request.args))
+    session = get_session()
+    page = find_place_page(
+        session, ubigeo, Filters.from_args(request.args), cache=figures_cache(session)
+    )
     if page is None:
         abort(404)
     return render_template("places/show.html", page=page)
@@ -100,7 +105,8 @@ def place(ubigeo: str):
 
 @bp.get("/unidades/<slug>")
 def unit(slug: str):
-    page = find_unit_page(get_session(), slug)
+    session = get_session()
+    page = find_unit_page(session, slug, cache=figures_cache(session))
     if page is None:
         abort(404)
     return render_template("units/show.html", page=page)
