@@ -51,7 +51,7 @@ def map_page():
         browser = playwright.chromium.launch(
             executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
         )
-        page = browser.new_page()
+        page = browser.new_page(locale="es-PE")  # Spanish texts: Chromium asks for en-US
         page.route("**/*", guard)
         errors: list[str] = []
         page.on("pageerror", lambda exc: errors.append(str(exc)))
