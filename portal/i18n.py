@@ -64,6 +64,8 @@ def init_app(app: Flask, translations_dir: Path) -> None:
             )
         # The same URL answers in another language depending on these headers: tell caches.
         response.vary.update(("Accept-Language", "Cookie"))
+        if response.mimetype == "text/html":
+            response.headers["Content-Language"] = str(get_locale() or "es")
         return response
 
     app.jinja_env.filters.update(

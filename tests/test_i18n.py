@@ -54,6 +54,7 @@ def test_back_to_spanish_with_the_switcher(client):
 def test_accept_language_english_gives_english(client):
     response = client.get("/no-existe", headers={"Accept-Language": "en-GB,en;q=0.9"})
     assert html_lang(response) == "en"
+    assert response.headers["Content-Language"] == "en"
     assert "Back to the home page" in response.get_data(as_text=True)
 
 
