@@ -108,7 +108,9 @@ def test_skip_link_is_the_first_tab_stop_and_jumps_to_content(page, live_server)
     assert page.url.endswith("#contenido")
 
 
-@pytest.mark.parametrize("name", ["home", "search with facets", "investment", "observation form"])
+@pytest.mark.parametrize(
+    "name", ["home", "search with facets", "investment", "map", "observation form"]
+)
 def test_every_control_shows_where_the_focus_is(page, page_url, name):
     page.goto(page_url(PAGES[name]))
     seen = set()
