@@ -62,8 +62,10 @@ def init_app(app: Flask, translations_dir: Path) -> None:
                 httponly=True,
                 secure=app.config["PORTAL_ENV"] == "production",
             )
-        # The same URL answers in another language depending on these headers: tell caches.
-        response.vary.update(("Accept-Language", "Cookie"))
+        # The same URL answers in another language depending on these headers: tell caches
+        # (files sent as they are, CSS or Leaflet, are the same in every language).
+        if not response.direct_passthrough:
+            response.vary.update(("Accept-Language", "Cookie"))
         if response.mimetype == "text/html":
             response.headers["Content-Language"] = str(get_locale() or "es")
         return response

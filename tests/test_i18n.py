@@ -67,6 +67,8 @@ def test_unsupported_language_falls_back_to_spanish(client):
 def test_responses_vary_by_language_headers(client):
     vary = client.get("/no-existe").headers["Vary"]
     assert "Accept-Language" in vary and "Cookie" in vary
+    with client.get("/static/css/portal.css") as stylesheet:
+        assert "Accept-Language" not in stylesheet.headers.get("Vary", "")
 
 
 @pytest.mark.parametrize("lang", ["es", "en"])
