@@ -24,7 +24,7 @@ from typing import NamedTuple
 import numpy as np
 from sqlalchemy.orm import Session
 from whoosh import index as whoosh_index
-from whoosh.fields import ID, KEYWORD, Schema
+from whoosh.fields import KEYWORD, Schema
 from whoosh.support.levenshtein import damerau_levenshtein
 
 from portal.search import analysis
@@ -53,7 +53,6 @@ CATALOGUE_FILE = "catalogue.json"
 #: ``exact`` holds only the words folding changes (accents, ñ): enough to rank the typed spelling
 #: first, at a third of the cost of indexing every word twice.
 SCHEMA = Schema(
-    cui=ID(sortable=True),
     name=KEYWORD(scorable=True),
     place=KEYWORD(scorable=True),
     exact=KEYWORD(scorable=True),
@@ -103,7 +102,6 @@ def _write(directory: Path, catalogue: Catalogue) -> None:
             entry.length = len(name_terms)
             vocabulary.update(analysis.vocabulary_words(entry.name) | place[2])
             writer.add_document(
-                cui=entry.cui,
                 name=" ".join(name_terms),
                 place=place[0],
                 exact=" ".join(analysis.accented_words(entry.name) + place[1]),
@@ -220,11 +218,10 @@ class Snapshot:
             self._words = [frozenset(analysis.terms(e.name + " " + e.places)) for e in entries]
 
     def _check_order(self) -> None:
-        """Document numbers must follow catalogue order (one writer, one segment)."""
-        if self.size == 0:
-            return
-        column = self._searcher.reader().column_reader("cui")
-        if len(column) != self.size or any(column[i] != cui for i, cui in enumerate(self.cuis)):
+        """Document numbers are catalogue positions: one fresh writer numbers documents in the
+        order they were added, so storing the CUI in the index would only slow the build."""
+        reader = self._searcher.reader()
+        if reader.doc_count_all() != self.size or len(reader.leaf_readers()) > 1:
             raise RuntimeError("search index and its catalogue disagree")
 
     def _warm_up(self) -> None:
