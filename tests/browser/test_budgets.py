@@ -32,13 +32,16 @@ SLOW_3G = {
 
 
 def transferred(traffic) -> tuple[int, list[tuple[str, int]]]:
-    """Total bytes of every response body but tiles, and the size of each."""
+    """Bytes of every response body but tiles as sent over the wire (compressed when the server
+    compresses), and the size of each."""
     sizes = []
     for response in traffic.responses:
         parts = urlsplit(response.url)
         if parts.port == TILE_PORT or not 200 <= response.status < 300:
             continue
-        sizes.append((parts.path, len(response.body())))
+        response.finished()
+        on_the_wire = response.request.sizes()["responseBodySize"]
+        sizes.append((parts.path, on_the_wire or len(response.body())))
     return sum(size for _, size in sizes), sizes
 
 
