@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import gzip
 import random
+import re
 import statistics
 import tempfile
 import time
@@ -242,6 +244,14 @@ def main() -> None:
             f"max {max(times):.1f} ms over {len(times)} requests; page {max(sizes) / 1024:.1f} KB max, "
             f"{statistics.mean(sizes) / 1024:.1f} KB mean (+ portal.css "
             f"{len(client.get('/static/css/portal.css').data) / 1024:.1f} KB)"
+        )
+        page = client.get(f"/inversiones/{cuis[0]}").data
+        assets = re.findall(rb'<link rel="stylesheet" href="([^"]+)"|<script src="([^"]+)"', page)
+        bodies = [page] + [client.get((css or js).decode()).data for css, js in assets]
+        print(
+            f"transferred without tiles: {sum(map(len, bodies)) / 1024:.1f} KB uncompressed, "
+            f"{sum(len(gzip.compress(b)) for b in bodies) / 1024:.1f} KB gzipped "
+            f"(page + {len(assets)} assets: {', '.join((c or j).decode() for c, j in assets)})"
         )
         json_times = [timed(client, f"/inversiones/{cui}.json")[0] for cui in rng.sample(cuis, 100)]
         print(f"/inversiones/<CUI>.json: p95 {percentile(json_times, 0.95):.1f} ms")
