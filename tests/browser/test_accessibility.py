@@ -51,6 +51,7 @@ def page_url(live_app, live_server, observation_code):
 
 def serious_violations(page) -> list[str]:
     """axe-core's serious and critical violations, one readable line per failing element."""
+    page.wait_for_load_state("networkidle")  # every stylesheet and script applied, maps drawn
     results = Axe().run(page)
     found = []
     for violation in results.response["violations"]:
