@@ -50,3 +50,18 @@ def test_import_refreshes_the_stored_flags_used_by_search(app, demo_dir, tmp_pat
     assert "sobrecosto" in after.split()
     page = app.test_client().get(f"/inversiones/{CUI}").get_data(as_text=True)
     assert 'data-flag="sobrecosto"' in page
+
+
+def test_region_and_place_figures_follow_a_new_import(app, demo_dir, tmp_path):
+    import_sources(app, demo_requests(demo_dir))
+    client = app.test_client()
+
+    def cost(path):
+        page = client.get(path).get_data(as_text=True)
+        return re.search(r'data-figure="updated_cost">S/ ([\d,]+)<', page).group(1)
+
+    before = {path: cost(path) for path in ("/", "/lugares/0607", "/lugares/060702")}
+    reimport_with_new_cost(app, demo_dir, tmp_path)
+    for path, old in before.items():
+        grown = int(cost(path).replace(",", "")) - int(old.replace(",", ""))
+        assert grown in (124704, 124705), path  # 500,000 - 375,295.40, rounded either way
