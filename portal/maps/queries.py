@@ -3,50 +3,33 @@ so they can never disagree."""
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import Float, Select, and_, func, or_, select, type_coerce
+from sqlalchemy import Float, Select, bindparam, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from portal.importer.models import ImportRun
 from portal.investments.models import Investment, Place
 from portal.maps.geo import MapRow
 from portal.search.filters import Filters, apply_filters
+from portal.search.queries import matching_cuis
 
 PAGE_SIZE = 50
 
 
-def text_matches(session: Session, filters: Filters) -> list[str] | None:
-    """CUIs matching the words of ``q``, or None when there is no ``q``.
-
-    Uses the search feature's index when it is installed; until then, every word must appear in
-    the name or the CUI. Kept in one place so the switch is one line.
-    """
-    if not filters.q:
-        return None
-    if importlib.util.find_spec("portal.search.queries") is not None:
-        search = importlib.import_module("portal.search.queries")
-        if hasattr(search, "matching_cuis"):
-            return list(search.matching_cuis(session, filters))
-    words = [Investment.name.ilike(f"%{w}%", escape="\\") for w in _like_words(filters.q)]
-    query = select(Investment.cui).where(or_(and_(*words), Investment.cui == filters.q))
-    return list(session.scalars(query))
-
-
-def _like_words(q: str) -> list[str]:
-    escaped = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return escaped.split()
-
-
 def selected(session: Session, filters: Filters, query: Select) -> Select:
-    """``query`` over Investment narrowed to the investments the filters select."""
+    """``query`` over Investment narrowed to the investments the filters select.
+
+    With words in ``q`` the search index decides (so map, list and search agree); its CUIs are
+    inlined rather than bound one parameter each, which PostgreSQL caps at 65,535.
+    """
     query = apply_filters(query, filters)
-    cuis = text_matches(session, filters)
-    if cuis is not None:
-        query = query.where(Investment.cui.in_(cuis))
+    if filters.q:
+        cuis = list(matching_cuis(session, filters))
+        query = query.where(
+            Investment.cui.in_(bindparam("cuis", cuis, expanding=True, literal_execute=True))
+        )
     return query
 
 
