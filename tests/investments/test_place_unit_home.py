@@ -254,11 +254,3 @@ def test_methodology_defines_every_flag_with_its_threshold(demo_client):
     for code in FLAG_LABELS:
         assert f'id="{code}"' in page
     assert "12 meses" in page and "30 puntos" in page and page.count("<h1") == 1
-
-
-def test_home_works_before_the_first_import(client):
-    response = client.get("/")
-    page = response.get_data(as_text=True)
-    assert response.status_code == 200
-    assert figure(page, "investments") == "0" and figure(page, "execution_this_year") == "—"
-    assert "Todavía no se importaron datos." in page
