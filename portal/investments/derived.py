@@ -46,7 +46,7 @@ def refresh_derived_fields(conn: Connection, region: str) -> None:
     rebuild_executing_units(conn)
     refresh_statuses(conn)
     config = current_app.config if has_app_context() else {}
-    refresh_red_flags(conn, FlagThresholds.from_config(config), dt.date.today())
+    refresh_red_flags(conn, FlagThresholds.from_config(config), dt.datetime.now(dt.UTC).date())
 
 
 def seed_places(conn: Connection, region: str) -> None:

@@ -99,7 +99,10 @@ def is_valid_cui(cui: str) -> bool:
 def find_investment_sheet(
     session: Session, cui: str, thresholds: FlagThresholds, today: dt.date
 ) -> InvestmentSheet | None:
-    """Everything the fact sheet shows, or None for an unknown or malformed CUI."""
+    """Everything the fact sheet shows, or None for an unknown or malformed CUI.
+
+    ``today`` only matters before the first import: flags are judged on the day of the data.
+    """
     if not is_valid_cui(cui):
         return None
     inv = session.get(Investment, cui)
@@ -131,13 +134,17 @@ def find_investment_sheet(
             select(InfobrasWork).where(InfobrasWork.cui == cui).order_by(InfobrasWork.infobras_code)
         )
     )
-    imported_on = dict(
-        session.execute(
-            select(ImportRun.source, func.max(ImportRun.started_at))
-            .where(ImportRun.status.in_(("imported", "unchanged")))
-            .group_by(ImportRun.source)
-        ).all()
-    )
+    imported_on: dict[str, dt.datetime] = {}
+    last_refresh = None
+    for source, status, started in session.execute(
+        select(ImportRun.source, ImportRun.status, func.max(ImportRun.started_at))
+        .where(ImportRun.status.in_(("imported", "unchanged")))
+        .group_by(ImportRun.source, ImportRun.status)
+    ):
+        if source not in imported_on or started > imported_on[source]:
+            imported_on[source] = started
+        if status == "imported" and (last_refresh is None or started > last_refresh):
+            last_refresh = started
     changes = list(
         session.scalars(
             select(ChangeLogEntry)
@@ -180,7 +187,9 @@ def find_investment_sheet(
         flags=[],
         timeline=[],
     )
-    sheet.flags = evaluate_flags(sheet_facts(sheet), thresholds, today)
+    # As of the last import that refreshed the stored flags, so the page and search agree.
+    as_of = _utc_day(last_refresh) if last_refresh else today
+    sheet.flags = evaluate_flags(sheet_facts(sheet), thresholds, as_of)
     sheet.timeline = build_timeline(sheet)
     return sheet
 
@@ -260,6 +269,11 @@ def build_timeline(sheet: InvestmentSheet) -> list[TimelineEvent]:
         ]
     dated = [e for e in events if e.on is not None]
     return sorted(dated, key=lambda e: e.on)
+
+
+def _utc_day(moment: dt.datetime) -> dt.date:
+    """The UTC calendar day of a stored timestamp (SQLite returns it naive, in UTC)."""
+    return (moment.astimezone(dt.UTC) if moment.tzinfo else moment).date()
 
 
 def _day(value: dt.datetime | dt.date | None) -> dt.date | None:
