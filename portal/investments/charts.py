@@ -62,7 +62,9 @@ def bar_chart(
             value = item.values[g]
             if value is None:
                 continue
-            height = float(Decimal(str(value)) / top_value * plot_height) if top_value else 0.0
+            # Negative amounts (reversals) are drawn as empty bars; the table shows the figure.
+            share = max(Decimal(str(value)), Decimal(0)) / top_value if top_value else Decimal(0)
+            height = float(share * plot_height)
             x = group_x + n * bar_width
             parts.append(
                 f'<rect class="chart-s{n}" x="{x:.1f}" y="{baseline - height:.1f}" '
