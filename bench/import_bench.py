@@ -85,9 +85,9 @@ STEPS = {
 def run_step(name: str, path: str, env: dict | None = None) -> dict:
     """Run one step in a child process; returns its figures with seconds and peak RSS."""
     command = [sys.executable, __file__, "--child", name, "--file", path]
-    output = subprocess.run(
-        command, capture_output=True, text=True, env={**os.environ, **(env or {})}, check=True
-    ).stdout
+    # PYTHONPATH: measure this checkout's code, whatever checkout the virtualenv points at.
+    child_env = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
+    output = subprocess.run(command, capture_output=True, text=True, env=child_env, check=True).stdout
     return json.loads(output.strip().splitlines()[-1])
 
 
