@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import subprocess
+import sys
 from decimal import Decimal
 from html import unescape
+from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
 from portal import i18n
 from tests.routes import get_routes, sample_values
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def html_lang(response) -> str:
@@ -140,3 +145,67 @@ def test_outside_a_request_texts_are_in_spanish(app):
 
     with app.app_context():
         assert gettext("Página no encontrada") == "Página no encontrada"
+
+
+def test_catalogs_are_complete_and_compiled():
+    """CI guard: every source string translated in every language, no fuzzy, .mo up to date."""
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "i18n"), "--check"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def _checkout_copy(tmp_path: Path) -> Path:
+    """The catalogs and the script in a scratch tree (sources linked), to break them safely."""
+    (tmp_path / "scripts").mkdir()
+    (tmp_path / "scripts" / "i18n").write_bytes((ROOT / "scripts" / "i18n").read_bytes())
+    (tmp_path / "babel.cfg").write_bytes((ROOT / "babel.cfg").read_bytes())
+    for linked in ("portal", "templates"):
+        (tmp_path / linked).symlink_to(ROOT / linked)
+    for path in (ROOT / "translations").rglob("*"):
+        target = tmp_path / path.relative_to(ROOT)
+        if path.is_dir():
+            target.mkdir(parents=True, exist_ok=True)
+        else:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(path.read_bytes())
+    return tmp_path
+
+
+def _check(tree: Path) -> subprocess.CompletedProcess:
+    script = tree / "scripts" / "i18n"
+    return subprocess.run([sys.executable, str(script), "--check"], capture_output=True, text=True)
+
+
+def _edit_english(tree: Path, old: str, new: str) -> None:
+    po = tree / "translations" / "en" / "LC_MESSAGES" / "messages.po"
+    text = po.read_text(encoding="utf-8")
+    assert old in text
+    po.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_check_fails_on_an_untranslated_string(tmp_path):
+    tree = _checkout_copy(tmp_path)
+    _edit_english(tree, 'msgstr "Page not found"', 'msgstr ""')
+    result = _check(tree)
+    assert result.returncode == 1
+    assert "untranslated: 'Página no encontrada'" in result.stdout
+
+
+def test_check_fails_on_a_fuzzy_string(tmp_path):
+    tree = _checkout_copy(tmp_path)
+    _edit_english(tree, 'msgid "Página no encontrada"', '#, fuzzy\nmsgid "Página no encontrada"')
+    result = _check(tree)
+    assert result.returncode == 1
+    assert "fuzzy: 'Página no encontrada'" in result.stdout
+
+
+def test_check_fails_when_compiled_catalogs_are_stale(tmp_path):
+    tree = _checkout_copy(tmp_path)
+    _edit_english(tree, 'msgstr "Page not found"', 'msgstr "Page missing"')
+    result = _check(tree)
+    assert result.returncode == 1
+    assert "messages.mo: stale" in result.stdout
