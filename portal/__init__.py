@@ -10,7 +10,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def create_app(config: dict | None = None) -> Flask:
-    from portal import cli, complaints, db, errors, i18n, maps, navigation, search, security
+    from portal import cli, complaints, compression, db, errors, i18n, maps, navigation, search, security
     from portal.config import load_config
     from portal.importer.views import bp as importer_bp
     from portal.investments import labels
@@ -23,6 +23,7 @@ def create_app(config: dict | None = None) -> Flask:
     )
     load_config(app, config)
     db.init_app(app)
+    compression.init_app(app)
     i18n.init_app(app, ROOT / "translations")
     security.init_app(app)
     errors.init_app(app)
