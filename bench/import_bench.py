@@ -70,9 +70,13 @@ def step_portal_import(path: str) -> dict:
         engine = get_engine()
         upgrade_database(engine)
         [result] = run_import(
-            engine, ImportSettings.from_config(app.config), [(all_sources()["mef-inversiones"], path)]
+            engine,
+            ImportSettings.from_config(app.config),
+            [(all_sources()["mef-inversiones"], path)],
         )
-    return {k: getattr(result, k) for k in ("status", "rows_read", "rows_imported", "changes", "error")}
+    return {
+        k: getattr(result, k) for k in ("status", "rows_read", "rows_imported", "changes", "error")
+    }
 
 
 STEPS = {
@@ -87,7 +91,9 @@ def run_step(name: str, path: str, env: dict | None = None) -> dict:
     command = [sys.executable, __file__, "--child", name, "--file", path]
     # PYTHONPATH: measure this checkout's code, whatever checkout the virtualenv points at.
     child_env = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
-    output = subprocess.run(command, capture_output=True, text=True, env=child_env, check=True).stdout
+    output = subprocess.run(
+        command, capture_output=True, text=True, env=child_env, check=True
+    ).stdout
     return json.loads(output.strip().splitlines()[-1])
 
 
@@ -104,9 +110,10 @@ def changed_copy(path: str, share: float = 0.01) -> str:
     rng = random.Random(1)
     target = str(Path(path).with_name("DETALLE_changed.csv"))
     csv.field_size_limit(32 * 1024 * 1024)
-    with open(path, encoding="utf-8-sig", newline="") as src, open(
-        target, "w", encoding="utf-8-sig", newline=""
-    ) as out:
+    with (
+        open(path, encoding="utf-8-sig", newline="") as src,
+        open(target, "w", encoding="utf-8-sig", newline="") as out,
+    ):
         reader = csv.reader(src)
         writer = csv.writer(out, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
         header = next(reader)
@@ -122,8 +129,11 @@ def changed_copy(path: str, share: float = 0.01) -> str:
 def report(label: str, figures: dict, rows: int) -> None:
     rate = rows / figures["seconds"] if figures["seconds"] else 0
     extra = {k: v for k, v in figures.items() if k not in ("seconds", "peak_rss_mb")}
-    print(f"{label:<48} {figures['seconds']:>7.2f} s  {rate:>9,.0f} rows/s  "
-          f"peak RSS {figures['peak_rss_mb']:>4} MB  {extra}", flush=True)
+    print(
+        f"{label:<48} {figures['seconds']:>7.2f} s  {rate:>9,.0f} rows/s  "
+        f"peak RSS {figures['peak_rss_mb']:>4} MB  {extra}",
+        flush=True,
+    )
 
 
 def main() -> None:
@@ -139,14 +149,20 @@ def main() -> None:
     path = args.file
     if not path:
         out = Path(tempfile.mkdtemp())
-        subprocess.run([sys.executable, str(SHARED), str(out), "--scale", str(args.rows)], check=True)
+        subprocess.run(
+            [sys.executable, str(SHARED), str(out), "--scale", str(args.rows)], check=True
+        )
         path = str(out / "DETALLE_INVERSIONES.csv")
     size_mb = Path(path).stat().st_size / 1e6
     first = run_step("csv.reader", path)
     rows = first["rows"]
     print(f"file: {path} ({size_mb:,.0f} MB, {rows:,} rows)")
     report("plain csv.reader pass (the floor)", first, rows)
-    report("plain sqlite3 executemany, every column as text", run_step("sqlite3.executemany", path), rows)
+    report(
+        "plain sqlite3 executemany, every column as text",
+        run_step("sqlite3.executemany", path),
+        rows,
+    )
     changed = changed_copy(path)
     engines = {"SQLite": None, "PostgreSQL": args.postgres}
     for engine_name, url in engines.items():
@@ -157,15 +173,29 @@ def main() -> None:
             _reset_postgres(url)
         region = run_step("portal import", path, env)
         report(f"{engine_name}: region 06 (first import)", region, rows)
-        report(f"{engine_name}: region 06, same file again", run_step("portal import", path, env), rows)
+        report(
+            f"{engine_name}: region 06, same file again", run_step("portal import", path, env), rows
+        )
         instance = tempfile.mkdtemp()
         env = {"PORTAL_INSTANCE_DIR": instance, "PORTAL_REGION": "all"}
         if url:
             env["PORTAL_DATABASE_URL"] = url
             _reset_postgres(url)
-        report(f"{engine_name}: whole country, first import", run_step("portal import", path, env), rows)
-        report(f"{engine_name}: whole country, ~1% changed", run_step("portal import", changed, env), rows)
-        report(f"{engine_name}: whole country, unchanged rerun", run_step("portal import", changed, env), rows)
+        report(
+            f"{engine_name}: whole country, first import",
+            run_step("portal import", path, env),
+            rows,
+        )
+        report(
+            f"{engine_name}: whole country, ~1% changed",
+            run_step("portal import", changed, env),
+            rows,
+        )
+        report(
+            f"{engine_name}: whole country, unchanged rerun",
+            run_step("portal import", changed, env),
+            rows,
+        )
 
 
 def _reset_postgres(url: str) -> None:

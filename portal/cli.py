@@ -103,15 +103,19 @@ def import_command(sources: tuple[str, ...], as_json: bool, dry_run: bool) -> No
 
 
 def _import_requests(options, specs, defaults) -> list:
-    """(spec, location) pairs in the canonical order: investments first, as the others filter by them."""
+    """(spec, location) pairs, investments first: the other sources filter by them."""
     chosen: dict[str, list[str]] = {}
     for option in options:
         name, sep, location = option.partition("=")
         if not sep or not location:
-            raise click.BadParameter(f"expected NAME=PATH_OR_URL, got {option!r}", param_hint="--source")
+            raise click.BadParameter(
+                f"expected NAME=PATH_OR_URL, got {option!r}", param_hint="--source"
+            )
         if name not in specs:
             known = ", ".join(specs)
-            raise click.BadParameter(f"unknown source {name!r}; known: {known}", param_hint="--source")
+            raise click.BadParameter(
+                f"unknown source {name!r}; known: {known}", param_hint="--source"
+            )
         chosen.setdefault(name, []).append(location)
     if not options:
         chosen = {name: _expand_default(defaults[name]) for name in specs}

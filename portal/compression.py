@@ -1,4 +1,4 @@
-"""Compressed responses: phones on rural connections pay for every byte (Leaflet is 143 KB raw, 42 KB gzipped)."""
+"""Compressed responses: rural phones pay for every byte (Leaflet: 143 KB raw, 42 KB gzipped)."""
 
 from __future__ import annotations
 
@@ -20,7 +20,10 @@ def init_app(app: Flask) -> None:
 
 
 def _buffer_small_files(response: Response) -> Response:
-    if not response.direct_passthrough or (response.content_length or BUFFER_LIMIT + 1) > BUFFER_LIMIT:
+    if (
+        not response.direct_passthrough
+        or (response.content_length or BUFFER_LIMIT + 1) > BUFFER_LIMIT
+    ):
         return response
     response.direct_passthrough = False
     try:

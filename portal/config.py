@@ -1,4 +1,4 @@
-"""Settings: defaults here, overridden by ``PORTAL_*`` environment variables, then by a test dict."""
+"""Settings: defaults here, then ``PORTAL_*`` environment variables, then a test dict."""
 
 import os
 from pathlib import Path
@@ -41,7 +41,7 @@ class DefaultConfig:
     MAX_CONTENT_LENGTH = 25 * 1024 * 1024
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
-    #: Observations (complaints): rate-limit storage — memory:// in dev, redis://host:6379 in production.
+    #: Observations: rate-limit storage — memory:// in dev, redis://host:6379 in production.
     PORTAL_RATELIMIT_STORAGE_URL = "memory://"
     #: Observations stored per client; every POST (rejected ones too) counts against ATTEMPTS.
     PORTAL_RATELIMIT_OBSERVATIONS = "5 per hour; 20 per day"

@@ -11,7 +11,11 @@ MAIN_LINKS = (
 
 
 def nav_links() -> list[tuple[str, str]]:
-    return [(endpoint, label) for endpoint, label in MAIN_LINKS if endpoint in current_app.view_functions]
+    return [
+        (endpoint, label)
+        for endpoint, label in MAIN_LINKS
+        if endpoint in current_app.view_functions
+    ]
 
 
 def search_url() -> str:

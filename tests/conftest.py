@@ -16,10 +16,10 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+import portal.models  # noqa: F401
 from portal import create_app
 from portal.db import Base, make_engine
 from portal.migrate import upgrade_database
-import portal.models  # noqa: F401
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 SAMPLES = SHARED / "data" / "samples"

@@ -36,7 +36,9 @@ def is_url(location: str) -> bool:
     return location.startswith(("http://", "https://"))
 
 
-def fetch(location: str, retries: int = 3, timeout: float = 120, backoff: float = 1.0) -> FetchedFile:
+def fetch(
+    location: str, retries: int = 3, timeout: float = 120, backoff: float = 1.0
+) -> FetchedFile:
     """Local copy of ``location`` with its hash; raises SourceFileError with a readable reason."""
     if is_url(location):
         path = _download(location, retries, timeout, backoff)
@@ -63,7 +65,10 @@ def _download(url: str, retries: int, timeout: float, backoff: float) -> Path:
         target = Path(name)
         try:
             request = urllib.request.Request(url, headers={"User-Agent": "vigia-portal/0.1"})
-            with urllib.request.urlopen(request, timeout=timeout) as response, open(handle, "wb") as out:
+            with (
+                urllib.request.urlopen(request, timeout=timeout) as response,
+                open(handle, "wb") as out,
+            ):
                 expected = response.headers.get("Content-Length")
                 shutil.copyfileobj(response, out, CHUNK)
             received = target.stat().st_size

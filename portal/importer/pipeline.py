@@ -223,7 +223,9 @@ def _swap(engine, spec: SourceSpec, stage: Stage, result: SourceResult, started,
         scopes = stage.scopes(conn)
         run_id = None
         if not dry_run:
-            run_id = conn.execute(insert(RUNS).values(_run_values(result, started))).inserted_primary_key[0]
+            run_id = conn.execute(
+                insert(RUNS).values(_run_values(result, started))
+            ).inserted_primary_key[0]
         if spec.mode == "investments":
             log_additions = _last_good_rows(engine, spec.name, None) is not None
             result.changes = swap_investments(conn, stage, run_id, log_additions)

@@ -44,7 +44,10 @@ def source_freshness(session: Session) -> list[SourceFreshness]:
         ).all()
     )
     latest_ids = select(func.max(ImportRun.id)).group_by(ImportRun.source)
-    latest = {run.source: run for run in session.scalars(select(ImportRun).where(ImportRun.id.in_(latest_ids)))}
+    latest = {
+        run.source: run
+        for run in session.scalars(select(ImportRun).where(ImportRun.id.in_(latest_ids)))
+    }
     return [
         SourceFreshness(name, spec.description, last_good.get(name), latest.get(name))
         for name, spec in all_sources().items()

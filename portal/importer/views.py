@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, render_template, send_from_directory
 from pathlib import Path
+
+from flask import Blueprint, abort, current_app, render_template, send_from_directory
 
 from portal.db import get_session
 from portal.importer.queries import coordinate_fallbacks, list_import_runs, source_freshness

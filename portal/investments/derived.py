@@ -101,7 +101,10 @@ def rebuild_executing_units(conn: Connection) -> None:
     if names:
         conn.execute(
             insert(ExecutingUnit.__table__),
-            [{"sec_ejec": code, "name": names[code], "slug": slugs[code]} for code in sorted(names)],
+            [
+                {"sec_ejec": code, "name": names[code], "slug": slugs[code]}
+                for code in sorted(names)
+            ],
         )
 
 
@@ -130,16 +133,26 @@ def refresh_statuses(conn: Connection) -> None:
     spending = or_(INV.c.devengado_accumulated > 0, INV.c.physical_progress > 0)
     status = case(
         (finished, literal("finalizada")),
-        (or_(stalled_on_site, func.upper(latest_situation).like("%PARALIZ%")), literal("paralizada")),
+        (
+            or_(stalled_on_site, func.upper(latest_situation).like("%PARALIZ%")),
+            literal("paralizada"),
+        ),
         (or_(spending, work_with_status("EN EJECU%")), literal("en_ejecucion")),
         else_=literal("sin_iniciar"),
     )
     phase = case(
         (INV.c.source == "mef-cierre", literal("cierre")),
-        (or_(INV.c.culminated.is_(True), INV.c.physical_progress >= 100), literal("funcionamiento")),
         (
-            or_(INV.c.has_technical_file.is_(True), INV.c.has_f12b.is_(True), spending,
-                and_(INV.c.situation.is_not(None), func.upper(INV.c.situation).like("%EJECUCI%"))),
+            or_(INV.c.culminated.is_(True), INV.c.physical_progress >= 100),
+            literal("funcionamiento"),
+        ),
+        (
+            or_(
+                INV.c.has_technical_file.is_(True),
+                INV.c.has_f12b.is_(True),
+                spending,
+                and_(INV.c.situation.is_not(None), func.upper(INV.c.situation).like("%EJECUCI%")),
+            ),
             literal("ejecucion"),
         ),
         else_=literal("formulacion"),

@@ -20,7 +20,15 @@ def test_json_summary_lists_every_source_and_exit_code_is_zero(runner, demo_dir,
     assert names[:4] == ["mef-inversiones", "mef-cierre", "mef-f12b", "mef-estado-situacional"]
     assert names.count("mef-seguimiento") == 3
     first = summary["sources"][0]
-    assert {"name", "status", "rows_read", "rows_imported", "rows_rejected", "changes", "error"} <= set(first)
+    assert {
+        "name",
+        "status",
+        "rows_read",
+        "rows_imported",
+        "rows_rejected",
+        "changes",
+        "error",
+    } <= set(first)
     assert first["status"] == "imported" and first["rows_imported"] == 400
 
 
@@ -54,7 +62,9 @@ def test_terminal_summary_names_each_source_and_its_counts(runner, tmp_path):
 def test_dry_run_from_the_command_line_imports_nothing(runner, client, tmp_path):
     path = write_detalle(tmp_path / "d.csv", many_rows(2))
 
-    result = runner.invoke(args=["import", "--dry-run", "--json", "--source", f"mef-inversiones={path}"])
+    result = runner.invoke(
+        args=["import", "--dry-run", "--json", "--source", f"mef-inversiones={path}"]
+    )
 
     assert json.loads(result.output)["dry_run"] is True
     assert 'data-figure="investments">0<' in client.get("/").get_data(as_text=True)

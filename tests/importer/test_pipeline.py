@@ -66,7 +66,10 @@ def test_published_quirks_are_read_as_values(app, tmp_path):
 
 
 def test_drifted_header_names_are_matched_by_name_not_position(app, tmp_path):
-    header = [h.replace("ANIO", "AÑO") for h in reversed(__import__("portal.demo_names").demo_names.DETALLE_HEADER)]
+    header = [
+        h.replace("ANIO", "AÑO")
+        for h in reversed(__import__("portal.demo_names").demo_names.DETALLE_HEADER)
+    ]
     row = {h: v for h, v in detalle_row("2300020").items()}
     row["PIM_AÑO_ACTUAL"] = row.pop("PIM_ANIO_ACTUAL")
     path = write_detalle(tmp_path / "d.csv", [row], header=header)
@@ -119,9 +122,18 @@ def test_changed_file_logs_one_entry_per_changed_field(app, tmp_path):
     with app.app_context():
         from portal.db import get_session
 
-        log = get_session().execute(
-            select(ChangeLogEntry.cui, ChangeLogEntry.field, ChangeLogEntry.old_value, ChangeLogEntry.new_value)
-        ).all()
+        log = (
+            get_session()
+            .execute(
+                select(
+                    ChangeLogEntry.cui,
+                    ChangeLogEntry.field,
+                    ChangeLogEntry.old_value,
+                    ChangeLogEntry.new_value,
+                )
+            )
+            .all()
+        )
     assert sorted(log) == [
         ("2300000", "physical_progress", "35.50", "40.00"),
         ("2300000", "updated_cost", "1200000.50", "1500000.00"),
@@ -140,7 +152,9 @@ def test_investment_gone_from_the_file_is_removed_and_logged(app, tmp_path):
     with app.app_context():
         from portal.db import get_session
 
-        fields = get_session().scalars(select(ChangeLogEntry.field).where(ChangeLogEntry.cui == "2300003"))
+        fields = get_session().scalars(
+            select(ChangeLogEntry.field).where(ChangeLogEntry.cui == "2300003")
+        )
         assert list(fields) == ["_removed"]
 
 
@@ -172,7 +186,9 @@ def test_missing_required_columns_reject_the_file(app, tmp_path):
 def test_far_fewer_rows_than_last_good_import_is_refused_as_truncated(app, tmp_path):
     import_sources(app, [("mef-inversiones", write_detalle(tmp_path / "a.csv", many_rows(10)))])
 
-    [result] = import_sources(app, [("mef-inversiones", write_detalle(tmp_path / "b.csv", many_rows(3)))])
+    [result] = import_sources(
+        app, [("mef-inversiones", write_detalle(tmp_path / "b.csv", many_rows(3)))]
+    )
 
     assert result.status == "rejected" and "truncated" in result.error
     assert len(_investments(app)) == 10
@@ -208,7 +224,15 @@ def test_closed_investment_wins_over_its_active_row(app, tmp_path):
     )
     import_sources(app, [("mef-cierre", closed)])
 
-    import_sources(app, [("mef-inversiones", write_detalle(tmp_path / "b.csv", many_rows(2) + many_rows(1, 2300050)))])
+    import_sources(
+        app,
+        [
+            (
+                "mef-inversiones",
+                write_detalle(tmp_path / "b.csv", many_rows(2) + many_rows(1, 2300050)),
+            )
+        ],
+    )
 
     inv = _investments(app)["2300001"]
     assert (inv.source, inv.status, inv.phase) == ("mef-cierre", "finalizada", "cierre")
@@ -216,16 +240,36 @@ def test_closed_investment_wins_over_its_active_row(app, tmp_path):
 
 def test_a_seguimiento_file_replaces_only_its_own_year(app, tmp_path):
     def year_rows(year, pim):
-        return [{"ANO_EJE": str(year), "SEC_EJEC": "878", "PRODUCTO_PROYECTO": "2300000",
-                 "DEPARTAMENTO_EJECUTORA_NOMBRE": "CAJAMARCA", "MONTO_PIM": pim, "MONTO_DEVENGADO": "10.0"}]
+        return [
+            {
+                "ANO_EJE": str(year),
+                "SEC_EJEC": "878",
+                "PRODUCTO_PROYECTO": "2300000",
+                "DEPARTAMENTO_EJECUTORA_NOMBRE": "CAJAMARCA",
+                "MONTO_PIM": pim,
+                "MONTO_DEVENGADO": "10.0",
+            }
+        ]
 
     import_sources(app, [("mef-inversiones", write_detalle(tmp_path / "d.csv", many_rows(1)))])
-    import_sources(app, [
-        ("mef-seguimiento", write_seguimiento(tmp_path / "2024-Seguimiento-PI.csv", year_rows(2024, "100.0"))),
-        ("mef-seguimiento", write_seguimiento(tmp_path / "2025-Seguimiento-PI.csv", year_rows(2025, "200.0"))),
-    ])
+    import_sources(
+        app,
+        [
+            (
+                "mef-seguimiento",
+                write_seguimiento(tmp_path / "2024-Seguimiento-PI.csv", year_rows(2024, "100.0")),
+            ),
+            (
+                "mef-seguimiento",
+                write_seguimiento(tmp_path / "2025-Seguimiento-PI.csv", year_rows(2025, "200.0")),
+            ),
+        ],
+    )
 
-    import_sources(app, [("mef-seguimiento", write_seguimiento(tmp_path / "2025b.csv", year_rows(2025, "250.0")))])
+    import_sources(
+        app,
+        [("mef-seguimiento", write_seguimiento(tmp_path / "2025b.csv", year_rows(2025, "250.0")))],
+    )
 
     with app.app_context():
         from portal.db import get_session

@@ -14,7 +14,7 @@ def test_status_page_lists_each_run_with_hash_counts_and_rejects_report(app, cli
     page = client.get("/estado").get_data(as_text=True)
 
     assert result.file_hash[:12] in page
-    assert f'/estado/rechazos/{result.rejects_file}' in page
+    assert f"/estado/rechazos/{result.rejects_file}" in page
     with client.get(f"/estado/rechazos/{result.rejects_file}") as report:
         assert report.status_code == 200 and "UBIGEO" in report.get_data(as_text=True)
 

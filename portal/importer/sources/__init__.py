@@ -59,7 +59,7 @@ class SourceSpec:
     required: frozenset[str]
     #: Tables this source fills; the first one is the main one.
     tables: Sequence[Table]
-    #: Returns the records of one row, [] for a row outside the region; raises ValueError to reject it.
+    #: The records of one row ([] outside the region); raises ValueError to reject the row.
     parse_row: Callable[[Row, ImportContext], Iterable[Record]]
     #: "investments": upsert with a field-level change log; "replace": the tables are replaced.
     mode: str = "replace"

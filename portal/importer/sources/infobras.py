@@ -60,7 +60,9 @@ def parse_work(row: Row, context: ImportContext) -> list[Record]:
     in_region = context.national or normalize_name(row["department"]) == context.region_name
     if not in_region and not (cui and cui in context.known_cuis):
         return []
-    latitude, longitude, coords_status = parse_coordinates(row["latitude"], row["longitude"], PERU_BBOX)
+    latitude, longitude, coords_status = parse_coordinates(
+        row["latitude"], row["longitude"], PERU_BBOX
+    )
     record = {
         "infobras_code": code,
         "cui": cui,
@@ -72,8 +74,18 @@ def parse_work(row: Row, context: ImportContext) -> list[Record]:
         "stalled": parse_flag(row["stalled"]),
         "contractor_ruc": clean_code(row["contractor_ruc"]),
     }
-    for field in ("entity", "department", "province", "district", "work_type", "modality",
-                  "status", "stall_cause", "contractor", "supervisor"):
+    for field in (
+        "entity",
+        "department",
+        "province",
+        "district",
+        "work_type",
+        "modality",
+        "status",
+        "stall_cause",
+        "contractor",
+        "supervisor",
+    ):
         record[field] = clean_text(row[field])
     for field in ("approved_amount", "contract_amount", "work_amount"):
         record[field] = parse_infobras_amount(row[field])

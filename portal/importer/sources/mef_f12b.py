@@ -1,4 +1,4 @@
-"""MEF's FORMATO_12B.csv: each investment's latest physical/financial progress report of the year."""
+"""MEF's FORMATO_12B.csv: each investment's latest physical/financial progress report."""
 
 from __future__ import annotations
 
@@ -67,7 +67,8 @@ def parse_report(row: Row, context: ImportContext) -> list[Record]:
     records: list[Record] = [(F12BReport.__table__, report)]
     for month in range(1, 13):
         amounts = {
-            kind: parse_decimal(row[f"{kind}_{month}"]) for kind in ("programmed", "updated", "actual")
+            kind: parse_decimal(row[f"{kind}_{month}"])
+            for kind in ("programmed", "updated", "actual")
         }
         if any(value is not None for value in amounts.values()):
             records.append((F12BMonth.__table__, {"cui": cui, "month": month, **amounts}))

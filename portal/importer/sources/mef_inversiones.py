@@ -1,7 +1,7 @@
 """MEF's DETALLE_INVERSIONES.csv: the Invierte.pe bank of active investments.
 
 Closed investments (CIERRE_INVERSIONES.csv) share the concepts under other header names, so the
-aliases below cover both layouts and every year's drift (``AÑO`` vs ``ANIO``, ``NOM_*`` vs ``NOMBRE_*``).
+aliases below cover both layouts and every year's drift (``AÑO``/``ANIO``, ``NOM_*``/``NOMBRE_*``).
 """
 
 from __future__ import annotations
@@ -77,26 +77,63 @@ COLUMNS = {
 REQUIRED = frozenset({"cui", "name", "ubigeo", "updated_cost"})
 
 TEXT_FIELDS = (
-    "name", "level", "sector", "entity", "formulating_unit", "executing_unit_name", "state",
-    "situation", "function", "program", "subprogram", "framework", "investment_type", "modality",
-    "typology", "department", "province", "district", "closure_note",
+    "name",
+    "level",
+    "sector",
+    "entity",
+    "formulating_unit",
+    "executing_unit_name",
+    "state",
+    "situation",
+    "function",
+    "program",
+    "subprogram",
+    "framework",
+    "investment_type",
+    "modality",
+    "typology",
+    "department",
+    "province",
+    "district",
+    "closure_note",
 )
 MONEY_FIELDS = (
-    "viable_cost", "updated_cost", "devengado_previous_years", "devengado_current",
-    "devengado_accumulated", "pia_current", "pim_current", "certified_current",
-    "balance_to_execute", "liquidation_total",
+    "viable_cost",
+    "updated_cost",
+    "devengado_previous_years",
+    "devengado_current",
+    "devengado_accumulated",
+    "pia_current",
+    "pim_current",
+    "certified_current",
+    "balance_to_execute",
+    "liquidation_total",
 )
 DATE_FIELDS = (
-    "registered_on", "viable_on", "execution_start_on", "execution_end_on",
-    "physical_start_on", "physical_end_on", "closed_on",
+    "registered_on",
+    "viable_on",
+    "execution_start_on",
+    "execution_end_on",
+    "physical_start_on",
+    "physical_end_on",
+    "closed_on",
 )
 FLAG_FIELDS = ("concurrent_control", "has_technical_file", "has_f12b", "culminated")
 #: Every field the import writes: the change log and the row hash compare exactly these.
 TRACKED_FIELDS = (
     ("snip", "sec_ejec", "ubigeo", "latitude", "longitude", "coords_status")
-    + TEXT_FIELDS + MONEY_FIELDS + DATE_FIELDS + FLAG_FIELDS
-    + ("first_devengado_on", "last_devengado_on", "physical_progress", "execution_progress",
-       "beneficiaries", "process_year")
+    + TEXT_FIELDS
+    + MONEY_FIELDS
+    + DATE_FIELDS
+    + FLAG_FIELDS
+    + (
+        "first_devengado_on",
+        "last_devengado_on",
+        "physical_progress",
+        "execution_progress",
+        "beneficiaries",
+        "process_year",
+    )
 )
 
 
@@ -119,7 +156,9 @@ def parse_investment(row: Row, context: ImportContext, source: str) -> list[Reco
     record.update({field: _field(parse_decimal, row, field) for field in MONEY_FIELDS})
     record.update({field: _field(parse_date, row, field) for field in DATE_FIELDS})
     record.update({field: _field(parse_flag, row, field) for field in FLAG_FIELDS})
-    latitude, longitude, coords_status = parse_coordinates(row["latitude"], row["longitude"], PERU_BBOX)
+    latitude, longitude, coords_status = parse_coordinates(
+        row["latitude"], row["longitude"], PERU_BBOX
+    )
     record.update(
         cui=cui,
         snip=_field(clean_code, row, "snip"),

@@ -1,4 +1,4 @@
-"""Our curated presupuesto_participativo.csv: investments prioritised in each year's participatory budget.
+"""Our curated presupuesto_participativo.csv: each year's participatory-budget priorities.
 
 No official machine-readable list exists; the format is documented in README.md.
 """
