@@ -8,29 +8,19 @@ bad coordinate never puts a work in the wrong place.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from functools import cache
 from typing import NamedTuple
 
+from portal.importer.reading import BoundingBox
 from portal.places import boundaries_path
 
 #: Decimal places kept in served coordinates: 5 is about one metre, more is noise.
 COORD_DIGITS = 5
 
 
-@dataclass(frozen=True)
-class BoundingBox:
-    south: float
-    west: float
-    north: float
-    east: float
-
-    def contains(self, lat: float, lon: float) -> bool:
-        return self.south <= lat <= self.north and self.west <= lon <= self.east
-
-    def as_bounds(self) -> list[list[float]]:
-        """[[south, west], [north, east]], as Leaflet's fitBounds takes it."""
-        return [[self.south, self.west], [self.north, self.east]]
+def leaflet_bounds(box: BoundingBox) -> list[list[float]]:
+    """[[south, west], [north, east]], as Leaflet's fitBounds takes it."""
+    return [[box.south, box.west], [box.north, box.east]]
 
 
 @cache

@@ -16,7 +16,7 @@ from flask import current_app, url_for
 from folium.template import Template
 from markupsafe import Markup
 
-from portal.maps.geo import region_bbox
+from portal.maps.geo import leaflet_bounds, region_bbox
 
 LEAFLET = "leaflet-1.9.3"
 MARKERCLUSTER = "markercluster-1.4.1"
@@ -105,7 +105,7 @@ def region_map(
     """
     box = region_bbox()
     m = _base_map(location=[(box.south + box.north) / 2, (box.west + box.east) / 2], zoom_start=8)
-    m.fit_bounds(region_bbox().as_bounds())
+    m.fit_bounds(leaflet_bounds(region_bbox()))
     _Call(
         "boundaries",
         {
@@ -158,6 +158,6 @@ def small_map(
             tooltip=label or None,
         ).add_to(m)
     elif district_feature is None:
-        m.fit_bounds(region_bbox().as_bounds())
+        m.fit_bounds(leaflet_bounds(region_bbox()))
     parts = _parts(m, extra_js=(url_for("static", filename="js/map.js"),))
     return replace(parts, approximate=point is not None and point[2])
