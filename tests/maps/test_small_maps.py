@@ -1,0 +1,19 @@
+"""Investment and district pages show where the thing is: a small map with the district outline."""
+
+from __future__ import annotations
+
+import re
+
+
+def test_investment_page_shows_a_small_map_with_a_link_to_the_big_one(demo_client):
+    page = demo_client.get("/inversiones/2100006").get_data(as_text=True)
+
+    assert 'class="small-map' in page
+    assert re.search(r'href="/mapa\?distrito=06\d{4}"', page)
+
+
+def test_district_page_shows_its_outline_on_a_small_map(demo_client):
+    page = demo_client.get("/lugares/060401").get_data(as_text=True)
+
+    assert 'class="small-map' in page
+    assert 'href="/mapa?distrito=060401"' in page
