@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-import json
-from collections import OrderedDict
+from functools import cache
 from pathlib import Path
-from threading import Lock
 
 from flask import (
     Blueprint,
@@ -26,21 +24,17 @@ from portal.i18n import format_money, format_number, format_percent
 from portal.investments.labels import PHASE_LABELS, STATUS_LABELS
 from portal.maps import render
 from portal.maps.choropleth import MEASURES, class_of, colour_classes, find_district_figures
-from portal.maps.geo import boundaries_json, feature_collection
+from portal.maps.geo import boundaries_json
+from portal.maps.points import cache_dir, load_points, points_etag
 from portal.maps.queries import (
-    district_centroids,
     find_map_list,
-    find_map_rows,
     function_options,
-    latest_import_id,
     place_options,
 )
 from portal.search.filters import Filters
 
 bp = Blueprint("maps", __name__)
 
-#: GeoJSON responses kept per (import run, filters); filtered views beyond this are rebuilt.
-CACHE_SIZE = 64
 BOUNDARY_FILES = {"provincias": "provincia", "distritos": "distrito"}
 
 
@@ -161,28 +155,11 @@ def points():
     """Every investment the filters select, as compact GeoJSON; cached per import and filters."""
     session = get_session()
     filters = Filters.from_args(request.args)
-    key = json.dumps(
-        [latest_import_id(session), sorted(filters.as_args(pagina=1, orden="relevancia").items())]
-    )
-    etag = hashlib.sha1(key.encode()).hexdigest()[:20]
+    _, etag = points_etag(session, filters)
     if etag in request.if_none_match:
         return _not_modified(etag)
-    cache = _cache()
-    with cache["lock"]:
-        raw = cache["entries"].get(etag)
-        if raw is not None:
-            cache["entries"].move_to_end(etag)
-    if raw is None:
-        collection = feature_collection(
-            find_map_rows(session, filters), district_centroids(session)
-        )
-        raw = json.dumps(collection, separators=(",", ":"), ensure_ascii=False).encode()
-        raw = (raw, gzip.compress(raw, compresslevel=1))
-        with cache["lock"]:
-            cache["entries"][etag] = raw
-            while len(cache["entries"]) > CACHE_SIZE:
-                cache["entries"].popitem(last=False)
-    return _json_response(raw[0], raw[1], etag, "application/geo+json", max_age=300)
+    raw, gzipped, etag = load_points(session, filters, cache_dir(current_app.config))
+    return _json_response(raw, gzipped, etag, "application/geo+json", max_age=300)
 
 
 @bp.get("/mapa/limites/<level>.geojson")
@@ -199,18 +176,10 @@ def boundaries(level: str):
     )
 
 
+@cache
 def _gzipped_boundaries(level: str) -> bytes:
-    cache = _cache()
-    key = "boundaries:" + level
-    if key not in cache["static"]:
-        cache["static"][key] = gzip.compress(boundaries_json(BOUNDARY_FILES[level]))
-    return cache["static"][key]
-
-
-def _cache() -> dict:
-    return current_app.extensions.setdefault(
-        "portal.maps.cache", {"lock": Lock(), "entries": OrderedDict(), "static": {}}
-    )
+    """The shipped outlines never change while the portal runs: compress them once."""
+    return gzip.compress(boundaries_json(BOUNDARY_FILES[level]))
 
 
 def _not_modified(etag: str) -> Response:

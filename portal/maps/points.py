@@ -1,0 +1,98 @@
+"""The map's GeoJSON, built once per import and filters and kept in memory and on disk.
+
+Building it for 20,000 investments takes ~300 ms; the unfiltered one is built by the import
+itself, so the first visitor after a nightly import (in any web process) is served from disk.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import os
+import tempfile
+from collections import OrderedDict
+from pathlib import Path
+from threading import Lock
+
+from flask import Flask, current_app
+from sqlalchemy.orm import Session
+
+from portal.maps.geo import feature_collection
+from portal.maps.queries import district_centroids, find_map_rows, latest_import_id
+from portal.search.filters import Filters
+
+#: GeoJSON responses kept in memory per (import run, filters); beyond this they are rebuilt.
+MEMORY_ENTRIES = 64
+
+
+def points_etag(session: Session, filters: Filters) -> tuple[int | None, str]:
+    """(latest import run, ETag): the data can only change with an import."""
+    run_id = latest_import_id(session)
+    key = json.dumps([run_id, sorted(filters.as_args(pagina=1, orden="relevancia").items())])
+    return run_id, hashlib.sha1(key.encode()).hexdigest()[:20]
+
+
+def load_points(session: Session, filters: Filters, cache_dir: Path) -> tuple[bytes, bytes, str]:
+    """(raw JSON, gzipped JSON, ETag) of the selected investments: memory, then disk, then built."""
+    run_id, etag = points_etag(session, filters)
+    lock, memory = _memory()
+    with lock:
+        cached = memory.get(etag)
+        if cached is not None:
+            memory.move_to_end(etag)
+            return cached[0], cached[1], etag
+    path = cache_dir / f"{run_id}-{etag}.geojson.gz"
+    if path.is_file():
+        gzipped = path.read_bytes()
+        raw = gzip.decompress(gzipped)
+    else:
+        raw, gzipped = _build(session, filters)
+        _store(path, gzipped, run_id)
+    with lock:
+        memory[etag] = (raw, gzipped)
+        while len(memory) > MEMORY_ENTRIES:
+            memory.popitem(last=False)
+    return raw, gzipped, etag
+
+
+def _memory() -> tuple[Lock, OrderedDict[str, tuple[bytes, bytes]]]:
+    """The app's own cache (one app per web process)."""
+    return current_app.extensions.setdefault("portal.maps.points", (Lock(), OrderedDict()))
+
+
+def _build(session: Session, filters: Filters) -> tuple[bytes, bytes]:
+    collection = feature_collection(find_map_rows(session, filters), district_centroids(session))
+    raw = json.dumps(collection, separators=(",", ":"), ensure_ascii=False).encode()
+    return raw, gzip.compress(raw, compresslevel=1)
+
+
+def _store(path: Path, gzipped: bytes, run_id: int | None) -> None:
+    """Write atomically; files of older imports are removed. A read-only disk only costs speed."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        for old in path.parent.glob("*.geojson.gz"):
+            if not old.name.startswith(f"{run_id}-"):
+                old.unlink(missing_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        with os.fdopen(handle, "wb") as out:
+            out.write(gzipped)
+        os.replace(temporary, path)
+    except OSError:
+        pass
+
+
+def cache_dir(config) -> Path:
+    return Path(config["PORTAL_INSTANCE_DIR"]) / "cache" / "maps"
+
+
+def prewarm_after_import(app: Flask):
+    """An after-import hook that builds the unfiltered map data for the new import."""
+
+    def prewarm() -> None:
+        from portal.db import session_scope
+
+        with app.app_context(), session_scope() as session:
+            load_points(session, Filters(), cache_dir(app.config))
+
+    return prewarm
