@@ -20,7 +20,6 @@ MEF_FILES = [
     "2024-Seguimiento-PI.csv",
     "2025-Seguimiento-PI.csv",
 ]
-needs_samples = pytest.mark.skipif(not SAMPLES.is_dir(), reason="../shared samples not present")
 
 
 @pytest.fixture(scope="module")
@@ -66,13 +65,11 @@ def test_another_seed_gives_another_data_set(tmp_path, demo):
     assert digests(tmp_path) != digests(demo)
 
 
-@needs_samples
 @pytest.mark.parametrize("name", [*MEF_FILES, "presupuesto_participativo.csv"])
 def test_csv_headers_are_the_published_ones(demo, name):
     assert csv_header(demo / name) == csv_header(SAMPLES / name)
 
 
-@needs_samples
 def test_infobras_has_title_rows_and_the_published_header(demo):
     header, _ = infobras_rows(demo / INFOBRAS)
     sample_header, _ = infobras_rows(SAMPLES / INFOBRAS)
