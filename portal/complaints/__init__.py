@@ -12,8 +12,10 @@ def init_app(app) -> None:
     from portal.complaints import cli, labels
     from portal.complaints.antispam import init_limiter
     from portal.complaints.moderation import bp as admin_bp
+    from portal.complaints.photos import enable_heic
     from portal.complaints.views import bp
 
+    enable_heic()
     csrf.init_app(app)
     app.register_blueprint(bp)
     app.register_blueprint(admin_bp)

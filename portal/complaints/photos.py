@@ -14,8 +14,8 @@ from typing import BinaryIO
 from flask_babel import lazy_gettext as _l
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-#: Formats we accept, as Pillow detects them from the bytes.
-ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP"}
+#: Formats we accept, as Pillow detects them from the bytes (HEIF: iPhones' HEIC photos).
+ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP", "HEIF"}
 MAX_SIDE = 1600
 THUMB_SIDE = 320
 #: Larger images are refused before decoding (decompression bombs).
@@ -32,6 +32,13 @@ class StoredPhoto:
     thumbnail: str
     width: int
     height: int
+
+
+def enable_heic() -> None:
+    """Teach Pillow to read HEIC/HEIF, the format iPhones save photos in."""
+    from pillow_heif import register_heif_opener
+
+    register_heif_opener()
 
 
 def check_photo(stream: BinaryIO, max_bytes: int) -> Image.Image:
@@ -53,7 +60,7 @@ def check_photo(stream: BinaryIO, max_bytes: int) -> Image.Image:
     except PhotoRejected:
         raise
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
-        raise PhotoRejected(_l("El archivo no es una foto JPEG, PNG o WebP válida.")) from None
+        raise PhotoRejected(_l("El archivo no es una foto JPEG, PNG, WebP o HEIC válida.")) from None
     return image
 
 

@@ -64,7 +64,7 @@ def test_too_short_description_is_kept_for_the_person_to_complete(app, client, i
 def test_renamed_script_is_refused_as_a_photo_and_the_form_is_kept(app, client, investment):
     script = io.BytesIO(b"#!/bin/sh\nrm -rf /\n" * 50)
     page = post_observation(client, photos=[(script, "foto.jpg")])
-    _assert_kept_and_explained(page, "photos", "no es una foto JPEG, PNG o WebP válida")
+    _assert_kept_and_explained(page, "photos", "no es una foto JPEG, PNG, WebP o HEIC válida")
     assert "elíjalas de nuevo" in page.text, "says the files must be chosen again"
     assert _count(app) == 0
 
@@ -171,3 +171,22 @@ def test_client_ip_is_stored_only_as_a_salted_hash(app, client, investment):
         stored = session.scalar(select(Observation.ip_hash))
     assert re.fullmatch(r"[0-9a-f]{64}", stored)
     assert "127.0.0.1" not in stored
+
+
+def test_an_iphone_heic_photo_is_accepted_and_stored_as_a_clean_jpeg(app, client, investment):
+    from pillow_heif import register_heif_opener
+
+    register_heif_opener()
+    heic = io.BytesIO()
+    Image.new("RGB", (1200, 900), (90, 120, 60)).save(heic, format="HEIF")
+    heic.seek(0)
+
+    sent = post_observation(client, photos=[(heic, "IMG_0042.HEIC")])
+
+    assert sent.status_code == 303
+    uploads = app.config.get("PORTAL_UPLOAD_DIR") or f"{app.config['PORTAL_INSTANCE_DIR']}/uploads"
+    with app.app_context(), session_scope() as session:
+        [photo] = session.scalars(select(ObservationPhoto)).all()
+        filename = photo.filename
+    with Image.open(f"{uploads}/{filename}") as stored:
+        assert stored.format == "JPEG" and stored.size == (1200, 900)
