@@ -60,7 +60,8 @@ def check_photo(stream: BinaryIO, max_bytes: int) -> Image.Image:
     except PhotoRejected:
         raise
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
-        raise PhotoRejected(_l("El archivo no es una foto JPEG, PNG, WebP o HEIC válida.")) from None
+        message = _l("El archivo no es una foto JPEG, PNG, WebP o HEIC válida.")
+        raise PhotoRejected(message) from None
     return image
 
 
