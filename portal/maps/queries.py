@@ -10,7 +10,7 @@ from sqlalchemy import Float, Select, bindparam, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from portal.importer.models import ImportRun
-from portal.investments.models import Investment, Place
+from portal.investments.models import ExecutingUnit, Investment, Place, Prioritisation
 from portal.maps.geo import MapRow
 from portal.search.filters import Filters, apply_filters
 from portal.search.queries import matching_cuis
@@ -128,3 +128,15 @@ def function_options(session: Session) -> list[str]:
     """The functions (education, transport…) present in the data."""
     query = select(Investment.function).where(Investment.function.is_not(None)).distinct()
     return sorted(session.scalars(query))
+
+
+def unit_options(session: Session) -> list[tuple[str, str]]:
+    """(SEC_EJEC, name) of the executing units that have investments, by name."""
+    query = select(ExecutingUnit.sec_ejec, ExecutingUnit.name).where(
+        ExecutingUnit.sec_ejec.in_(select(Investment.sec_ejec))
+    )
+    return sorted(((code, name) for code, name in session.execute(query)), key=lambda unit: unit[1])
+
+
+def participatory_budget_years(session: Session) -> list[int]:
+    return sorted(session.scalars(select(Prioritisation.year).distinct()), reverse=True)

@@ -21,6 +21,7 @@ from flask_babel import gettext as _
 
 from portal.db import get_session
 from portal.i18n import format_money, format_number, format_percent
+from portal.investments.flags import FLAG_LABELS
 from portal.investments.labels import PHASE_LABELS, STATUS_LABELS
 from portal.maps import render
 from portal.maps.choropleth import MEASURES, class_of, colour_classes, find_district_figures
@@ -29,7 +30,9 @@ from portal.maps.points import cache_dir, load_points, points_etag
 from portal.maps.queries import (
     find_map_list,
     function_options,
+    participatory_budget_years,
     place_options,
+    unit_options,
 )
 from portal.search.filters import Filters
 
@@ -91,6 +94,9 @@ def map_page():
         provinces=provinces,
         districts=districts,
         functions=function_options(session),
+        units=unit_options(session),
+        pp_years=participatory_budget_years(session),
+        flag_labels=FLAG_LABELS,
         status_labels=STATUS_LABELS,
         phase_labels=PHASE_LABELS,
         page_args=page_args,

@@ -17,3 +17,11 @@ def test_district_page_shows_its_outline_on_a_small_map(demo_client):
 
     assert 'class="small-map' in page
     assert 'href="/mapa?distrito=060401"' in page
+
+
+def test_map_filters_offer_red_flags_units_and_budget_years_by_name(demo_client):
+    page = demo_client.get("/mapa?alerta=sin_f12b&pp=2024").get_data(as_text=True)
+
+    assert '<option value="sin_f12b" selected>' in page
+    assert '<option value="2024" selected>' in page
+    assert re.search(r'<select id="f-unidad" name="unidad">.*REGION CAJAMARCA', page, re.S)
