@@ -119,7 +119,7 @@ def _detect_delimiter(text: str) -> str:
     """Pick the delimiter that splits the header into more fields; quoted ones don't count."""
     widths = {
         delimiter: len(_first_record(csv.reader(io.StringIO(text), delimiter=delimiter)))
-        for delimiter in ",;"
+        for delimiter in ",;\t|"
     }
     return max(widths, key=widths.__getitem__)
 
@@ -144,7 +144,7 @@ def _csv_rows(reader, width: int) -> Rows:
 
 
 def open_xlsx_table(path: str | os.PathLike, required: Iterable[str]) -> Table:
-    """Open an INFObras workbook's first sheet; its header is the first row holding `required`.
+    """Open an INFObras workbook; its header is the first row holding `required`, on any sheet.
 
     Title rows above the header are skipped; rows keep their sheet row numbers.
     """
@@ -162,20 +162,28 @@ def open_xlsx_table(path: str | os.PathLike, required: Iterable[str]) -> Table:
         except (zipfile.BadZipFile, KeyError) as exc:
             raise SourceFileError("the file is not a valid Excel workbook (.xlsx)") from exc
         on_failure.callback(workbook.close)
-        numbered = enumerate(workbook.worksheets[0].iter_rows(values_only=True), start=1)
-        for _number, values in islice(numbered, XLSX_HEADER_SEARCH_ROWS):
-            header = [_cell_text(value).strip() for value in values]
-            if wanted <= {normalize_name(name) for name in header}:
-                break
-        else:
+        found = _find_header(workbook.worksheets, wanted)
+        if found is None:
             raise SourceFileError(
                 f"no header row with {', '.join(required)} found in the first "
-                f"{XLSX_HEADER_SEARCH_ROWS} rows"
+                f"{XLSX_HEADER_SEARCH_ROWS} rows of any sheet"
             )
+        header, numbered = found
         close = on_failure.pop_all().close
     while header and not header[-1]:
         header.pop()
     return Table(header, "", "", _xlsx_rows(numbered, len(header)), close)
+
+
+def _find_header(worksheets, wanted: set[str]):
+    """(header, rows after it) of the first sheet holding ``wanted``: a notes sheet may lead."""
+    for worksheet in worksheets:
+        numbered = enumerate(worksheet.iter_rows(values_only=True), start=1)
+        for _number, values in islice(numbered, XLSX_HEADER_SEARCH_ROWS):
+            header = [_cell_text(value).strip() for value in values]
+            if wanted <= {normalize_name(name) for name in header}:
+                return header, numbered
+    return None
 
 
 def _xlsx_rows(numbered: Iterator[tuple[int, tuple]], width: int) -> Rows:
@@ -238,7 +246,11 @@ def map_columns(
 
 _UNKNOWN = frozenset({"", "-", "NaN", "nan", "NAN"})
 # Only '1,234,567' or '1,234.5' are surely thousands: '1,234' alone may be a decimal comma.
-_THOUSANDS = re.compile(r"-?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
+#: Digits grouped in thousands, by the decimal mark after them: '1,234,567.89', '1.234.567,89'.
+_GROUPED = {
+    ".": re.compile(r"-?\d{1,3}(?:,\d{3})+(?:\.\d+)?"),
+    ",": re.compile(r"-?\d{1,3}(?:\.\d{3})+(?:,\d+)?"),
+}
 _DATED_NOTE = re.compile(r"\s*(\d{1,2}/\d{1,2}/\d{4})\s*:\s*(.*)", re.DOTALL)
 _YES, _NO = ("SI", "S", "1", "TRUE"), ("NO", "N", "0", "FALSE")
 _FLAGS = dict.fromkeys(_YES, True) | dict.fromkeys(_NO, False)
@@ -257,10 +269,13 @@ def _none_when_unknown(parse: Callable[[str], T]) -> Callable[[str], T | None]:
 
 @_none_when_unknown
 def parse_decimal(text: str) -> Decimal:
-    """Parse an amount such as '18144054.37' exactly (money is never a float)."""
-    value = text
-    if "," in value and _THOUSANDS.fullmatch(value) and (value.count(",") > 1 or "." in value):
-        value = value.replace(",", "")
+    """Parse an amount such as '18144054.37' exactly (money is never a float).
+
+    Files re-saved by a Spanish-language spreadsheet write '140250,5' or '1.234.567,89': when
+    both separators appear the last one is the decimal point; a lone comma followed by other
+    than three digits is a decimal comma; '1,234' alone stays ambiguous and is rejected.
+    """
+    value = _normalise_separators(text)
     try:
         number = Decimal(value)
     except InvalidOperation:
@@ -268,6 +283,22 @@ def parse_decimal(text: str) -> Decimal:
     if number is None or number.is_infinite() or "_" in value:
         raise ValueError(f"not a number: {text!r}")
     return number
+
+
+def _normalise_separators(value: str) -> str:
+    if "," in value and "." in value:
+        decimal_mark = "," if value.rfind(",") > value.rfind(".") else "."
+        thousands = "." if decimal_mark == "," else ","
+        if not _GROUPED[decimal_mark].fullmatch(value):
+            return value
+        return value.replace(thousands, "").replace(",", ".")
+    if value.count(",") > 1 and _GROUPED["."].fullmatch(value):
+        return value.replace(",", "")
+    if value.count(".") > 1 and _GROUPED[","].fullmatch(value):
+        return value.replace(".", "")
+    if value.count(",") == 1 and not re.fullmatch(r"-?\d+,\d{3}", value):
+        return value.replace(",", ".")
+    return value
 
 
 @_none_when_unknown

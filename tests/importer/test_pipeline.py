@@ -90,6 +90,17 @@ def test_region_filter_keeps_only_the_region(app, tmp_path):
     assert set(_investments(app)) == {"2300030"}
 
 
+def test_a_row_without_ubigeo_is_kept_by_its_department_name(app, tmp_path):
+    rows = [
+        detalle_row("2300040", UBIGEO=""),
+        detalle_row("2300041", UBIGEO="", DEPARTAMENTO="LIMA"),
+    ]
+
+    import_sources(app, [("mef-inversiones", write_detalle(tmp_path / "d.csv", rows))])
+
+    assert set(_investments(app)) == {"2300040"}
+
+
 def test_whole_country_setting_keeps_every_row(app, tmp_path):
     app.config["PORTAL_REGION"] = "all"
     rows = [detalle_row("2300030"), detalle_row("2300031", UBIGEO="150101", DEPARTAMENTO="LIMA")]

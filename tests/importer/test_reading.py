@@ -229,7 +229,7 @@ def test_downloaded_workbook_without_xlsx_extension_opens(tmp_path):
 def test_xlsx_without_header_row_is_rejected(tmp_path):
     rows = {number: [f"título {number}"] for number in range(1, 31)} | {31: [CUI, "B"]}
     with pytest.raises(
-        SourceFileError, match=f"^no header row with {CUI} found in the first 30 rows$"
+        SourceFileError, match=f"^no header row with {CUI} found in the first 30 rows of any sheet$"
     ):
         open_xlsx_table(save_workbook(tmp_path, rows), [CUI])
 
@@ -263,7 +263,16 @@ def test_empty_amount_means_unknown_not_zero(text):
     assert parse_decimal(text) is None
 
 
-@pytest.mark.parametrize("text", ["abc", "12,5", "1,234", "1_000", "Infinity"])
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("140250,5", "140250.5"), ("1.234.567,89", "1234567.89"), ("-12,75", "-12.75"),
+     ("1.234.567", "1234567"), ("1,234,567", "1234567")],
+)
+def test_amounts_from_spanish_spreadsheets_read_with_decimal_comma(text, value):
+    assert parse_decimal(text) == Decimal(value)
+
+
+@pytest.mark.parametrize("text", ["abc", "1,234", "1,2,3", "1.2,3.4", "1_000", "Infinity"])
 def test_garbage_or_ambiguous_amount_is_rejected_with_a_reason(text):
     with pytest.raises(ValueError, match=f"^not a number: '{text}'$"):
         parse_decimal(text)
@@ -399,3 +408,27 @@ def test_swapped_coordinates_are_fixed():
 )
 def test_unusable_coordinates_are_dropped_with_a_status(lat, lon, status):
     assert parse_coordinates(lat, lon, PERU_BBOX) == (None, None, status)
+
+
+def test_tab_separated_export_is_read_by_name(tmp_path):
+    path = tmp_path / "detalle.txt"
+    text = "CODIGO_UNICO\tNOMBRE_INVERSION\r\n2100002\tCAMINO VECINAL, LLAPA\r\n"
+    path.write_text(text, encoding="utf-8")
+
+    with open_csv_table(path) as table:
+        assert table.delimiter == "\t"
+        assert list(table.rows()) == [(2, ["2100002", "CAMINO VECINAL, LLAPA"])]
+
+
+def test_xlsx_header_is_found_behind_a_leading_notes_sheet(tmp_path):
+    workbook = openpyxl.Workbook()
+    workbook.active.title = "Notas"
+    workbook.active.append(["Fuente: Contraloría General de la República"])
+    data = workbook.create_sheet("Obras")
+    data.append(["Código INFOBRAS", "Código Único de Inversión"])
+    data.append(["500000", "2100002"])
+    path = tmp_path / "obras.xlsx"
+    workbook.save(path)
+
+    with open_xlsx_table(path, ["Código INFOBRAS", "Código Único de Inversión"]) as table:
+        assert list(table.rows()) == [(2, ["500000", "2100002"])]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from portal.importer.reading import (
     PERU_BBOX,
+    normalize_name,
     parse_coordinates,
     parse_date,
     parse_decimal,
@@ -137,14 +138,19 @@ TRACKED_FIELDS = (
 )
 
 
-def region_of(ubigeo: str | None) -> str | None:
-    return ubigeo[:2] if ubigeo else None
+def in_region(ubigeo: str | None, row: Row, context: ImportContext) -> bool:
+    """By the ubigeo's department code; a row without ubigeo, by its department's name."""
+    if context.national:
+        return True
+    if ubigeo:
+        return ubigeo[:2] == context.region
+    return normalize_name(row["department"]) == context.region_name
 
 
 def parse_investment(row: Row, context: ImportContext, source: str) -> list[Record]:
     """One investment record, or none when it lies outside the region."""
     ubigeo = _field(parse_ubigeo, row, "ubigeo")
-    if not context.national and region_of(ubigeo) != context.region:
+    if not in_region(ubigeo, row, context):
         return []
     cui = clean_code(row["cui"])
     if cui is None:
