@@ -3,18 +3,6 @@
 A CUI closed here wins over its active row: closure is the later fact.
 """
 
-from portal.importer.sources import SourceSpec
-from portal.importer.sources.mef_inversiones import COLUMNS, REQUIRED, parse_investment
-from portal.investments.models import Investment
+from portal.importer.sources.mef_inversiones import investment_source
 
-SOURCE = SourceSpec(
-    name="mef-cierre",
-    description="MEF, Invierte.pe — CIERRE_INVERSIONES.csv",
-    file_format="csv",
-    columns=COLUMNS,
-    required=REQUIRED,
-    tables=(Investment.__table__,),
-    parse_row=lambda row, context: parse_investment(row, context, "mef-cierre"),
-    mode="investments",
-    key_columns=("cui",),
-)
+SOURCE = investment_source("mef-cierre", "MEF, Invierte.pe — CIERRE_INVERSIONES.csv")

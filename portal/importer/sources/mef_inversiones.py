@@ -198,14 +198,19 @@ def _field(parser, row: Row, field: str):
         raise ValueError(f"{COLUMNS[field][0]}: {exc}") from None
 
 
-SOURCE = SourceSpec(
-    name="mef-inversiones",
-    description="MEF, Invierte.pe — DETALLE_INVERSIONES.csv",
-    file_format="csv",
-    columns=COLUMNS,
-    required=REQUIRED,
-    tables=(Investment.__table__,),
-    parse_row=lambda row, context: parse_investment(row, context, "mef-inversiones"),
-    mode="investments",
-    key_columns=("cui",),
-)
+def investment_source(name: str, description: str) -> SourceSpec:
+    """Active and closed investments: one parser, told which file a record came from."""
+    return SourceSpec(
+        name=name,
+        description=description,
+        file_format="csv",
+        columns=COLUMNS,
+        required=REQUIRED,
+        tables=(Investment.__table__,),
+        parse_row=lambda row, context: parse_investment(row, context, name),
+        mode="investments",
+        key_columns=("cui",),
+    )
+
+
+SOURCE = investment_source("mef-inversiones", "MEF, Invierte.pe — DETALLE_INVERSIONES.csv")
