@@ -15,6 +15,8 @@ from portal.config import source_locations
 from portal.db import get_engine
 from portal.importer.fetch import is_url
 
+BAR_WIDTH = 30
+
 
 def _create_app():
     from portal import create_app
@@ -130,11 +132,15 @@ def _expand_default(location: str) -> list[str]:
 
 
 def _progress_bars():
-    """A live line per source with the rows read so far (sizes of remote files are unknown)."""
+    """A bar per source on the terminal: share of the file read (estimated) and rows read."""
 
     def progress_for(name: str):
-        def update(rows: int) -> None:
-            click.echo(f"\r{name:<26} {rows:>10,} rows read", nl=False, err=True)
+        def update(rows: int, share: float) -> None:
+            done = round(share * BAR_WIDTH)
+            bar = "█" * done + "·" * (BAR_WIDTH - done)
+            end = "\n" if share >= 1 else ""
+            line = f"\r{name:<26} {bar} {share:>4.0%} {rows:>10,} rows{end}"
+            click.echo(line, nl=False, err=True)
 
         return update
 

@@ -32,8 +32,11 @@ from portal.importer.staging import Stage, swap_investments, swap_replace
 from portal.investments.models import Investment
 
 RUNS = ImportRun.__table__
-#: Called with the number of rows read so far, for the terminal's progress bar.
-Progress = Callable[[int], None]
+#: Called with the rows read so far and the estimated share of the file read (0–1), for the
+#: terminal's progress bar.
+Progress = Callable[[int, float], None]
+#: Rows between progress reports; the bytes of one sampled row stand for the whole stretch.
+PROGRESS_EVERY = 1000
 
 
 @dataclass
@@ -126,7 +129,9 @@ def import_source(
             result.status = "unchanged"
         else:
             stage = Stage(engine, spec, started)
-            validated = _read_into_stage(engine, settings, spec, fetched.path, stage, progress)
+            validated = _read_into_stage(
+                engine, settings, spec, fetched.path, stage, _by_size(progress, fetched.size)
+            )
             result.rows_read, result.rows_imported = validated.rows_read, validated.rows_imported
             result.rows_rejected = len(validated.rejects)
             _check_plausible(engine, spec, validated, settings.min_rows_ratio, stage)
@@ -163,8 +168,8 @@ def _read_into_stage(engine, settings, spec, path, stage, progress) -> _Validate
             if len(values) < width:
                 values.extend([""] * (width - len(values)))
             values.append("")
-            if progress and validated.rows_read % 1000 == 0:
-                progress(validated.rows_read)
+            if progress and validated.rows_read % PROGRESS_EVERY == 0:
+                progress(validated.rows_read, values)
             try:
                 records = list(spec.parse_row(Row(values, index), context))
             except ValueError as exc:
@@ -183,8 +188,25 @@ def _read_into_stage(engine, settings, spec, path, stage, progress) -> _Validate
             validated.rows_imported += 1
     stage.flush()
     if progress:
-        progress(validated.rows_read)
+        progress(validated.rows_read, None)
     return validated
+
+
+def _by_size(progress: Progress | None, size: int):
+    """Sampled rows → estimated share of the file read (rows are streamed, never counted first)."""
+    if progress is None:
+        return None
+    estimated = 0
+
+    def report(rows: int, sample: list[str] | None) -> None:
+        nonlocal estimated
+        if sample is None:
+            progress(rows, 1.0)
+            return
+        estimated += (sum(len(value) for value in sample) + 3 * len(sample)) * PROGRESS_EVERY
+        progress(rows, min(estimated / size, 0.99) if size else 0.0)
+
+    return report
 
 
 def _open(spec: SourceSpec, path: Path) -> Table:

@@ -77,3 +77,23 @@ def test_demo_data_command_writes_every_source_file(runner, tmp_path):
     written = sorted(p.name for p in (tmp_path / "demo").iterdir())
     assert "DETALLE_INVERSIONES.csv" in written and "presupuesto_participativo.csv" in written
     assert any(name.startswith("DataSet-Obras-Publicas") for name in written)
+
+
+def test_terminal_shows_a_progress_bar_per_source(app, tmp_path, capsys):
+    from portal.cli import _progress_bars
+    from portal.importer.pipeline import ImportSettings, run_import
+    from portal.importer.sources import all_sources
+
+    path = write_detalle(tmp_path / "d.csv", many_rows(2500))
+
+    with app.app_context():
+        run_import(
+            app.extensions["portal.engine"],
+            ImportSettings.from_config(app.config),
+            [(all_sources()["mef-inversiones"], str(path))],
+            progress_for=_progress_bars(),
+        )
+
+    shown = capsys.readouterr().err
+    assert "mef-inversiones" in shown and "2,000 rows" in shown
+    assert shown.rstrip().endswith("100%      2,500 rows")
