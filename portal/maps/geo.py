@@ -67,9 +67,12 @@ def boundaries_json(level: str) -> bytes:
     return json.dumps(collection, separators=(",", ":"), ensure_ascii=False).encode()
 
 
-def district_feature(ubigeo: str | None) -> dict | None:
-    """The outline of one district, for the small maps."""
-    return next((f for f in boundary_features("distrito") if f["id"] == ubigeo), None)
+def place_feature(ubigeo: str | None) -> dict | None:
+    """The outline of one district (6 digits) or province (4), for the small maps."""
+    level = {6: "distrito", 4: "provincia"}.get(len(ubigeo or ""))
+    if level is None:
+        return None
+    return next((f for f in boundary_features(level) if f["id"] == ubigeo), None)
 
 
 #: The importer fixes swapped latitude/longitude, so those points are drawn where they belong.

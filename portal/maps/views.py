@@ -210,8 +210,9 @@ def _json_response(raw: bytes, gzipped: bytes, etag: str, mimetype: str, max_age
 
 def small_map_for(investment=None, district=None) -> render.MapParts:
     """A small map for the investment page (``investment``, with its district Place) or a
-    district page (``district`` only). Template global: see templates/maps/_small_map.html."""
-    from portal.maps.geo import district_feature, locate
+    place page (``district``: the district's or province's Place). Template global: see
+    templates/maps/_small_map.html."""
+    from portal.maps.geo import locate, place_feature
 
     ubigeo = district.ubigeo if district is not None else getattr(investment, "ubigeo", None)
     centroid = (district.latitude, district.longitude) if district is not None else None
@@ -220,4 +221,4 @@ def small_map_for(investment=None, district=None) -> render.MapParts:
         point = locate(
             investment.latitude, investment.longitude, investment.coords_status, centroid
         )
-    return render.small_map(point, district_feature(ubigeo), label=getattr(investment, "name", ""))
+    return render.small_map(point, place_feature(ubigeo), label=getattr(investment, "name", ""))

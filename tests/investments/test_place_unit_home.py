@@ -187,7 +187,7 @@ def test_place_page_counts_red_flags(demo_client, session):
     counts = count_flags(session, [place_condition("0613")])
     for code, n in counts.items():
         assert re.search(rf'data-flag="{code}">(<a [^>]*>)?{n}<', page), code
-    assert 'class="map-slot"' in page
+    assert 'class="small-map' in page
 
 
 @pytest.mark.parametrize(

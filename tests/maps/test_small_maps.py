@@ -25,3 +25,11 @@ def test_map_filters_offer_red_flags_units_and_budget_years_by_name(demo_client)
     assert '<option value="sin_f12b" selected>' in page
     assert '<option value="2024" selected>' in page
     assert re.search(r'<select id="f-unidad" name="unidad">.*REGION CAJAMARCA', page, re.S)
+
+
+def test_province_page_shows_its_outline_on_a_small_map(demo_client):
+    page = demo_client.get("/lugares/0604").get_data(as_text=True)
+
+    assert 'class="small-map' in page
+    assert 'href="/mapa?provincia=0604"' in page
+    assert "Límite de la provincia." in page
