@@ -97,3 +97,15 @@ def test_terminal_shows_a_progress_bar_per_source(app, tmp_path, capsys):
     shown = capsys.readouterr().err
     assert "mef-inversiones" in shown and "2,000 rows" in shown
     assert shown.rstrip().endswith("100%      2,500 rows")
+
+
+def test_a_source_default_location_can_be_a_url_setting(app, runner, file_server):
+    root, base_url = file_server
+    write_detalle(root / "DETALLE_INVERSIONES.csv", many_rows(2))
+    app.config["PORTAL_SOURCE_MEF_INVERSIONES"] = f"{base_url}/DETALLE_INVERSIONES.csv"
+
+    result = runner.invoke(args=["import", "--json"])
+
+    first = json.loads(result.output)["sources"][0]
+    assert first["location"] == f"{base_url}/DETALLE_INVERSIONES.csv"
+    assert (first["status"], first["rows_imported"]) == ("imported", 2)
