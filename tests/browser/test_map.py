@@ -81,8 +81,10 @@ def test_map_shows_clusters_and_a_point_leads_to_its_investment(map_server, map_
     link.wait_for(timeout=5_000)
     assert page.locator(".leaflet-popup .map-popup").inner_text().count("CUI") == 1
     cui = link.get_attribute("href").rsplit("/", 1)[1]
-    link.click()
-    page.wait_for_url(f"**/inversiones/{cui}")
+    # The popup pans the map into view; on a busy machine a click during the pan can miss.
+    page.wait_for_timeout(800)
+    with page.expect_navigation(url=f"**/inversiones/{cui}"):
+        page.locator(".leaflet-popup .map-popup-link").click()
     assert f"CUI {cui}" in page.locator("main").inner_text()
     assert errors == []
     assert all(urlsplit(url).hostname == "127.0.0.1" for url in outside), outside
