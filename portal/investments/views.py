@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Blueprint, abort, current_app, jsonify, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 
 from portal.db import get_session
 from portal.importer.queries import source_freshness
@@ -94,6 +103,8 @@ def show_json(cui: str):
 
 @bp.get("/lugares/<ubigeo>")
 def place(ubigeo: str):
+    if ubigeo == current_app.config["PORTAL_REGION"]:
+        return redirect(url_for("investments.home"), 308)  # the region's page is the home page
     session = get_session()
     page = find_place_page(
         session, ubigeo, Filters.from_args(request.args), cache=figures_cache(session)

@@ -193,7 +193,7 @@ def test_place_page_counts_red_flags(demo_client, session):
 @pytest.mark.parametrize(
     "path",
     [
-        "/lugares/06",
+        "/lugares/15",
         "/lugares/0699",
         "/lugares/abcd",
         "/lugares/06011",
@@ -204,6 +204,12 @@ def test_place_page_counts_red_flags(demo_client, session):
 )
 def test_unknown_places_and_units_give_404(demo_client, path):
     assert demo_client.get(path).status_code == 404
+
+
+def test_the_region_code_leads_to_the_home_page(demo_client):
+    response = demo_client.get("/lugares/06")
+
+    assert response.status_code == 308 and response.headers["Location"] == "/"
 
 
 def test_unit_page_gives_financial_execution_by_year_from_its_own_budget_lines(
