@@ -209,3 +209,11 @@ def test_check_fails_when_compiled_catalogs_are_stale(tmp_path):
     result = _check(tree)
     assert result.returncode == 1
     assert "messages.mo: stale" in result.stdout
+
+
+def test_strings_in_template_macros_are_translated_too(demo_client):
+    """Babel skips folders starting with "_" unless told: templates/_macros must be extracted."""
+    page = demo_client.get("/inversiones/2100006?lang=en").get_data(as_text=True)
+
+    assert "Source: MEF" in page and "Fuente:" not in page
+    assert "(initial budget)" in demo_client.get("/?lang=en").get_data(as_text=True)
