@@ -10,6 +10,8 @@ import functools
 import http.server
 import os
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -42,10 +44,11 @@ def _worker_database_url(tmp_root: Path, worker: str) -> str:
     return parsed.set(database=name).render_as_string(hide_password=False)
 
 
-@pytest.fixture(scope="session")
-def database_url(tmp_path_factory) -> str:
+@contextmanager
+def _test_database(tmp_root: Path, label: str) -> Iterator[str]:
+    """A migrated database of this test process, dropped (PostgreSQL) when the session ends."""
     worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
-    url = _worker_database_url(tmp_path_factory.mktemp("db"), worker)
+    url = _worker_database_url(tmp_root, f"{worker}_{label}")
     engine = make_engine(url)
     upgrade_database(engine)
     engine.dispose()
@@ -56,6 +59,20 @@ def database_url(tmp_path_factory) -> str:
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{parsed.database}" WITH (FORCE)'))
         admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> Iterator[str]:
+    """The database of the per-test ``app`` fixture (emptied after each test)."""
+    with _test_database(tmp_path_factory.mktemp("db"), "tests") as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def demo_database_url(tmp_path_factory) -> Iterator[str]:
+    """A second database for ``demo_app``, so emptying ``app``'s tables never wipes the demo."""
+    with _test_database(tmp_path_factory.mktemp("demo-db"), "demo") as url:
+        yield url
 
 
 def _empty_all_tables(app) -> None:
@@ -147,9 +164,9 @@ def demo_requests(demo_dir: Path) -> list[tuple[str, Path]]:
 
 
 @pytest.fixture(scope="module")
-def demo_app(database_url, demo_dir, tmp_path_factory):
+def demo_app(demo_database_url, demo_dir, tmp_path_factory):
     """An app with the whole demo dataset imported, shared by a module's read-only tests."""
-    app = make_test_app(database_url, tmp_path_factory.mktemp("demo-instance"))
+    app = make_test_app(demo_database_url, tmp_path_factory.mktemp("demo-instance"))
     results = import_sources(app, demo_requests(demo_dir))
     assert all(r.status == "imported" for r in results), [r.as_dict() for r in results]
     yield app
