@@ -163,8 +163,10 @@ def _read_into_stage(engine, settings, spec, path, stage, progress) -> _Validate
         found = map_columns(table.header, spec.columns, spec.required)
         index = {name: found.get(name, -1) for name in spec.columns}
         width = len(table.header)
+        last_row_width = width
         for line, values in table.rows():
             validated.rows_read += 1
+            last_row_width = len(values)
             if len(values) < width:
                 values.extend([""] * (width - len(values)))
             values.append("")
@@ -174,6 +176,7 @@ def _read_into_stage(engine, settings, spec, path, stage, progress) -> _Validate
                 records = list(spec.parse_row(Row(values, index), context))
             except ValueError as exc:
                 validated.rejects.append((line, str(exc), values))
+                stage.keep_previous(Row(values, index))
                 continue
             if not records:
                 continue
@@ -186,6 +189,11 @@ def _read_into_stage(engine, settings, spec, path, stage, progress) -> _Validate
                 seen[key] = line
             stage.add(records)
             validated.rows_imported += 1
+    if spec.file_format == "csv" and last_row_width < width:
+        raise SourceFileError(
+            f"the last row is incomplete ({last_row_width} of {width} fields): the file was "
+            "cut off, probably an interrupted download, so the previous data is kept"
+        )
     stage.flush()
     if progress:
         progress(validated.rows_read, None)
@@ -306,11 +314,22 @@ def _write_rejects(settings, spec, started, validated: _Validated, dry_run) -> s
 
 
 def _already_imported(engine, source: str, sha256: str) -> bool:
-    query = select(func.count()).where(
-        RUNS.c.source == source, RUNS.c.file_hash == sha256, RUNS.c.status == "imported"
-    )
+    """The file is the one whose data is live: no later import of the same scope replaced it."""
     with engine.connect() as conn:
-        return bool(conn.scalar(query))
+        match = conn.execute(
+            select(RUNS.c.id, RUNS.c.scope)
+            .where(RUNS.c.source == source, RUNS.c.file_hash == sha256, RUNS.c.status == "imported")
+            .order_by(RUNS.c.id.desc())
+            .limit(1)
+        ).first()
+        if match is None:
+            return False
+        later = select(func.count()).where(
+            RUNS.c.source == source, RUNS.c.status == "imported", RUNS.c.id > match.id
+        )
+        if match.scope is not None:
+            later = later.where(RUNS.c.scope == match.scope)
+        return not conn.scalar(later)
 
 
 def _last_good_rows(engine, source: str, scope: str | None) -> int | None:

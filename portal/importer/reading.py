@@ -136,9 +136,7 @@ def _csv_rows(reader, width: int) -> Rows:
             start, line = line + 1, reader.line_num
             if not fields:
                 continue
-            if len(fields) < width:
-                fields += [""] * (width - len(fields))
-            yield start, fields
+            yield start, fields  # short rows as read: the pipeline tells a cut-off file by them
     except csv.Error as exc:
         raise SourceFileError(f"the CSV cannot be read from line {line + 1} on: {exc}") from exc
 
@@ -417,6 +415,8 @@ def parse_coordinates(
 
 
 def _coordinate(text: str) -> float | None:
+    if "," in text and "." not in text:
+        text = text.replace(",", ".", 1)  # '-6,330452' from a Spanish-language spreadsheet
     try:
         value = float(text)
     except ValueError:

@@ -16,6 +16,7 @@ from sqlalchemy import (
     Engine,
     Index,
     MetaData,
+    String,
     Table,
     bindparam,
     delete,
@@ -27,7 +28,7 @@ from sqlalchemy import (
     update,
 )
 
-from portal.importer.sources import Record, SourceSpec
+from portal.importer.sources import Record, SourceSpec, clean_code
 from portal.importer.sources.mef_inversiones import TRACKED_FIELDS
 from portal.investments.models import ChangeLogEntry, Investment
 
@@ -64,6 +65,7 @@ class Stage:
             # The diff joins staged and live rows by key: without this index it is quadratic.
             Index(f"ix_{main.name}_key", *(main.c[name] for name in spec.key_columns))
         self._buffers: dict[str, list[dict]] = defaultdict(list)
+        self._text_limits = {table.name: _text_limits(table) for table in spec.tables}
         #: Investments mode: CUI → (row hash, source) of the live rows, and the CUIs this file has.
         #: A row whose hash is unchanged is never staged: a nightly file differs in ~1% of rows.
         self.live: dict[str, tuple[str, str]] = {}
@@ -90,10 +92,22 @@ class Stage:
                     phase="formulacion",
                     red_flags="",
                 )
+            _fit_text(record, self._text_limits[table.name])
             buffer = self._buffers[table.name]
             buffer.append(record)
             if len(buffer) >= BATCH_SIZE:
                 self._write(table.name)
+
+    def keep_previous(self, row) -> None:
+        """A rejected row of a known investment keeps its live version instead of removing it."""
+        if self.spec.mode != "investments":
+            return
+        try:
+            cui = clean_code(row["cui"])
+        except ValueError:
+            return
+        if cui in self.live:
+            self.seen.add(cui)
 
     def flush(self) -> None:
         for name in list(self._buffers):
@@ -116,6 +130,26 @@ class Stage:
 
     def drop(self) -> None:
         self.metadata.drop_all(self.engine)
+
+
+#: Free text (Text columns) is cut here: a 20 MB "name" must not reach every page and export.
+TEXT_LIMIT = 4000
+
+
+def _text_limits(table: Table) -> list[tuple[str, int]]:
+    limits = []
+    for column in table.columns:
+        if isinstance(column.type, String):
+            limits.append((column.name, column.type.length or TEXT_LIMIT))
+    return limits
+
+
+def _fit_text(record: dict, limits: list[tuple[str, int]]) -> None:
+    """Cut text longer than its column (PostgreSQL would refuse it) with an ellipsis."""
+    for name, limit in limits:
+        value = record.get(name)
+        if isinstance(value, str) and len(value) > limit:
+            record[name] = value[: limit - 1] + "…"
 
 
 def _is_surrogate_key(column: Column) -> bool:
@@ -227,4 +261,4 @@ def _as_text(value) -> str | None:
         return None
     if isinstance(value, dt.date):
         return value.isoformat()
-    return str(value)
+    return str(value)[:TEXT_LIMIT]

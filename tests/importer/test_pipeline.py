@@ -323,3 +323,50 @@ def test_pages_keep_answering_while_an_import_runs(app, client, tmp_path):
 
     assert counts <= {"300", "3,300"}, counts
     assert "3,300" in client.get("/").get_data(as_text=True)
+
+
+def test_a_file_cut_off_mid_row_is_rejected_and_nothing_is_removed(app, tmp_path):
+    import_sources(app, [("mef-inversiones", write_detalle(tmp_path / "a.csv", many_rows(10)))])
+    whole = write_detalle(tmp_path / "b.csv", many_rows(8)).read_bytes()
+    cut = tmp_path / "cut.csv"
+    cut.write_bytes(whole[: len(whole) - 400])  # the download stopped inside the last row
+
+    [result] = import_sources(app, [("mef-inversiones", cut)])
+
+    assert result.status == "rejected" and "cut off" in result.error
+    assert len(_investments(app)) == 10
+
+
+def test_an_older_file_coming_back_is_imported_again(app, tmp_path):
+    original = write_detalle(tmp_path / "a.csv", many_rows(3))
+    changed_rows = many_rows(3)
+    changed_rows[0]["COSTO_ACTUALIZADO"] = "99999999.99"
+    import_sources(app, [("mef-inversiones", original)])
+    import_sources(app, [("mef-inversiones", write_detalle(tmp_path / "b.csv", changed_rows))])
+
+    [result] = import_sources(app, [("mef-inversiones", original)])
+
+    assert result.status == "imported"
+    assert str(_investments(app)["2300000"].updated_cost) == "1200000.50"
+
+
+def test_a_rejected_row_keeps_the_previous_version_of_its_investment(app, tmp_path):
+    import_sources(app, [("mef-inversiones", write_detalle(tmp_path / "a.csv", many_rows(3)))])
+    rows = many_rows(3)
+    rows[1]["FECHA_REGISTRO"] = "garbage"
+
+    [result] = import_sources(app, [("mef-inversiones", write_detalle(tmp_path / "b.csv", rows))])
+
+    assert result.rows_rejected == 1
+    assert set(_investments(app)) == {"2300000", "2300001", "2300002"}
+
+
+def test_oversized_text_is_cut_to_fit_its_column(app, tmp_path):
+    rows = [detalle_row("2300060", name="OBRA " * 300_000, ENTIDAD="MUNICIPALIDAD " * 100)]
+
+    [result] = import_sources(app, [("mef-inversiones", write_detalle(tmp_path / "d.csv", rows))])
+
+    inv = _investments(app)["2300060"]
+    assert result.status == "imported"
+    assert len(inv.name) == 4000 and inv.name.endswith("…")
+    assert len(inv.entity) == 300

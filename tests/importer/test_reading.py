@@ -96,9 +96,9 @@ def test_blank_lines_are_skipped_but_still_counted(tmp_path):
     assert rows == [(4, ["1", "A"])]
 
 
-def test_short_rows_are_padded_and_long_rows_kept(tmp_path):
+def test_short_and_long_rows_are_kept_as_read(tmp_path):
     _, rows = read_all(write(tmp_path, b"A,B,C\n1\n1,2,3,4\n"))
-    assert [fields for _, fields in rows] == [["1", "", ""], ["1", "2", "3", "4"]]
+    assert [fields for _, fields in rows] == [["1"], ["1", "2", "3", "4"]]
 
 
 def test_transfer_stopped_inside_a_quote_yields_the_partial_row(tmp_path):
@@ -432,3 +432,7 @@ def test_xlsx_header_is_found_behind_a_leading_notes_sheet(tmp_path):
 
     with open_xlsx_table(path, ["Código INFOBRAS", "Código Único de Inversión"]) as table:
         assert list(table.rows()) == [(2, ["500000", "2100002"])]
+
+
+def test_coordinates_with_decimal_commas_are_read():
+    assert parse_coordinates("-6,330452", "-78,85", PERU_BBOX) == (-6.330452, -78.85, "ok")
