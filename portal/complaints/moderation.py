@@ -44,6 +44,7 @@ from portal.complaints.review import (
 from portal.complaints.service import find_investment_choice
 from portal.complaints.views import status_url
 from portal.db import get_session
+from portal.spreadsheets import spreadsheet_text
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 PUBLIC_ENDPOINTS = {"admin.login"}
@@ -188,7 +189,7 @@ def routed_csv():
     for row in rows:
         writer.writerow(
             [
-                _cell(value)
+                spreadsheet_text(value)
                 for value in (
                     row.code,
                     row.cui,
@@ -209,12 +210,6 @@ def routed_csv():
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
-
-
-def _cell(value) -> str:
-    """Spreadsheets run cells starting with = + - @ as formulas; citizens' text must stay text."""
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 
 @bp.get("/derivadas/imprimir")

