@@ -69,6 +69,11 @@ def open_csv_table(path: str | os.PathLike) -> Table:
     with open(path, "rb") as raw:
         sample = raw.read(ENCODING_SAMPLE_BYTES)
     _reject_empty_or_error_page(sample, "a CSV")
+    if sample.startswith((b"PK\x03\x04", b"\x1f\x8b")):
+        raise SourceFileError(
+            "the file is a compressed archive (zip or gzip), not a CSV: extract the CSV and "
+            "import that file"
+        )
     if b"\0" in sample:
         raise _failed_download("binary data, not CSV text")
     encoding = _detect_encoding(sample)

@@ -436,3 +436,13 @@ def test_xlsx_header_is_found_behind_a_leading_notes_sheet(tmp_path):
 
 def test_coordinates_with_decimal_commas_are_read():
     assert parse_coordinates("-6,330452", "-78,85", PERU_BBOX) == (-6.330452, -78.85, "ok")
+
+
+def test_a_zipped_or_gzipped_csv_is_named_as_an_archive(tmp_path):
+    import gzip
+
+    path = tmp_path / "DETALLE_INVERSIONES.csv"
+    path.write_bytes(gzip.compress(b"CODIGO_UNICO,UBIGEO\r\n2100002,60101\r\n"))
+
+    with pytest.raises(SourceFileError, match="compressed archive"):
+        open_csv_table(path)
