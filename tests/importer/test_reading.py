@@ -136,7 +136,7 @@ def test_single_column_text_is_rejected(tmp_path):
 
 def test_binary_garbage_is_rejected(tmp_path):
     with pytest.raises(SourceFileError, match="binary data"):
-        open_csv_table(write(tmp_path, b"PK\x03\x04\x14\x00\x00\x00garbage"))
+        open_csv_table(write(tmp_path, b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR garbage"))
 
 
 def test_leaving_the_with_block_closes_the_file():
