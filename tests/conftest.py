@@ -45,7 +45,7 @@ def _worker_database_url(tmp_root: Path, worker: str) -> str:
 
 
 @contextmanager
-def _test_database(tmp_root: Path, label: str) -> Iterator[str]:
+def migrated_database(tmp_root: Path, label: str) -> Iterator[str]:
     """A migrated database of this test process, dropped (PostgreSQL) when the session ends."""
     worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
     url = _worker_database_url(tmp_root, f"{worker}_{label}")
@@ -64,14 +64,14 @@ def _test_database(tmp_root: Path, label: str) -> Iterator[str]:
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory) -> Iterator[str]:
     """The database of the per-test ``app`` fixture (emptied after each test)."""
-    with _test_database(tmp_path_factory.mktemp("db"), "tests") as url:
+    with migrated_database(tmp_path_factory.mktemp("db"), "tests") as url:
         yield url
 
 
 @pytest.fixture(scope="session")
 def demo_database_url(tmp_path_factory) -> Iterator[str]:
     """A second database for ``demo_app``, so emptying ``app``'s tables never wipes the demo."""
-    with _test_database(tmp_path_factory.mktemp("demo-db"), "demo") as url:
+    with migrated_database(tmp_path_factory.mktemp("demo-db"), "demo") as url:
         yield url
 
 

@@ -187,28 +187,25 @@ def _edit_english(tree: Path, old: str, new: str) -> None:
     po.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
-def test_check_fails_on_an_untranslated_string(tmp_path):
+@pytest.mark.parametrize(
+    ("old", "new", "reported"),
+    [
+        ('msgstr "Page not found"', 'msgstr ""', "untranslated: 'Página no encontrada'"),
+        (
+            'msgid "Página no encontrada"',
+            '#, fuzzy\nmsgid "Página no encontrada"',
+            "fuzzy: 'Página no encontrada'",
+        ),
+        ('msgstr "Page not found"', 'msgstr "Page missing"', "messages.mo: stale"),
+    ],
+    ids=["untranslated", "fuzzy", "stale-compiled"],
+)
+def test_check_fails_on_a_broken_catalog(tmp_path, old, new, reported):
     tree = _checkout_copy(tmp_path)
-    _edit_english(tree, 'msgstr "Page not found"', 'msgstr ""')
+    _edit_english(tree, old, new)
     result = _check(tree)
     assert result.returncode == 1
-    assert "untranslated: 'Página no encontrada'" in result.stdout
-
-
-def test_check_fails_on_a_fuzzy_string(tmp_path):
-    tree = _checkout_copy(tmp_path)
-    _edit_english(tree, 'msgid "Página no encontrada"', '#, fuzzy\nmsgid "Página no encontrada"')
-    result = _check(tree)
-    assert result.returncode == 1
-    assert "fuzzy: 'Página no encontrada'" in result.stdout
-
-
-def test_check_fails_when_compiled_catalogs_are_stale(tmp_path):
-    tree = _checkout_copy(tmp_path)
-    _edit_english(tree, 'msgstr "Page not found"', 'msgstr "Page missing"')
-    result = _check(tree)
-    assert result.returncode == 1
-    assert "messages.mo: stale" in result.stdout
+    assert reported in result.stdout
 
 
 def test_strings_in_template_macros_are_translated_too(demo_client):

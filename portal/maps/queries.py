@@ -21,16 +21,16 @@ PAGE_SIZE = 50
 def selected(session: Session, filters: Filters, query: Select) -> Select:
     """``query`` over Investment narrowed to the investments the filters select.
 
-    With words in ``q`` the search index decides (so map, list and search agree); its CUIs are
-    inlined rather than bound one parameter each, which PostgreSQL caps at 65,535.
+    With words in ``q`` the search index decides — it applies every other filter too, so map,
+    list and search agree; its CUIs are inlined rather than bound one parameter each, which
+    PostgreSQL caps at 65,535. Without words, the filters are plain SQL.
     """
-    query = apply_filters(query, filters)
-    if filters.q:
-        cuis = list(matching_cuis(session, filters))
-        query = query.where(
-            Investment.cui.in_(bindparam("cuis", cuis, expanding=True, literal_execute=True))
-        )
-    return query
+    if not filters.q:
+        return apply_filters(query, filters)
+    cuis = list(matching_cuis(session, filters))
+    return query.where(
+        Investment.cui.in_(bindparam("cuis", cuis, expanding=True, literal_execute=True))
+    )
 
 
 def district_centroids(session: Session) -> dict[str, tuple[float, float]]:

@@ -11,17 +11,12 @@ from __future__ import annotations
 import os
 import threading
 from dataclasses import dataclass, field
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 from werkzeug.serving import make_server
 
-from portal.db import make_engine
-from portal.migrate import upgrade_database
-from tests.conftest import demo_requests, import_sources, make_test_app
+from tests.conftest import demo_requests, import_sources, make_test_app, migrated_database
 
 CHROMIUM = os.environ.get("PORTAL_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -40,43 +35,16 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.browser)
 
 
-def _browser_database_url(database_url: str, tmp_path: Path) -> str:
-    """A database of its own for the live server, beside the worker's test database."""
-    parsed = make_url(database_url)
-    if parsed.get_backend_name() != "postgresql":
-        return f"sqlite:///{tmp_path / 'browser.db'}"
-    name = f"{parsed.database}_browser"
-    admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return parsed.set(database=name).render_as_string(hide_password=False)
-
-
-def _drop_database(url: str) -> None:
-    parsed = make_url(url)
-    if parsed.get_backend_name() == "postgresql":
-        admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{parsed.database}" WITH (FORCE)'))
-        admin.dispose()
-
-
 @pytest.fixture(scope="session")
-def live_app(database_url, demo_dir, tmp_path_factory):
+def live_app(demo_dir, tmp_path_factory):
     """The portal with the whole demo dataset, on a database only the live server uses."""
     tmp = tmp_path_factory.mktemp("browser")
-    url = _browser_database_url(database_url, tmp)
-    engine = make_engine(url)
-    upgrade_database(engine)
-    engine.dispose()
-    app = make_test_app(url, tmp / "instance")
-    results = import_sources(app, demo_requests(demo_dir))
-    assert all(r.status == "imported" for r in results), [r.as_dict() for r in results]
-    yield app
-    app.extensions["portal.engine"].dispose()
-    _drop_database(url)
+    with migrated_database(tmp, "browser") as url:
+        app = make_test_app(url, tmp / "instance")
+        results = import_sources(app, demo_requests(demo_dir))
+        assert all(r.status == "imported" for r in results), [r.as_dict() for r in results]
+        yield app
+        app.extensions["portal.engine"].dispose()
 
 
 @pytest.fixture(scope="session")
