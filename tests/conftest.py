@@ -23,9 +23,6 @@ from portal import create_app
 from portal.db import Base, make_engine
 from portal.migrate import upgrade_database
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
-SAMPLES = SHARED / "data" / "samples"
-
 
 def _worker_database_url(tmp_root: Path, worker: str) -> str:
     url = os.environ.get("PORTAL_TEST_DATABASE_URL")

@@ -9,7 +9,8 @@ import pytest
 from portal.demo import write_demo_data
 from portal.places import load_places
 
-SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "data" / "samples"
+#: The publishers' layouts, copied into the repository (a clone has no ../shared).
+SAMPLES = Path(__file__).resolve().parent / "fixtures" / "published"
 INFOBRAS = "DataSet-Obras-Publicas 23-11-2026.xlsx"
 MEF_FILES = [
     "DETALLE_INVERSIONES.csv",
