@@ -19,15 +19,15 @@ COLUMNS = {
 
 
 def parse_entry(row: Row, context: ImportContext) -> list[Record]:
-    cui = clean_code(row["cui"])
+    cui = row.parse("cui", clean_code)
     if cui is None:
         raise ValueError("CODIGO_UNICO is empty")
     if not context.cui_in_region(cui):
         return []
-    period = parse_period(row["period"])
+    period = row.parse("period", parse_period)
     if period is None:
         raise ValueError("PERIODO is empty")
-    registered = parse_date(row["registered_at"])
+    registered = row.parse("registered_at", parse_date)
     return [
         (
             SituationEntry.__table__,
