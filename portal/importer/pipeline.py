@@ -309,10 +309,11 @@ def _check_each_scope(engine, spec: SourceSpec, stage: Stage, ratio: float) -> N
                 .group_by(live_table.c[column])
             ).all()
         )
+    published_name = spec.columns[column][0]
     for scope in sorted(staged):
         if live.get(scope) and staged[scope] < live[scope] * ratio:
             raise SourceFileError(
-                f"{column} {scope}: only {staged[scope]} records, far fewer than the "
+                f"{published_name} {scope}: only {staged[scope]} records, far fewer than the "
                 f"{live[scope]} imported before: the file looks truncated, so the previous "
                 "data is kept"
             )
