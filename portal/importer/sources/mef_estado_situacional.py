@@ -1,4 +1,12 @@
-"""MEF's ESTADO_SITUACIONAL.csv: the monthly history of situations, stoppages and their causes."""
+"""MEF's ESTADO_SITUACIONAL.csv: the monthly history of situations, stoppages and their causes.
+
+Layout facts (tests/fixtures/published/ESTADO_SITUACIONAL.csv is a sample): six columns,
+``CODIGO_UNICO``, ``PERIODO`` (``YYYYMM``), ``DESCRIPCION``, ``TIP_REGISTRO`` (e.g. ``ESTADO
+SITUACIONAL``, ``PROBLEMA (Paralización)``), ``COD_TIPO``, ``FECHA_REGISTRO`` (``YYYY-MM-DD
+HH:MM:SS``); UTF-8 with BOM, quoted, CRLF; ~1.4M rows for 2017–2026 nationally, several per CUI.
+No place: rows are kept for the CUIs the region's investments already have. Required:
+``CODIGO_UNICO``, ``PERIODO``, ``DESCRIPCION``.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,20 @@
-"""MEF's FORMATO_12B.csv: each investment's latest physical/financial progress report."""
+"""MEF's FORMATO_12B.csv: each investment's latest physical/financial progress report.
+
+Layout facts (tests/fixtures/published/FORMATO_12B.csv is a sample):
+
+- 54 columns (names from code that reads the real file; order reconstructed), matched by name.
+  Headers keep the ``Ñ``: ``DEV_AÑO_ACTUAL``, ``PIM_AÑO_ACTUAL``, ``DEV_ENE_AÑO_VIG`` …
+  ``DEV_DIC_AÑO_VIG`` (``ANIO`` spellings are aliases); ``MONTO_ACTUALIZADO_1..12`` and
+  ``MONTO_PROGRAMADO_1..12`` are the monthly reprogrammed and programmed amounts.
+- UTF-8 with BOM, every field quoted, CRLF. One row per CUI (a repeated CUI is rejected).
+- ``FECHA_ULT_ACT_F12B`` ``YYYY-MM-DD HH:MM:SS``; ``ULT_PERIODO_REG_F12B`` ``YYYYMM`` (may be
+  empty); ``ULT_ESTADO_SITUACIONAL`` starts with a ``dd/mm/yyyy:`` date; months not yet
+  reported are empty (unknown, not zero).
+- The file has no place: rows are kept for the CUIs the region's investments already have.
+
+Required: ``CODIGO_UNICO``, ``AVANCE_FISICO``, ``FECHA_ULT_ACT_F12B``; other unreadable values
+are left empty and counted per column.
+"""
 
 from __future__ import annotations
 

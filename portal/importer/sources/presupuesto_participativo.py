@@ -1,6 +1,11 @@
 """Our curated presupuesto_participativo.csv: each year's participatory-budget priorities.
 
-No official machine-readable list exists; the format is documented in README.md.
+No official machine-readable list exists; the format is documented in README.md. Layout facts
+(tests/fixtures/published/presupuesto_participativo.csv is a sample): plain UTF-8 without BOM,
+comma separated, quoted only where needed, ``anio, cui, prioridad, nombre, ubigeo,
+monto_asignado, acta, comite_vigilancia, observaciones``; ``ubigeo`` keeps its leading zero.
+An unreadable ``ubigeo`` (the region filter) rejects the row; other optional values that cannot
+be read are left empty and counted.
 """
 
 from __future__ import annotations
