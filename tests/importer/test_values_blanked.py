@@ -114,3 +114,13 @@ def test_a_bad_required_value_still_rejects_its_row_with_the_line(app, tmp_path)
         [rejected] = list(csv.DictReader(stream))
     assert rejected["linea"] == "4"
     assert rejected["motivo"].startswith("UBIGEO: ") and "CHOTA" in rejected["motivo"]
+
+
+def test_the_terminal_summary_names_the_column_left_empty(runner, tmp_path):
+    path = _flagged_detalle(tmp_path, count=2)
+
+    result = runner.invoke(args=["import", "--source", f"mef-inversiones={path}"])
+
+    assert result.exit_code == 0
+    assert "2 values of CTRL_CONCURR could not be read and were left empty" in result.output
+    assert "amount expected, 'NO' found" in result.output
