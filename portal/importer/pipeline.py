@@ -232,13 +232,13 @@ def _read_into_stage(engine, settings, spec, path, stage, progress) -> _Validate
     for name, column in layout.names.items():
         if column in validated.blanked:
             validated.blanked[column]["present"] = layout.present.get(name, 0)
-    for records in merged.values():
-        stage.add(records)
     if spec.file_format == "csv" and last_row_width < width:
         raise SourceFileError(
             f"the last row is incomplete ({last_row_width} of {width} fields): the file was "
             "cut off, probably an interrupted download, so the previous data is kept"
         )
+    for records in merged.values():
+        stage.add(records)
     stage.flush()
     if progress:
         progress(validated.rows_read, None)

@@ -193,3 +193,17 @@ def test_a_bad_required_amount_rejects_only_its_row(app, tmp_path):
 
     assert (result.rows_imported, result.rows_rejected) == (1, 1)
     assert _stored(app) == {("2300000", 2025): "5.00"}
+
+
+def test_a_seguimiento_file_cut_off_mid_row_changes_nothing(app, tmp_path):
+    rows = [execution(str(2300000 + n), 2025, "5.0") for n in range(3)]
+    import_sources(app, [("mef-seguimiento", write_seguimiento(tmp_path / "a.csv", rows))])
+    more = rows + [execution("2300000", 2025, "2.0", FUENTE_FINANCIAMIENTO="5")]
+    whole = write_seguimiento(tmp_path / "b.csv", more).read_bytes()
+    cut = tmp_path / "2026-Seguimiento-PI.csv"
+    cut.write_bytes(whole[: whole.rindex(b'"2025"') + 40])
+
+    [result] = import_sources(app, [("mef-seguimiento", cut)])
+
+    assert result.status == "rejected" and "cut off" in result.error
+    assert _stored(app)[("2300000", 2025)] == "5.00"
