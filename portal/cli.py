@@ -160,3 +160,8 @@ def _print_summary(results, dry_run: bool) -> None:
         )
         if r.error:
             click.echo(f"    {r.error}")
+        for column, entry in r.blanked_details.items():
+            click.echo(
+                f"    {entry['count']:,} values of {column} could not be read and were left "
+                f"empty: {entry['expected'].replace('_', ' ')} expected, {entry['example']!r} found"
+            )

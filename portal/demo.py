@@ -17,6 +17,7 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import NamedTuple
 
@@ -30,6 +31,8 @@ YEAR = AS_OF.year
 LAST_PERIOD = "202610"  # MEF data lag a month behind
 FIRST_CUI = 2100000
 MEF_DATE = "%Y-%m-%d %H:%M:%S"
+SEGUIMIENTO_YEARS = range(2023, YEAR + 1)
+CENT = Decimal("0.01")
 STARTED = ("ejecucion", "adelantada", "paralizada", "culminada", "cerrada")
 # Stage weights of the active investments: enough of each for every page of the portal.
 STAGES = {
@@ -130,11 +133,15 @@ def write_demo_data(outdir: Path, seed: int = 2026) -> list[Path]:
             [row for i in running for row in _estado_rows(rng, i)],
         ),
     ]
-    for year in (2023, 2024, 2025):
-        rows = [_seguimiento_row(i, year) for i in invs if year in i.budget]
-        paths.append(
-            _write_csv(outdir / f"{year}-Seguimiento-PI.csv", names.SEGUIMIENTO_HEADER, rows)
-        )
+    # One file carries every year, as the published {YEAR}-Seguimiento-PI.csv does.
+    rows = [
+        row
+        for year in SEGUIMIENTO_YEARS
+        for i in invs
+        if year in i.budget
+        for row in _seguimiento_rows(i, year)
+    ]
+    paths.append(_write_csv(outdir / f"{YEAR}-Seguimiento-PI.csv", names.SEGUIMIENTO_HEADER, rows))
     paths.append(
         _write_infobras(
             outdir / f"DataSet-Obras-Publicas {AS_OF:%d-%m-%Y}.xlsx",
@@ -322,6 +329,22 @@ def _amt(x: float) -> str:
     return repr(round(float(x), 2))
 
 
+def _concurrent_control(inv: Investment) -> float:
+    """The Contraloría's concurrent control: about 1% of works above S/ 10 million, else 0."""
+    return round(inv.cost * 0.0105, 2) if inv.cost > 10e6 else 0.0
+
+
+def _arbitration_award(inv: Investment) -> float:
+    """A works stalled by arbitration carries an award (MONTO_LAUDO); the rest 0."""
+    return round(inv.cost * 0.04, 2) if "ARBITRAJE" in inv.cause else 0.0
+
+
+def _bond(inv: Investment) -> float:
+    """Contracts running on site are backed by a bond (MONTO_FIANZA) of a tenth of the cost."""
+    running = inv.stage in ("ejecucion", "adelantada", "paralizada")
+    return round(inv.cost * 0.1, 2) if running and "CONTRATA" in inv.modality else 0.0
+
+
 def _when(d: datetime | None, fmt: str = MEF_DATE) -> str:
     return d.strftime(fmt) if d else ""
 
@@ -342,8 +365,8 @@ def _common_row(inv: Investment) -> dict[str, str]:
         "SITUACION": "EN FORMULACION" if viable is None else "APROBADO" if inv.ioarr else "VIABLE",
         "MONTO_VIABLE": _amt(inv.viable),
         "COSTO_ACTUALIZADO": _amt(inv.cost),
-        "MONTO_LAUDO": "0.0",
-        "MONTO_FIANZA": "0.0",
+        "MONTO_LAUDO": _amt(_arbitration_award(inv)),
+        "MONTO_FIANZA": _amt(_bond(inv)),
         "FECHA_REGISTRO": _when(inv.registered),
         "FECHA_VIABILIDAD": _when(viable),
         "FUNCION": k.funcion,
@@ -381,7 +404,7 @@ def _detalle_row(inv: Investment) -> dict[str, str]:
         "NOMBRE_UEI": inv.unit[1],
         "NOMBRE_UEP": inv.unit[1],
         "ESTADO": "ACTIVO",
-        "CTRL_CONCURR": "SI" if inv.cost > 10e6 else "NO",
+        "CTRL_CONCURR": _amt(_concurrent_control(inv)),
         "ALTERNATIVA": "ALTERNATIVA 1",
         "REGISTRADO_PMI": "SI",
         "PMI_ANIO_1": _amt(round(saldo * 0.4) if inv.stage != "culminada" else 0),
@@ -424,7 +447,7 @@ def _cierre_row(inv: Investment) -> dict[str, str]:
         "ESTADO": "CERRADO",
         "TIENE_F9": "SI",
         "INFORME_CIERRE": "SI",
-        "CONTROL_CONCURR": "SI" if inv.cost > 10e6 else "NO",
+        "CONTROL_CONCURR": _amt(_concurrent_control(inv)),
         "FEC_CIERRE": f"{inv.closed:%Y-%m-%d} 00:00:00",
         "DES_CIERRE": "CIERRE DE INVERSIÓN",
         "CULMINADA": "SI",
@@ -507,27 +530,98 @@ def _estado_rows(rng: random.Random, inv: Investment) -> list[dict[str, str]]:
     return rows
 
 
-def _seguimiento_row(inv: Investment, year: int) -> dict[str, str]:
-    """A CUI's budget execution by its executing unit in one year (Seguimiento-PI)."""
-    pia, pim, cert, comp, dev, paid = inv.budget[year]
-    return dict(
-        zip(
-            names.SEGUIMIENTO_HEADER,
-            (
-                str(year),
-                "R" if inv.gr else "M",
-                "99" if inv.gr else "GL",
-                "445" if inv.gr else "",
-                *inv.unit,
-                inv.where.dep,
-                inv.cui,
-                inv.name,
-                inv.kind.funcion,
-                *map(_amt, (pia, pim, cert, comp, dev, paid)),
-            ),
-            strict=True,
+def _seguimiento_rows(inv: Investment, year: int) -> list[dict[str, str]]:
+    """A CUI's budget execution by its executing unit in one year, split by source of funds.
+
+    The parts of each amount add up to the cent to the unit's figure (the last part takes the
+    remainder), so the portal's sums can be checked against the investment's budget.
+    """
+    pia, pim, _, _, dev, _ = inv.budget[year]
+    w = inv.where
+    before = sum(d for y, d in inv.dev.items() if y < year - 1)
+    last_year = inv.dev.get(year - 1, 0.0)
+    total = sum(d for y, d in inv.dev.items() if y <= year)
+    unit_place = ("6", "CAJAMARCA", "1", "CAJAMARCA", "1", "CAJAMARCA")
+    if not inv.gr:
+        unit_place = (
+            str(int(w.ubigeo[:2])),
+            w.dep,
+            str(int(w.ubigeo[2:4])),
+            w.prov,
+            str(int(w.ubigeo[4:])),
+            w.dist,
         )
-    )
+    funds = names.FUNDS[: int(inv.cui) % 3 + 1]
+    parts = {
+        column: _split(amount, len(funds))
+        for column, amount in (
+            ("COSTO_ACTUAL", None),
+            ("MONTO_EJECUCION_HASTA_HACE_2_ANOS", before),
+            ("MONTO_EJECUCION_ANO_ANTERIOR", last_year),
+            ("MONTO_PIA", pia),
+            ("MONTO_PIM", pim),
+            ("MONTO_DEVENGADO_ANO_EJE", dev),
+            ("MONTO_EJECUCION_TOTAL", total),
+        )
+    }
+    rows = []
+    for n, (fund, fund_name, rubro, rubro_name) in enumerate(funds):
+        row = {
+            "ANO_EJE": str(year),
+            "NIVEL_GOBIERNO": "R" if inv.gr else "M",
+            "NIVEL_GOBIERNO_NOMBRE": "GOBIERNOS REGIONALES" if inv.gr else "GOBIERNOS LOCALES",
+            # A local government's SECTOR and PLIEGO are published as a single space.
+            "SECTOR": "99" if inv.gr else " ",
+            "SECTOR_NOMBRE": "GOBIERNOS REGIONALES" if inv.gr else " ",
+            "PLIEGO": "445" if inv.gr else " ",
+            "PLIEGO_NOMBRE": names.GR_ENTITY if inv.gr else " ",
+            "SEC_EJEC": inv.unit[0],
+            "EJECUTORA": str(int(inv.unit[0]) % 100 or 1),
+            "EJECUTORA_NOMBRE": inv.unit[1],
+            **dict(
+                zip(
+                    (
+                        "DEPARTAMENTO_EJECUTORA",
+                        "DEPARTAMENTO_EJECUTORA_NOMBRE",
+                        "PROVINCIA_EJECUTORA",
+                        "PROVINCIA_EJECUTORA_NOMBRE",
+                        "DISTRITO_EJECUTORA",
+                        "DISTRITO_EJECUTORA_NOMBRE",
+                    ),
+                    unit_place,
+                    strict=True,
+                )
+            ),
+            "TIPO_ACT_PROY": "2",
+            "TIPO_ACT_PROY_NOMBRE": "PROYECTO",
+            "PRODUCTO_PROYECTO": inv.cui,
+            "PRODUCTO_PROYECTO_NOMBRE": inv.name,
+            "FUNCION": names.FUNCTION_CODES[inv.kind.funcion],
+            "FUNCION_NOMBRE": inv.kind.funcion,
+            # Where the works are (the region filter), published as a number: 06 -> 6.
+            "DEPARTAMENTO_META": str(int(w.ubigeo[:2])),
+            "DEPARTAMENTO_META_NOMBRE": w.dep,
+            "FUENTE_FINANCIAMIENTO": fund,
+            "FUENTE_FINANCIAMIENTO_NOMBRE": fund_name,
+            "RUBRO": rubro,
+            "RUBRO_NOMBRE": rubro_name,
+        }
+        for column, values in parts.items():
+            row[column] = values[n]
+        row["COSTO_ACTUAL"] = _amt(inv.cost) if n == 0 else "0.0"  # on the first row only
+        rows.append(row)
+    return rows
+
+
+def _split(amount: float | None, count: int) -> list[str]:
+    """``amount`` in ``count`` parts (60/40, 45/30/25) that add up to it to the cent."""
+    if amount is None:
+        return [""] * count
+    total = Decimal(_amt(amount))
+    shares = {1: ("1",), 2: ("0.6", "0.4"), 3: ("0.45", "0.3", "0.25")}[count]
+    parts = [(total * Decimal(share)).quantize(CENT) for share in shares[:-1]]
+    parts.append(total - sum(parts, Decimal(0)))
+    return [_amt(float(part)) for part in parts]
 
 
 def _write_csv(path: Path, header: list[str], rows: list[dict[str, str]], mef: bool = True) -> Path:

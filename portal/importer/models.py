@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import DateTime, Integer, String, Text
+from sqlalchemy import JSON, DateTime, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.db import Base
@@ -21,7 +21,7 @@ class ImportRun(Base):
     #: imported | unchanged | rejected
     status: Mapped[str] = mapped_column(String(12))
     #: What part of the source one file covers (the year of a Seguimiento-PI file), if partial.
-    scope: Mapped[str | None] = mapped_column(String(20))
+    scope: Mapped[str | None] = mapped_column(String(200))
     file_hash: Mapped[str | None] = mapped_column(String(64))
     rows_read: Mapped[int] = mapped_column(Integer, default=0)
     rows_imported: Mapped[int] = mapped_column(Integer, default=0)
@@ -30,3 +30,6 @@ class ImportRun(Base):
     error: Mapped[str | None] = mapped_column(Text)
     #: File name of the rejected-rows CSV report, inside the instance's reports folder.
     rejects_file: Mapped[str | None] = mapped_column(String(200))
+    #: Optional values that could not be read and were left empty, per published column:
+    #: {"CTRL_CONCURR": {"count": 412, "present": 412, "expected": "amount", "example": "SI"}}.
+    values_blanked: Mapped[dict | None] = mapped_column(JSON)

@@ -26,7 +26,7 @@ from portal.importer.reading import (
     open_csv_table,
     open_xlsx_table,
 )
-from portal.importer.sources import ImportContext, Row, SourceSpec
+from portal.importer.sources import ImportContext, Row, RowLayout, SourceSpec
 from portal.importer.sources.infobras import HEADER_MARKERS
 from portal.importer.staging import Stage, swap_investments, swap_replace
 from portal.investments.models import Investment
@@ -73,9 +73,15 @@ class SourceResult:
     file_hash: str | None = None
     run_id: int | None = None
     rejects_file: str | None = None
+    #: Optional values left empty because they could not be read, per published column.
+    values_blanked: dict[str, int] = field(default_factory=dict)
+    #: The same with what was expected, one example and how many values the column had.
+    blanked_details: dict[str, dict] = field(default_factory=dict, repr=False)
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        summary = asdict(self)
+        del summary["blanked_details"]
+        return summary
 
 
 @dataclass
@@ -83,6 +89,18 @@ class _Validated:
     rows_read: int = 0
     rows_imported: int = 0
     rejects: list[tuple[int, str, list[str]]] = field(default_factory=list)
+    #: Published column → {"count", "expected", "example", "present"} (see ImportRun).
+    blanked: dict[str, dict] = field(default_factory=dict)
+
+    def note_blanked(self, row: Row) -> None:
+        """Count the optional values this accepted row had to leave empty, keeping one example."""
+        names = row.layout.names
+        for name, text, expected in row.blanked or ():
+            column = names[name]
+            entry = self.blanked.get(column)
+            if entry is None:
+                entry = self.blanked[column] = {"count": 0, "expected": expected, "example": text}
+            entry["count"] += 1
 
 
 def run_import(
@@ -134,6 +152,10 @@ def import_source(
             )
             result.rows_read, result.rows_imported = validated.rows_read, validated.rows_imported
             result.rows_rejected = len(validated.rejects)
+            result.blanked_details = validated.blanked
+            result.values_blanked = {
+                column: entry["count"] for column, entry in validated.blanked.items()
+            }
             _check_plausible(engine, spec, validated, settings.min_rows_ratio, stage)
             result.rejects_file = _write_rejects(settings, spec, started, validated, dry_run)
             _swap(engine, spec, stage, result, started, dry_run)
@@ -159,9 +181,18 @@ def _read_into_stage(engine, settings, spec, path, stage, progress) -> _Validate
     )
     validated = _Validated()
     seen: dict[tuple, int] = {}
+    #: Sources whose rows add up (Seguimiento-PI): key → records, staged once the file is read.
+    merged: dict[tuple, list] = {}
     with _open(spec, path) as table:
         found = map_columns(table.header, spec.columns, spec.required)
-        index = {name: found.get(name, -1) for name in spec.columns}
+        layout = RowLayout(
+            index={name: found.get(name, -1) for name in spec.columns},
+            names={
+                name: table.header[found[name]] if name in found else aliases[0]
+                for name, aliases in spec.columns.items()
+            },
+            required=spec.required,
+        )
         width = len(table.header)
         last_row_width = width
         for line, values in table.rows():
@@ -172,28 +203,42 @@ def _read_into_stage(engine, settings, spec, path, stage, progress) -> _Validate
             values.append("")
             if progress and validated.rows_read % PROGRESS_EVERY == 0:
                 progress(validated.rows_read, values)
+            row = Row(values, layout)
             try:
-                records = list(spec.parse_row(Row(values, index), context))
+                records = list(spec.parse_row(row, context))
             except ValueError as exc:
                 validated.rejects.append((line, str(exc), values))
-                stage.keep_previous(Row(values, index))
+                stage.keep_previous(row)
                 continue
             if not records:
                 continue
             main = records[0][1]
             key = tuple(main[column] for column in spec.key_columns)
-            if key and key in seen:
+            if spec.merge_rows is not None:
+                if key in merged:
+                    spec.merge_rows(merged[key], records)
+                else:
+                    merged[key] = records
+            elif key and key in seen:
                 validated.rejects.append((line, f"duplicate of line {seen[key]}", values))
                 continue
-            if key:
-                seen[key] = line
-            stage.add(records)
+            else:
+                if key:
+                    seen[key] = line
+                stage.add(records)
             validated.rows_imported += 1
+            if row.blanked:
+                validated.note_blanked(row)
+    for name, column in layout.names.items():
+        if column in validated.blanked:
+            validated.blanked[column]["present"] = layout.present.get(name, 0)
     if spec.file_format == "csv" and last_row_width < width:
         raise SourceFileError(
             f"the last row is incomplete ({last_row_width} of {width} fields): the file was "
             "cut off, probably an interrupted download, so the previous data is kept"
         )
+    for records in merged.values():
+        stage.add(records)
     stage.flush()
     if progress:
         progress(validated.rows_read, None)
@@ -236,14 +281,58 @@ def _check_plausible(engine, spec: SourceSpec, validated: _Validated, ratio: flo
             f"most rows are invalid ({len(validated.rejects)} of {validated.rows_read}); "
             f"first at line {first_line}: {first_reason}"
         )
-    with engine.connect() as conn:
-        scope = ",".join(str(value) for value in sorted(stage.scopes(conn)))
-    previous = _last_good_rows(engine, spec.name, scope or None)
+    if spec.scope_column is not None:
+        _check_each_scope(engine, spec, stage, ratio)
+        return
+    previous = _last_good_rows(engine, spec.name, None)
     if previous and validated.rows_imported < previous * ratio:
         raise SourceFileError(
             f"only {validated.rows_imported} rows, far fewer than the {previous} of the last "
             "good import: the file looks truncated, so the previous data is kept"
         )
+
+
+def _check_each_scope(engine, spec: SourceSpec, stage: Stage, ratio: float) -> None:
+    """A file of many years (Seguimiento-PI) is compared year by year with the live data.
+
+    Each year it carries replaces only that year, so a year far shorter than its live rows
+    (records after adding up) means a cut file; years it lacks keep their live rows.
+    """
+    live_table = spec.tables[0]
+    column = spec.scope_column
+    with engine.connect() as conn:
+        staged = stage.count_by_scope(conn)
+        live = dict(
+            conn.execute(
+                select(live_table.c[column], func.count())
+                .where(live_table.c[column].in_(list(staged)))
+                .group_by(live_table.c[column])
+            ).all()
+        )
+    published_name = spec.columns[column][0]
+    for scope in sorted(staged):
+        if live.get(scope) and staged[scope] < live[scope] * ratio:
+            raise SourceFileError(
+                f"{published_name} {scope}: only {staged[scope]} records, far fewer than the "
+                f"{live[scope]} imported before: the file looks truncated, so the previous "
+                "data is kept"
+            )
+
+
+def scope_text(scopes) -> str | None:
+    """'2005-2026' for a run of years, '2019,2021-2022' with gaps: what /estado shows."""
+    values = sorted(scopes)
+    if not values:
+        return None
+    if not all(isinstance(value, int) for value in values):
+        return ",".join(str(value) for value in values)
+    runs: list[list[int]] = []
+    for value in values:
+        if runs and value == runs[-1][1] + 1:
+            runs[-1][1] = value
+        else:
+            runs.append([value, value])
+    return ",".join(str(a) if a == b else f"{a}-{b}" for a, b in runs)
 
 
 def _swap(engine, spec: SourceSpec, stage: Stage, result: SourceResult, started, dry_run) -> None:
@@ -271,7 +360,7 @@ def _swap(engine, spec: SourceSpec, stage: Stage, result: SourceResult, started,
             .values(
                 status="imported",
                 changes=result.changes,
-                scope=",".join(str(s) for s in sorted(scopes)) or None,
+                scope=scope_text(scopes),
                 finished_at=_now(),
             )
         )
@@ -297,6 +386,7 @@ def _run_values(result: SourceResult, started) -> dict:
         "changes": result.changes,
         "error": result.error,
         "rejects_file": result.rejects_file,
+        "values_blanked": result.blanked_details or None,
     }
 
 

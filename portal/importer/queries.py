@@ -19,6 +19,8 @@ class SourceFreshness:
     description: str
     last_good_at: dt.datetime | None
     last_run: ImportRun | None
+    #: The run whose data is live (the latest imported one): what its values_blanked describe.
+    last_import: ImportRun | None = None
 
     @property
     def stale(self) -> bool:
@@ -28,6 +30,35 @@ class SourceFreshness:
     @property
     def never_imported(self) -> bool:
         return self.last_good_at is None
+
+
+@dataclass
+class BlankedColumn:
+    """Values of one published column left empty in an import, in plain words on /estado."""
+
+    column: str
+    count: int
+    expected: str  # a parser kind: amount, date, yes_no … (labels.VALUE_KIND_LABELS)
+    example: str
+    #: Most of the column's values failed: the publisher probably changed its type.
+    changed_type: bool
+
+
+def blanked_columns(run: ImportRun | None) -> list[BlankedColumn]:
+    """The columns whose values could not be read in ``run``, most affected first."""
+    if run is None or not run.values_blanked:
+        return []
+    columns = [
+        BlankedColumn(
+            column=column,
+            count=int(entry.get("count", 0)),
+            expected=str(entry.get("expected", "value")),
+            example=str(entry.get("example", ""))[:80],
+            changed_type=int(entry.get("count", 0)) * 2 > int(entry.get("present", 0) or 0),
+        )
+        for column, entry in run.values_blanked.items()
+    ]
+    return sorted(columns, key=lambda c: (-c.count, c.column))
 
 
 def list_import_runs(session: Session, limit: int = 200) -> list[ImportRun]:
@@ -44,12 +75,27 @@ def source_freshness(session: Session) -> list[SourceFreshness]:
         ).all()
     )
     latest_ids = select(func.max(ImportRun.id)).group_by(ImportRun.source)
-    latest = {
-        run.source: run
-        for run in session.scalars(select(ImportRun).where(ImportRun.id.in_(latest_ids)))
-    }
+    imported_ids = (
+        select(func.max(ImportRun.id))
+        .where(ImportRun.status == "imported")
+        .group_by(ImportRun.source)
+    )
+    runs = list(
+        session.scalars(
+            select(ImportRun).where(ImportRun.id.in_(latest_ids) | ImportRun.id.in_(imported_ids))
+        )
+    )
+    latest: dict[str, ImportRun] = {}
+    imported: dict[str, ImportRun] = {}
+    for run in runs:
+        if run.id > getattr(latest.get(run.source), "id", 0):
+            latest[run.source] = run
+        if run.status == "imported" and run.id > getattr(imported.get(run.source), "id", 0):
+            imported[run.source] = run
     return [
-        SourceFreshness(name, spec.description, last_good.get(name), latest.get(name))
+        SourceFreshness(
+            name, spec.description, last_good.get(name), latest.get(name), imported.get(name)
+        )
         for name, spec in all_sources().items()
     ]
 

@@ -270,6 +270,20 @@ def _none_when_unknown(parse: Callable[[str], T]) -> Callable[[str], T | None]:
     return parse_known
 
 
+def expected_kind(parse: Callable) -> str:
+    """What a parser expects ('amount', 'date', …): /estado says it when a column stops parsing."""
+    return getattr(parse, "expects", "value")
+
+
+def _expects(kind: str) -> Callable[[Callable[[str], T]], Callable[[str], T]]:
+    def mark(parse: Callable[[str], T]) -> Callable[[str], T]:
+        parse.expects = kind  # type: ignore[attr-defined]
+        return parse
+
+    return mark
+
+
+@_expects("amount")
 @_none_when_unknown
 def parse_decimal(text: str) -> Decimal:
     """Parse an amount such as '18144054.37' exactly (money is never a float).
@@ -304,6 +318,7 @@ def _normalise_separators(value: str) -> str:
     return value
 
 
+@_expects("amount")
 @_none_when_unknown
 def parse_infobras_amount(text: str) -> Decimal:
     """Parse an INFObras amount, where a space stands for the decimal point: '1205287 56'."""
@@ -315,6 +330,7 @@ def parse_infobras_amount(text: str) -> Decimal:
     return Decimal(f"{whole}.{cents}")
 
 
+@_expects("whole_number")
 @_none_when_unknown
 def parse_int(text: str) -> int:
     """Parse a whole number, also when exported as a float ('3195.0')."""
@@ -326,6 +342,7 @@ def parse_int(text: str) -> int:
     return int(number)
 
 
+@_expects("date")
 @_none_when_unknown
 def parse_date(text: str) -> date:
     """Parse MEF 'YYYY-MM-DD[ HH:MM:SS]' and INFObras 'dd/mm/yyyy[ HH:MM:SS]' dates."""
@@ -338,6 +355,7 @@ def parse_date(text: str) -> date:
         raise ValueError(f"not a date: {text!r}") from None
 
 
+@_expects("period")
 @_none_when_unknown
 def parse_period(text: str) -> date:
     """Parse a 'YYYYMM' period (also '202007.0') as the first day of that month."""
@@ -347,6 +365,7 @@ def parse_period(text: str) -> date:
     raise ValueError(f"not a period (YYYYMM): {text!r}")
 
 
+@_expects("yes_no")
 @_none_when_unknown
 def parse_flag(text: str) -> bool:
     """Parse SI/NO, Sí/No, S/N, 1/0 and TRUE/FALSE, ignoring case and accents."""
@@ -356,6 +375,7 @@ def parse_flag(text: str) -> bool:
     return flag
 
 
+@_expects("ubigeo")
 @_none_when_unknown
 def parse_ubigeo(text: str) -> str:
     """Restore the leading zero lost when a ubigeo was published as a number ('60101')."""
@@ -366,6 +386,7 @@ def parse_ubigeo(text: str) -> str:
     return digits.zfill(len(digits) + len(digits) % 2)
 
 
+@_expects("percent")
 @_none_when_unknown
 def parse_progress(text: str) -> Decimal | None:
     """Parse a percentage; values above 100 are kept as published for the caller to flag."""

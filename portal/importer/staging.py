@@ -128,6 +128,12 @@ class Stage:
         staged = self.tables[self.spec.tables[0].name]
         return list(connection.scalars(select(staged.c[column]).distinct()))
 
+    def count_by_scope(self, connection: Connection) -> dict:
+        """Staged records per scope value (per year of a Seguimiento-PI file)."""
+        staged = self.tables[self.spec.tables[0].name]
+        column = staged.c[self.spec.scope_column]
+        return dict(connection.execute(select(column, func.count()).group_by(column)).all())
+
     def drop(self) -> None:
         self.metadata.drop_all(self.engine)
 

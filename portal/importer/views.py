@@ -7,7 +7,12 @@ from pathlib import Path
 from flask import Blueprint, abort, current_app, render_template, send_from_directory
 
 from portal.db import get_session
-from portal.importer.queries import coordinate_fallbacks, list_import_runs, source_freshness
+from portal.importer.queries import (
+    blanked_columns,
+    coordinate_fallbacks,
+    list_import_runs,
+    source_freshness,
+)
 
 bp = Blueprint("importer", __name__)
 
@@ -15,9 +20,11 @@ bp = Blueprint("importer", __name__)
 @bp.get("/estado")
 def status():
     session = get_session()
+    freshness = source_freshness(session)
     return render_template(
         "importer/status.html",
-        freshness=source_freshness(session),
+        freshness=freshness,
+        blanked={source.name: blanked_columns(source.last_import) for source in freshness},
         runs=list_import_runs(session),
         coordinates=coordinate_fallbacks(session),
     )

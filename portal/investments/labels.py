@@ -48,6 +48,19 @@ COORDINATE_LABELS = {
     "outside": _l("fuera del Perú"),
 }
 
+#: What an import expected in a column whose values it could not read (/estado).
+VALUE_KIND_LABELS = {
+    "amount": _l("un monto"),
+    "whole_number": _l("un número entero"),
+    "date": _l("una fecha"),
+    "period": _l("un mes (AAAAMM)"),
+    "yes_no": _l("sí o no"),
+    "ubigeo": _l("un código de ubigeo"),
+    "percent": _l("un porcentaje"),
+    "code": _l("un código numérico"),
+    "value": _l("otro tipo de dato"),
+}
+
 
 TIMELINE_LABELS = {
     "registered": _l("Registro en el banco de inversiones"),
@@ -91,7 +104,9 @@ CHANGE_FIELD_LABELS = {
     "execution_progress": _l("Avance de ejecución"),
     "has_f12b": _l("Tiene Formato 12-B"),
     "has_technical_file": _l("Tiene expediente técnico"),
-    "concurrent_control": _l("Control concurrente"),
+    "concurrent_control_amount": _l("Control concurrente de la Contraloría (monto)"),
+    "arbitration_award_amount": _l("Laudos arbitrales (monto)"),
+    "bond_amount": _l("Fianzas (monto)"),
     "culminated": _l("Culminada"),
     "beneficiaries": _l("Beneficiarios"),
     "registered_on": _l("Fecha de registro"),
@@ -140,6 +155,7 @@ def init_app(app) -> None:
         SOURCE_LABELS=SOURCE_LABELS,
         RUN_STATUS_LABELS=RUN_STATUS_LABELS,
         COORDINATE_LABELS=COORDINATE_LABELS,
+        VALUE_KIND_LABELS=VALUE_KIND_LABELS,
         FLAG_LABELS=FLAG_LABELS,
         TIMELINE_LABELS=TIMELINE_LABELS,
         CHANGE_FIELD_LABELS=CHANGE_FIELD_LABELS,

@@ -88,7 +88,11 @@ class Investment(Base):
     execution_progress: Mapped[Decimal | None] = mapped_column(Percent)
     has_f12b: Mapped[bool | None] = mapped_column(Boolean)
     has_technical_file: Mapped[bool | None] = mapped_column(Boolean)
-    concurrent_control: Mapped[bool | None] = mapped_column(Boolean)
+    #: Soles of the Contraloría's concurrent control (CTRL_CONCURR), arbitration awards
+    #: (MONTO_LAUDO) and bonds (MONTO_FIANZA); 0 when the record says none.
+    concurrent_control_amount: Mapped[Decimal | None] = mapped_column(Money)
+    arbitration_award_amount: Mapped[Decimal | None] = mapped_column(Money)
+    bond_amount: Mapped[Decimal | None] = mapped_column(Money)
     culminated: Mapped[bool | None] = mapped_column(Boolean)
     beneficiaries: Mapped[int | None] = mapped_column(Integer)
     registered_on: Mapped[dt.date | None] = mapped_column(Date)

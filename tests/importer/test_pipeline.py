@@ -353,7 +353,7 @@ def test_an_older_file_coming_back_is_imported_again(app, tmp_path):
 def test_a_rejected_row_keeps_the_previous_version_of_its_investment(app, tmp_path):
     import_sources(app, [("mef-inversiones", write_detalle(tmp_path / "a.csv", many_rows(3)))])
     rows = many_rows(3)
-    rows[1]["FECHA_REGISTRO"] = "garbage"
+    rows[1]["UBIGEO"] = "garbage"
 
     [result] = import_sources(app, [("mef-inversiones", write_detalle(tmp_path / "b.csv", rows))])
 

@@ -265,8 +265,13 @@ def test_empty_amount_means_unknown_not_zero(text):
 
 @pytest.mark.parametrize(
     ("text", "value"),
-    [("140250,5", "140250.5"), ("1.234.567,89", "1234567.89"), ("-12,75", "-12.75"),
-     ("1.234.567", "1234567"), ("1,234,567", "1234567")],
+    [
+        ("140250,5", "140250.5"),
+        ("1.234.567,89", "1234567.89"),
+        ("-12,75", "-12.75"),
+        ("1.234.567", "1234567"),
+        ("1,234,567", "1234567"),
+    ],
 )
 def test_amounts_from_spanish_spreadsheets_read_with_decimal_comma(text, value):
     assert parse_decimal(text) == Decimal(value)

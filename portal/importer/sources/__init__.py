@@ -9,8 +9,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from sqlalchemy import Table
+
+from portal.importer.reading import expected_kind
+
+T = TypeVar("T")
 
 #: One record for one of our tables.
 Record = tuple[Table, dict]
@@ -33,21 +38,56 @@ class ImportContext:
         return self.national or cui in self.known_cuis
 
 
-class Row:
-    """A file row seen through the column map: ``row["cui"]`` is the raw text, '' if absent.
+@dataclass
+class RowLayout:
+    """How a file's columns map to a source's fields, and the tally of values left empty.
 
     ``index`` maps every field of the source; fields the file lacks point at -1, an empty value
-    the pipeline appends to each row (cheaper than checking on every access).
+    the pipeline appends to each row (cheaper than checking on every access). ``names`` gives
+    each field's column as the file spells it, so reports name what the publisher wrote.
     """
 
-    __slots__ = ("values", "index")
+    index: Mapping[str, int]
+    names: Mapping[str, str]
+    required: frozenset[str] = frozenset()
+    #: Non-empty values met per field parsed through ``Row.parse``: the base of "most values".
+    present: dict[str, int] = field(default_factory=dict)
 
-    def __init__(self, values: list[str], index: Mapping[str, int]):
+
+class Row:
+    """A file row seen through the column map: ``row["cui"]`` is the raw text, '' if absent."""
+
+    __slots__ = ("values", "index", "layout", "blanked")
+
+    def __init__(self, values: list[str], layout: RowLayout):
         self.values = values
-        self.index = index
+        self.index = layout.index
+        self.layout = layout
+        #: (field, text as published, what was expected) of each optional value left empty.
+        self.blanked: list[tuple[str, str, str]] | None = None
 
     def __getitem__(self, name: str) -> str:
         return self.values[self.index[name]].strip()
+
+    def parse(self, name: str, parser: Callable[[str], T]) -> T | None:
+        """Parse one field; an unreadable optional value is left empty and noted, not fatal.
+
+        Publishers change a column's type without notice: one optional column must not cost
+        every row. A required field still raises ValueError naming the published column.
+        """
+        text = self.values[self.index[name]]
+        if text:
+            present = self.layout.present
+            present[name] = present.get(name, 0) + 1
+        try:
+            return parser(text)
+        except ValueError as exc:
+            if name in self.layout.required:
+                raise ValueError(f"{self.layout.names[name]}: {exc}") from None
+            if self.blanked is None:
+                self.blanked = []
+            self.blanked.append((name, text.strip(), expected_kind(parser)))
+            return None
 
 
 @dataclass(frozen=True)
@@ -67,6 +107,10 @@ class SourceSpec:
     scope_column: str | None = None
     #: Columns whose values identify a record: duplicates in one file are rejected as such.
     key_columns: Sequence[str] = field(default_factory=tuple)
+    #: For sources whose file has several rows per key that add up (Seguimiento-PI: sources of
+    #: funds, rubros): merge(first records, next records) folds the second into the first.
+    #: Without it, a repeated key is rejected as a duplicate.
+    merge_rows: Callable[[list[Record], list[Record]], None] | None = None
 
 
 def all_sources() -> dict[str, SourceSpec]:
@@ -109,3 +153,6 @@ def clean_code(text: str) -> str | None:
     if not text.isdigit():
         raise ValueError(f"not a valid code: {text!r}")
     return text
+
+
+clean_code.expects = "code"  # type: ignore[attr-defined]

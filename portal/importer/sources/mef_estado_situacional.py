@@ -1,4 +1,12 @@
-"""MEF's ESTADO_SITUACIONAL.csv: the monthly history of situations, stoppages and their causes."""
+"""MEF's ESTADO_SITUACIONAL.csv: the monthly history of situations, stoppages and their causes.
+
+Layout facts (tests/fixtures/published/ESTADO_SITUACIONAL.csv is a sample): six columns,
+``CODIGO_UNICO``, ``PERIODO`` (``YYYYMM``), ``DESCRIPCION``, ``TIP_REGISTRO`` (e.g. ``ESTADO
+SITUACIONAL``, ``PROBLEMA (Paralización)``), ``COD_TIPO``, ``FECHA_REGISTRO`` (``YYYY-MM-DD
+HH:MM:SS``); UTF-8 with BOM, quoted, CRLF; ~1.4M rows for 2017–2026 nationally, several per CUI.
+No place: rows are kept for the CUIs the region's investments already have. Required:
+``CODIGO_UNICO``, ``PERIODO``, ``DESCRIPCION``.
+"""
 
 from __future__ import annotations
 
@@ -19,15 +27,15 @@ COLUMNS = {
 
 
 def parse_entry(row: Row, context: ImportContext) -> list[Record]:
-    cui = clean_code(row["cui"])
+    cui = row.parse("cui", clean_code)
     if cui is None:
         raise ValueError("CODIGO_UNICO is empty")
     if not context.cui_in_region(cui):
         return []
-    period = parse_period(row["period"])
+    period = row.parse("period", parse_period)
     if period is None:
         raise ValueError("PERIODO is empty")
-    registered = parse_date(row["registered_at"])
+    registered = row.parse("registered_at", parse_date)
     return [
         (
             SituationEntry.__table__,

@@ -2,6 +2,27 @@
 
 Closed investments (CIERRE_INVERSIONES.csv) share the concepts under other header names, so the
 aliases below cover both layouts and every year's drift (``AÑO``/``ANIO``, ``NOM_*``/``NOMBRE_*``).
+
+Layout facts (tests/fixtures/published holds a sample of each file):
+
+- DETALLE 2026: 68 columns, names and order checked against real rows; CIERRE: 53 columns,
+  ``NOM_OPMI``/``NOM_UF``/``NOM_UEI``/``NOM_UEP`` and ``CONTROL_CONCURR`` where DETALLE writes
+  ``NOMBRE_*`` and ``CTRL_CONCURR``. Columns are matched by name, never by position.
+- UTF-8 with BOM, every field double-quoted, CRLF, line breaks inside quoted names; re-saved
+  copies arrive as cp1252 with ``;`` (the reader detects both).
+- ``CTRL_CONCURR``/``CONTROL_CONCURR``, ``MONTO_LAUDO`` and ``MONTO_FIANZA`` are **amounts** in
+  soles (the Contraloría's concurrent control, arbitration awards, bonds), ``0.0`` when none.
+- Amounts as ``140250.0``, ``696980`` or ``5687524.777``; empty means unknown, not zero;
+  ``SALDO_EJECUTAR`` can be negative. Dates ``YYYY-MM-DD HH:MM:SS``; ``PRIMER_DEVENGADO`` and
+  ``ULTIMO_DEVENGADO`` as ``YYYYMM``. Flags ``SI``/``NO``.
+- ``UBIGEO`` is published as a number (``60101``: the leading zero is restored); a
+  department-wide investment has ``DD0000`` with province and district ``- TODOS -``; a
+  multi-department one ``DEPARTAMENTO = -MUL.DEP-``. ``LATITUD``/``LONGITUD`` are often ``0.0``
+  or empty, sometimes swapped. ``AVANCE_FISICO`` can exceed 100.
+
+Required: ``CODIGO_UNICO``, ``NOMBRE_INVERSION``, ``UBIGEO``, ``COSTO_ACTUALIZADO`` (an unreadable
+value rejects the row with its line). Any other value that cannot be read is left empty and
+counted per column (``Row.parse``): a column that changed type costs no rows.
 """
 
 from __future__ import annotations
@@ -35,7 +56,9 @@ COLUMNS = {
     "situation": ("SITUACION",),
     "viable_cost": ("MONTO_VIABLE",),
     "updated_cost": ("COSTO_ACTUALIZADO",),
-    "concurrent_control": ("CTRL_CONCURR", "CONTROL_CONCURR"),
+    "concurrent_control_amount": ("CTRL_CONCURR", "CONTROL_CONCURR"),
+    "arbitration_award_amount": ("MONTO_LAUDO",),
+    "bond_amount": ("MONTO_FIANZA",),
     "registered_on": ("FECHA_REGISTRO",),
     "viable_on": ("FECHA_VIABILIDAD",),
     "function": ("FUNCION",),
@@ -109,6 +132,9 @@ MONEY_FIELDS = (
     "certified_current",
     "balance_to_execute",
     "liquidation_total",
+    "concurrent_control_amount",
+    "arbitration_award_amount",
+    "bond_amount",
 )
 DATE_FIELDS = (
     "registered_on",
@@ -119,7 +145,7 @@ DATE_FIELDS = (
     "physical_end_on",
     "closed_on",
 )
-FLAG_FIELDS = ("concurrent_control", "has_technical_file", "has_f12b", "culminated")
+FLAG_FIELDS = ("has_technical_file", "has_f12b", "culminated")
 #: Every field the import writes: the change log and the row hash compare exactly these.
 TRACKED_FIELDS = (
     ("snip", "sec_ejec", "ubigeo", "latitude", "longitude", "coords_status")
@@ -149,36 +175,36 @@ def in_region(ubigeo: str | None, row: Row, context: ImportContext) -> bool:
 
 def parse_investment(row: Row, context: ImportContext, source: str) -> list[Record]:
     """One investment record, or none when it lies outside the region."""
-    ubigeo = _field(parse_ubigeo, row, "ubigeo")
+    ubigeo = row.parse("ubigeo", parse_ubigeo)
     if not in_region(ubigeo, row, context):
         return []
-    cui = clean_code(row["cui"])
+    cui = row.parse("cui", clean_code)
     if cui is None:
         raise ValueError("CODIGO_UNICO is empty")
     name = clean_text(row["name"])
     if name is None:
         raise ValueError("NOMBRE_INVERSION is empty")
     record: dict = {field: clean_text(row[field]) for field in TEXT_FIELDS}
-    record.update({field: _field(parse_decimal, row, field) for field in MONEY_FIELDS})
-    record.update({field: _field(parse_date, row, field) for field in DATE_FIELDS})
-    record.update({field: _field(parse_flag, row, field) for field in FLAG_FIELDS})
+    record.update({field: row.parse(field, parse_decimal) for field in MONEY_FIELDS})
+    record.update({field: row.parse(field, parse_date) for field in DATE_FIELDS})
+    record.update({field: row.parse(field, parse_flag) for field in FLAG_FIELDS})
     latitude, longitude, coords_status = parse_coordinates(
         row["latitude"], row["longitude"], PERU_BBOX
     )
     record.update(
         cui=cui,
-        snip=_field(clean_code, row, "snip"),
-        sec_ejec=_field(clean_code, row, "sec_ejec"),
+        snip=row.parse("snip", clean_code),
+        sec_ejec=row.parse("sec_ejec", clean_code),
         ubigeo=ubigeo,
         latitude=latitude,
         longitude=longitude,
         coords_status=coords_status,
-        first_devengado_on=_field(parse_period, row, "first_devengado_on"),
-        last_devengado_on=_field(parse_period, row, "last_devengado_on"),
-        physical_progress=_field(parse_progress, row, "physical_progress"),
-        execution_progress=_field(parse_progress, row, "execution_progress"),
-        beneficiaries=_field(parse_int, row, "beneficiaries"),
-        process_year=_field(parse_int, row, "process_year"),
+        first_devengado_on=row.parse("first_devengado_on", parse_period),
+        last_devengado_on=row.parse("last_devengado_on", parse_period),
+        physical_progress=row.parse("physical_progress", parse_progress),
+        execution_progress=row.parse("execution_progress", parse_progress),
+        beneficiaries=row.parse("beneficiaries", parse_int),
+        process_year=row.parse("process_year", parse_int),
         source=source,
     )
     if record["devengado_accumulated"] is None and (
@@ -188,14 +214,6 @@ def parse_investment(row: Row, context: ImportContext, source: str) -> list[Reco
             record["devengado_current"] or 0
         )
     return [(Investment.__table__, record)]
-
-
-def _field(parser, row: Row, field: str):
-    """Parse one field, naming the published column in the error so the report is actionable."""
-    try:
-        return parser(row[field])
-    except ValueError as exc:
-        raise ValueError(f"{COLUMNS[field][0]}: {exc}") from None
 
 
 def investment_source(name: str, description: str) -> SourceSpec:

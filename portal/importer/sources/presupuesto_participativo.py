@@ -1,6 +1,11 @@
 """Our curated presupuesto_participativo.csv: each year's participatory-budget priorities.
 
-No official machine-readable list exists; the format is documented in README.md.
+No official machine-readable list exists; the format is documented in README.md. Layout facts
+(tests/fixtures/published/presupuesto_participativo.csv is a sample): plain UTF-8 without BOM,
+comma separated, quoted only where needed, ``anio, cui, prioridad, nombre, ubigeo,
+monto_asignado, acta, comite_vigilancia, observaciones``; ``ubigeo`` keeps its leading zero.
+An unreadable ``ubigeo`` (the region filter) rejects the row; other optional values that cannot
+be read are left empty and counted.
 """
 
 from __future__ import annotations
@@ -23,13 +28,16 @@ COLUMNS = {
 
 
 def parse_prioritisation(row: Row, context: ImportContext) -> list[Record]:
-    ubigeo = parse_ubigeo(row["ubigeo"])
+    try:  # the place decides the region: an unreadable one rejects the row
+        ubigeo = parse_ubigeo(row["ubigeo"])
+    except ValueError as exc:
+        raise ValueError(f"ubigeo: {exc}") from None
     if not context.national and ubigeo and not ubigeo.startswith(context.region):
         return []
-    year = parse_int(row["year"])
+    year = row.parse("year", parse_int)
     if year is None or not 2000 <= year <= context.today.year + 1:
         raise ValueError(f"anio is not a plausible year: {row['year']!r}")
-    cui = clean_code(row["cui"])
+    cui = row.parse("cui", clean_code)
     if cui is None:
         raise ValueError("cui is empty")
     return [
@@ -38,10 +46,10 @@ def parse_prioritisation(row: Row, context: ImportContext) -> list[Record]:
             {
                 "year": year,
                 "cui": cui,
-                "rank": parse_int(row["rank"]),
+                "rank": row.parse("rank", parse_int),
                 "name": clean_text(row["name"]),
                 "ubigeo": ubigeo,
-                "amount": parse_decimal(row["amount"]),
+                "amount": row.parse("amount", parse_decimal),
                 "act": clean_text(row["act"]),
                 "committee": clean_text(row["committee"]),
                 "notes": clean_text(row["notes"]),
