@@ -30,6 +30,7 @@ from portal.importer.sources import ImportContext, Row, SourceSpec
 from portal.importer.sources.infobras import HEADER_MARKERS
 from portal.importer.staging import Stage, swap_investments, swap_replace
 from portal.investments.models import Investment
+from portal.places import region_name, valid_region
 
 RUNS = ImportRun.__table__
 #: Called with the rows read so far and the estimated share of the file read (0–1), for the
@@ -50,9 +51,13 @@ class ImportSettings:
 
     @classmethod
     def from_config(cls, config) -> ImportSettings:
+        region = str(config["PORTAL_REGION"])
+        # Sources that carry only names are matched on the department's name in the boundaries,
+        # not on PORTAL_REGION_NAME, which an operator may set to any title.
+        name = region_name(region) if valid_region(region) else config["PORTAL_REGION_NAME"]
         return cls(
-            region=str(config["PORTAL_REGION"]),
-            region_name=normalize_name(config["PORTAL_REGION_NAME"]),
+            region=region,
+            region_name=normalize_name(name),
             reports_dir=Path(config["PORTAL_INSTANCE_DIR"]) / "reports",
             min_rows_ratio=float(config["PORTAL_IMPORT_MIN_ROWS_RATIO"]),
             retries=int(config["PORTAL_DOWNLOAD_RETRIES"]),
