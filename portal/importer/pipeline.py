@@ -73,6 +73,8 @@ class SourceResult:
     rows_read: int = 0
     rows_imported: int = 0
     rows_rejected: int = 0
+    #: Rows of other departments, read and left out (0 when the whole country is published).
+    rows_outside_region: int = 0
     changes: int = 0
     error: str | None = None
     file_hash: str | None = None
@@ -87,6 +89,7 @@ class SourceResult:
 class _Validated:
     rows_read: int = 0
     rows_imported: int = 0
+    rows_outside: int = 0
     rejects: list[tuple[int, str, list[str]]] = field(default_factory=list)
 
 
@@ -139,6 +142,7 @@ def import_source(
             )
             result.rows_read, result.rows_imported = validated.rows_read, validated.rows_imported
             result.rows_rejected = len(validated.rejects)
+            result.rows_outside_region = validated.rows_outside
             _check_plausible(engine, spec, validated, settings.min_rows_ratio, stage)
             result.rejects_file = _write_rejects(settings, spec, started, validated, dry_run)
             _swap(engine, spec, stage, result, started, dry_run)
@@ -184,6 +188,8 @@ def _read_into_stage(engine, settings, spec, path, stage, progress) -> _Validate
                 stage.keep_previous(Row(values, index))
                 continue
             if not records:
+                # A source gives no records only for a row of another department.
+                validated.rows_outside += 1
                 continue
             main = records[0][1]
             key = tuple(main[column] for column in spec.key_columns)
@@ -233,7 +239,7 @@ def _check_plausible(engine, spec: SourceSpec, validated: _Validated, ratio: flo
     if validated.rows_imported == 0:
         raise SourceFileError(
             f"no valid rows for the region ({validated.rows_read} read, "
-            f"{len(validated.rejects)} rejected)"
+            f"{len(validated.rejects)} rejected, {validated.rows_outside} of other departments)"
         )
     if len(validated.rejects) > validated.rows_read / 2:
         first_line, first_reason, _ = validated.rejects[0]
@@ -299,6 +305,7 @@ def _run_values(result: SourceResult, started) -> dict:
         "rows_read": result.rows_read,
         "rows_imported": result.rows_imported,
         "rows_rejected": result.rows_rejected,
+        "rows_outside_region": result.rows_outside_region,
         "changes": result.changes,
         "error": result.error,
         "rejects_file": result.rejects_file,

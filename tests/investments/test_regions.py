@@ -177,3 +177,24 @@ def test_an_unknown_region_stops_the_start_with_a_clear_message(tmp_path):
 def test_a_department_code_written_as_a_number_is_accepted(tmp_path):
     app = create_app({"PORTAL_REGION": "6", "PORTAL_INSTANCE_DIR": str(tmp_path)})
     assert (app.config["PORTAL_REGION"], app.config["PORTAL_REGION_NAME"]) == ("06", "Cajamarca")
+
+
+@puno
+def test_status_page_says_how_many_rows_were_of_other_regions(region_app):
+    from portal.importer.models import ImportRun
+
+    with region_app.app_context():
+        from portal.db import get_session
+
+        [run] = get_session().query(ImportRun).all()
+        assert (run.rows_read, run.rows_imported, run.rows_outside_region) == (4, 2, 2)
+    page = _text(region_app.test_client(), "/estado")
+    assert 'data-outside="mef-inversiones">2<' in page
+    assert "la columna «De otras regiones» dice cuántas fueron" in page
+
+
+def test_a_file_of_another_region_is_refused_and_says_why(app, tmp_path):
+    path = write_detalle(tmp_path / "d.csv", [detalle_row("2400009", UBIGEO="211101")])
+    [result] = import_sources(app, [("mef-inversiones", path)])  # Cajamarca's portal
+    assert result.status == "rejected" and result.rows_outside_region == 1
+    assert "1 of other departments" in result.error
