@@ -34,6 +34,8 @@ class MapParts:
     approximate: bool = False
     #: Small maps: a point is drawn (a department-wide investment may have none).
     has_point: bool = False
+    #: Small maps: the district has no outline in the boundaries, its province's is drawn.
+    province_outline: bool = False
 
 
 class _Call(MacroElement):

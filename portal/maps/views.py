@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+from dataclasses import replace
 from functools import cache
 from pathlib import Path
 
@@ -235,4 +236,10 @@ def small_map_for(investment=None, district=None) -> render.MapParts:
         point = locate(
             investment.latitude, investment.longitude, investment.coords_status, centroid
         )
-    return render.small_map(point, place_feature(ubigeo), label=getattr(investment, "name", ""))
+    feature = place_feature(ubigeo)
+    # A few districts have no outline in the files (Amantaní, an island): show their province.
+    province_outline = feature is None and len(ubigeo or "") == 6
+    if province_outline:
+        feature = place_feature(ubigeo[:4])
+    parts = render.small_map(point, feature, label=getattr(investment, "name", ""))
+    return replace(parts, province_outline=province_outline)

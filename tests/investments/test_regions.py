@@ -95,6 +95,9 @@ def test_a_puno_investment_and_its_district_page_serve(region_app):
     province = _text(client, "/lugares/2111")
     assert 'href="/lugares/211101">Juliaca</a>' in province
     assert client.get("/lugares/060401").status_code == 404  # Cajamarca is not published
+    island = _text(client, "/lugares/210103")  # Amantaní: no outline in the boundary files
+    assert "<h1>Inversiones públicas en Amantani</h1>" in island
+    assert "no incluyen el contorno de este distrito: se muestra el de su provincia" in island
 
 
 @puno
@@ -114,6 +117,13 @@ def test_a_department_wide_investment_is_shown_for_the_whole_region(region_app):
     home = _text(client, "/")
     listed = home.split('id="toda-la-region"')[1].split("</section>")[0]
     assert f"/inversiones/{REGION_WIDE}" in listed and f"/inversiones/{JULIACA}" not in listed
+
+    listed = _text(client, "/mapa").split(f"/inversiones/{REGION_WIDE}")[1].split("</tr>")[0]
+    assert "<td>Toda la región</td>" in listed
+
+    found = _text(client, "/buscar?q=vigilancia+epidemiologica")
+    assert f"/inversiones/{REGION_WIDE}" in found and "<span>Toda la región</span>" in found
+    assert "- Todos -" not in found
 
     points = json.loads(client.get("/api/v1/inversiones.geojson").data)
     where = {f["properties"]["c"]: f["geometry"] for f in points["features"]}
