@@ -22,9 +22,10 @@ class DefaultConfig:
     PORTAL_ENV = "development"
     #: Default: an SQLite file inside the instance folder (zero set-up).
     PORTAL_DATABASE_URL = None
-    #: INEI department code whose investments are published; ``all`` keeps the whole country.
+    #: INEI department code whose investments are published ('01'–'25'); ``all``: the country.
     PORTAL_REGION = "06"
-    PORTAL_REGION_NAME = "Cajamarca"
+    #: The region's name on every page; default: the department's name in the boundary files.
+    PORTAL_REGION_NAME = None
     PORTAL_INSTANCE_DIR = "instance"
     #: Folder the default source locations are relative to (``portal import`` with no --source).
     #: Default: the instance folder's data/ (where ``portal demo-data`` writes the demo files).
@@ -91,8 +92,26 @@ def load_config(app, overrides: dict | None = None) -> None:
         app.config["PORTAL_DATABASE_URL"] = f"sqlite:///{instance.resolve() / 'portal.db'}"
     if not app.config["PORTAL_DATA_DIR"]:
         app.config["PORTAL_DATA_DIR"] = str(instance.resolve() / "data")
+    _settle_region(app.config)
     if app.config["PORTAL_ENV"] == "production":
         app.config["SESSION_COOKIE_SECURE"] = True
+
+
+def _settle_region(config) -> None:
+    """'6' → '06'; an unknown code stops the start with a clear message, not empty pages later."""
+    from portal.places import NATIONAL, region_name, valid_region
+
+    region = str(config["PORTAL_REGION"]).strip().lower()
+    if region.isdigit():
+        region = region.zfill(2)
+    if not valid_region(region):
+        raise ValueError(
+            f"PORTAL_REGION={config['PORTAL_REGION']!r} is not a department code (01–25) "
+            f"nor {NATIONAL!r}"
+        )
+    config["PORTAL_REGION"] = region
+    if not config.get("PORTAL_REGION_NAME"):
+        config["PORTAL_REGION_NAME"] = region_name(region)
 
 
 def source_locations(config) -> dict[str, str]:

@@ -1,8 +1,15 @@
+import gzip
 import json
 
 import pytest
 
-from portal.places import boundaries_path, load_places, title_name
+from portal.places import (
+    boundaries_path,
+    load_places,
+    national_boundaries,
+    region_name,
+    title_name,
+)
 
 
 @pytest.fixture(scope="module")
@@ -53,17 +60,61 @@ def test_title_name_lowercases_small_words_but_not_the_first():
     assert title_name("LA LIBERTAD DE PALLAN") == "La Libertad de Pallan"
 
 
-def test_a_region_without_shipped_boundaries_is_empty():
-    assert load_places("15") == []
+def test_puno_comes_from_the_national_files_by_its_ubigeo_prefix():
+    puno = load_places("21")
+    assert [p.name for p in by_level(puno, "departamento")] == ["Puno"]
+    assert len(by_level(puno, "provincia")) == 13 and len(by_level(puno, "distrito")) == 109
+    assert all(p.ubigeo.startswith("21") for p in puno)
+    named = {p.ubigeo: p for p in puno}
+    assert named["2111"].name == "San Roman" and named["211101"].name == "Juliaca"
+    assert named["210101"].parent == "2101"
+
+
+def test_a_district_listed_without_outline_keeps_its_name_but_no_centre():
+    amantani = {p.ubigeo: p for p in load_places("21")}["210103"]
+    assert amantani.name == "Amantani" and amantani.parent == "2101"
+    assert amantani.lat is None and amantani.lon is None
+
+
+def test_a_province_split_in_two_features_is_one_place_with_its_real_name():
+    piura = {p.ubigeo: p for p in load_places("20")}
+    assert piura["2001"].name == "Piura"  # the small part is spelt 'PUIRA' in the file
+    assert [b.name for b in national_boundaries("provincia") if b.ubigeo == "0510"] == [
+        "VICTOR FAJARDO"
+    ]
+
+
+def test_region_names_come_from_the_boundaries_with_their_accents():
+    assert region_name("06") == "Cajamarca"
+    assert region_name("21") == "Puno"
+    assert region_name("22") == "San Martín"
+    assert region_name("13") == "La Libertad"
+    assert region_name("all") == "Perú"
+
+
+def test_the_whole_country_has_departments_as_top_level():
+    country = load_places("all")
+    departments = by_level(country, "departamento")
+    assert len(departments) == 25 and all(d.parent is None for d in departments)
+    assert len(by_level(country, "provincia")) == 195
+    assert len(by_level(country, "distrito")) == 1834
+
+
+def test_an_unknown_department_code_has_no_places():
+    assert load_places("26") == [] and load_places("6") == []
 
 
 def test_boundaries_are_valid_geojson_for_each_level():
-    for level, count in (("provincia", 13), ("distrito", 127)):
-        data = json.loads(boundaries_path(level).read_text(encoding="utf-8"))
+    for level, count in (("departamento", 25), ("provincia", 197), ("distrito", 1834)):
+        with gzip.open(boundaries_path(level), "rt", encoding="utf-8") as fh:
+            data = json.load(fh)
         assert data["type"] == "FeatureCollection" and len(data["features"]) == count
         for feature in data["features"]:
+            if feature["geometry"] is None:
+                continue
             assert feature["geometry"]["type"] in ("Polygon", "MultiPolygon")
-            outer = feature["geometry"]["coordinates"][0]
+            polygon = feature["geometry"]["coordinates"]
+            outer = polygon[0] if feature["geometry"]["type"] == "Polygon" else polygon[0][0]
             assert outer[0] == outer[-1] and len(outer) >= 4
     with pytest.raises(ValueError):
-        boundaries_path("departamento")
+        boundaries_path("pais")

@@ -26,6 +26,9 @@ class ImportRun(Base):
     rows_read: Mapped[int] = mapped_column(Integer, default=0)
     rows_imported: Mapped[int] = mapped_column(Integer, default=0)
     rows_rejected: Mapped[int] = mapped_column(Integer, default=0)
+    #: Rows read but left out because they belong to another department (None: not counted,
+    #: runs before this was recorded).
+    rows_outside_region: Mapped[int | None] = mapped_column(Integer)
     changes: Mapped[int] = mapped_column(Integer, default=0)
     error: Mapped[str | None] = mapped_column(Text)
     #: File name of the rejected-rows CSV report, inside the instance's reports folder.

@@ -30,6 +30,7 @@ from portal.importer.sources import ImportContext, Row, RowLayout, SourceSpec
 from portal.importer.sources.infobras import HEADER_MARKERS
 from portal.importer.staging import Stage, swap_investments, swap_replace
 from portal.investments.models import Investment
+from portal.places import region_name, valid_region
 
 RUNS = ImportRun.__table__
 #: Called with the rows read so far and the estimated share of the file read (0–1), for the
@@ -50,9 +51,13 @@ class ImportSettings:
 
     @classmethod
     def from_config(cls, config) -> ImportSettings:
+        region = str(config["PORTAL_REGION"])
+        # Sources that carry only names are matched on the department's name in the boundaries,
+        # not on PORTAL_REGION_NAME, which an operator may set to any title.
+        name = region_name(region) if valid_region(region) else config["PORTAL_REGION_NAME"]
         return cls(
-            region=str(config["PORTAL_REGION"]),
-            region_name=normalize_name(config["PORTAL_REGION_NAME"]),
+            region=region,
+            region_name=normalize_name(name),
             reports_dir=Path(config["PORTAL_INSTANCE_DIR"]) / "reports",
             min_rows_ratio=float(config["PORTAL_IMPORT_MIN_ROWS_RATIO"]),
             retries=int(config["PORTAL_DOWNLOAD_RETRIES"]),
@@ -68,6 +73,8 @@ class SourceResult:
     rows_read: int = 0
     rows_imported: int = 0
     rows_rejected: int = 0
+    #: Rows of other departments, read and left out (0 when the whole country is published).
+    rows_outside_region: int = 0
     changes: int = 0
     error: str | None = None
     file_hash: str | None = None
@@ -88,6 +95,7 @@ class SourceResult:
 class _Validated:
     rows_read: int = 0
     rows_imported: int = 0
+    rows_outside: int = 0
     rejects: list[tuple[int, str, list[str]]] = field(default_factory=list)
     #: Published column → {"count", "expected", "example", "present"} (see ImportRun).
     blanked: dict[str, dict] = field(default_factory=dict)
@@ -156,6 +164,7 @@ def import_source(
             result.values_blanked = {
                 column: entry["count"] for column, entry in validated.blanked.items()
             }
+            result.rows_outside_region = validated.rows_outside
             _check_plausible(engine, spec, validated, settings.min_rows_ratio, stage)
             result.rejects_file = _write_rejects(settings, spec, started, validated, dry_run)
             _swap(engine, spec, stage, result, started, dry_run)
@@ -211,6 +220,8 @@ def _read_into_stage(engine, settings, spec, path, stage, progress) -> _Validate
                 stage.keep_previous(row)
                 continue
             if not records:
+                # A source gives no records only for a row of another department.
+                validated.rows_outside += 1
                 continue
             main = records[0][1]
             key = tuple(main[column] for column in spec.key_columns)
@@ -273,7 +284,7 @@ def _check_plausible(engine, spec: SourceSpec, validated: _Validated, ratio: flo
     if validated.rows_imported == 0:
         raise SourceFileError(
             f"no valid rows for the region ({validated.rows_read} read, "
-            f"{len(validated.rejects)} rejected)"
+            f"{len(validated.rejects)} rejected, {validated.rows_outside} of other departments)"
         )
     if len(validated.rejects) > validated.rows_read / 2:
         first_line, first_reason, _ = validated.rejects[0]
@@ -383,6 +394,7 @@ def _run_values(result: SourceResult, started) -> dict:
         "rows_read": result.rows_read,
         "rows_imported": result.rows_imported,
         "rows_rejected": result.rows_rejected,
+        "rows_outside_region": result.rows_outside_region,
         "changes": result.changes,
         "error": result.error,
         "rejects_file": result.rejects_file,

@@ -377,13 +377,18 @@ def parse_flag(text: str) -> bool:
 
 @_expects("ubigeo")
 @_none_when_unknown
-def parse_ubigeo(text: str) -> str:
+def parse_ubigeo(text: str) -> str | None:
     """Restore the leading zero lost when a ubigeo was published as a number ('60101')."""
     digits = text.removesuffix(".0")
     if not (digits.isascii() and digits.isdecimal()) or len(digits) > 6:
         raise ValueError(f"not a ubigeo code: {text!r}")
     # Codes have 2 (department), 4 (province) or 6 (district) digits: pad to the next even length.
-    return digits.zfill(len(digits) + len(digits) % 2)
+    code = digits.zfill(len(digits) + len(digits) % 2)
+    # No district or province is numbered 00: '210000' is the whole department (rows marked
+    # '- TODOS -'), '210100' a whole province; all zeros names no place.
+    while len(code) > 2 and code.endswith("00"):
+        code = code[:-2]
+    return None if code == "00" else code
 
 
 @_expects("percent")

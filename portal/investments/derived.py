@@ -50,26 +50,46 @@ def refresh_derived_fields(conn: Connection, region: str) -> None:
 
 
 def seed_places(conn: Connection, region: str) -> None:
-    """Load the region's provinces and districts (with names and centroids) once."""
-    if conn.scalar(select(func.count()).select_from(Place.__table__)):
-        return
-    places = load_places(region)
-    if places:
-        conn.execute(
-            insert(Place.__table__),
-            [
-                {
-                    "ubigeo": p.ubigeo,
-                    "level": p.level,
-                    "name": p.name,
-                    "parent_ubigeo": p.parent,
-                    "capital": p.capital,
-                    "latitude": p.lat,
-                    "longitude": p.lon,
-                }
-                for p in places
-            ],
+    """The region's places (names and centroids) in the table; replaced when the region changed.
+
+    Compared first, so the nightly import of an unchanged region writes nothing.
+    """
+    table = Place.__table__
+    wanted = {
+        p.ubigeo: (p.level, p.name, p.parent, p.capital, p.lat, p.lon) for p in load_places(region)
+    }
+    stored = {
+        row[0]: tuple(row[1:])
+        for row in conn.execute(
+            select(
+                table.c.ubigeo,
+                table.c.level,
+                table.c.name,
+                table.c.parent_ubigeo,
+                table.c.capital,
+                table.c.latitude,
+                table.c.longitude,
+            )
         )
+    }
+    if not wanted or stored == wanted:
+        return
+    conn.execute(delete(table))
+    conn.execute(
+        insert(table),
+        [
+            {
+                "ubigeo": ubigeo,
+                "level": level,
+                "name": name,
+                "parent_ubigeo": parent,
+                "capital": capital,
+                "latitude": lat,
+                "longitude": lon,
+            }
+            for ubigeo, (level, name, parent, capital, lat, lon) in wanted.items()
+        ],
+    )
 
 
 def slugify(text: str) -> str:

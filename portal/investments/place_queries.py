@@ -1,4 +1,5 @@
-"""The page of a province or district: its totals, participatory budget, flags and investment list."""
+"""The page of a place (district, province, or with ``all`` a department): totals, participatory
+budget, flags and investment list."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from portal.investments.queries import (
     prioritised_by_year,
     summarise_portfolio,
 )
+from portal.places import NATIONAL
 from portal.search.filters import Filters, apply_filters
 
 PAGE_SIZE = 50
@@ -25,7 +27,7 @@ PAGE_SIZE = 50
 
 @dataclass
 class ChildTotals:
-    """One district of a province, as the province page lists them."""
+    """One district of a province (or province of a department), as its parent's page lists them."""
 
     ubigeo: str
     name: str
@@ -49,7 +51,7 @@ class PlacePage:
 
 
 def place_condition(ubigeo: str):
-    """Investments inside a province (4 digits) or district (6 digits)."""
+    """Investments inside a department (2 digits), province (4) or district (6)."""
     if len(ubigeo) == 6:
         return Investment.ubigeo == ubigeo
     return Investment.ubigeo.startswith(ubigeo, autoescape=True)
@@ -71,18 +73,19 @@ def summarise_place(session: Session, ubigeo: str) -> PlaceSummary:
         portfolio=summarise_portfolio(session, where),
         prioritised=prioritised_by_year(session, where),
         flags=count_flags(session, where),
-        children=district_totals(session, ubigeo) if len(ubigeo) == 4 else [],
+        children=district_totals(session, ubigeo) if len(ubigeo) < 6 else [],
     )
 
 
 def find_place_page(
     session: Session, ubigeo: str, filters: Filters, cache: Cache = compute_now
 ) -> PlacePage | None:
-    """Everything the place page shows; None unless ``ubigeo`` is a province or district we know.
+    """Everything the place page shows; None unless ``ubigeo`` is a place we know (departments
+    have a page of their own only when the whole country is published).
 
     ``cache(key, compute)`` may keep the figures between requests (the list is always fresh).
     """
-    if not (ubigeo.isascii() and ubigeo.isdigit() and len(ubigeo) in (4, 6)):
+    if not (ubigeo.isascii() and ubigeo.isdigit() and len(ubigeo) in (2, 4, 6)):
         return None
     place = session.get(Place, ubigeo)
     if place is None:
@@ -91,6 +94,7 @@ def find_place_page(
     if len(ubigeo) == 6:
         filters = replace(filters, distrito=ubigeo, provincia="")
     else:
+        # A department's code is a prefix like a province's: the same filter narrows to it.
         district = filters.distrito if filters.distrito.startswith(ubigeo) else ""
         filters = replace(filters, provincia=ubigeo, distrito=district)
     listed = apply_filters(select(Investment), filters)
@@ -119,34 +123,53 @@ def find_place_page(
     )
 
 
-def district_totals(session: Session, province: str) -> list[ChildTotals]:
-    """Every district of a province with its count, cost and spending (zero when it has none)."""
+def district_totals(session: Session, parent: str) -> list[ChildTotals]:
+    """Every district of a province (or province of a department) with its count, cost and
+    spending (zero when it has none)."""
+    size = len(parent) + 2
+    child = Investment.ubigeo if size == 6 else func.substr(Investment.ubigeo, 1, size)
     sums = {
         ubigeo: (count, cost, devengado)
         for ubigeo, count, cost, devengado in session.execute(
             select(
-                Investment.ubigeo,
+                child,
                 func.count(),
                 func.coalesce(func.sum(Investment.updated_cost), 0),
                 func.coalesce(func.sum(Investment.devengado_accumulated), 0),
             )
-            .where(place_condition(province))
-            .group_by(Investment.ubigeo)
+            .where(place_condition(parent))
+            .group_by(child)
         )
     }
-    districts = session.scalars(
-        select(Place).where(Place.parent_ubigeo == province).order_by(Place.name)
+    children = session.scalars(
+        select(Place).where(Place.parent_ubigeo == parent).order_by(Place.name)
     )
     totals = []
-    for district in districts:
-        count, cost, devengado = sums.get(district.ubigeo, (0, 0, 0))
+    for place in children:
+        count, cost, devengado = sums.get(place.ubigeo, (0, 0, 0))
         totals.append(
-            ChildTotals(district.ubigeo, district.name, count, Decimal(cost), Decimal(devengado))
+            ChildTotals(place.ubigeo, place.name, count, Decimal(cost), Decimal(devengado))
         )
     return totals
 
 
 def list_provinces(session: Session, region: str) -> list[Place]:
+    """The places the home page lists: a department's provinces, or the country's departments."""
+    if region == NATIONAL:
+        where = Place.level == "departamento"
+    else:
+        where = Place.parent_ubigeo == region
+    return list(session.scalars(select(Place).where(where).order_by(Place.name)))
+
+
+def list_region_wide(session: Session, limit: int = PAGE_SIZE) -> list[Investment]:
+    """Investments published for a whole department (UBIGEO 'DD0000', stored as 'DD'): no
+    district's page lists them, so the region's page does, the costliest first."""
     return list(
-        session.scalars(select(Place).where(Place.parent_ubigeo == region).order_by(Place.name))
+        session.scalars(
+            select(Investment)
+            .where(func.length(Investment.ubigeo) == 2)
+            .order_by(Investment.updated_cost.desc().nulls_last(), Investment.cui)
+            .limit(limit)
+        )
     )

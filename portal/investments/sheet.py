@@ -66,6 +66,8 @@ class InvestmentSheet:
     imported_on: dict[str, dt.datetime]
     flags: list[str]
     timeline: list[TimelineEvent]
+    #: The department, for an investment published for a whole department (UBIGEO DD0000).
+    department: Place | None = None
 
     @property
     def record_source(self) -> str:
@@ -109,12 +111,11 @@ def find_investment_sheet(
     if inv is None:
         return None
     places = {}
-    if inv.ubigeo:
+    ubigeo = inv.ubigeo or ""
+    if ubigeo:
         places = {
             p.ubigeo: p
-            for p in session.scalars(
-                select(Place).where(Place.ubigeo.in_([inv.ubigeo, inv.ubigeo[:4]]))
-            )
+            for p in session.scalars(select(Place).where(Place.ubigeo.in_({ubigeo, ubigeo[:4]})))
         }
     unit = (
         session.scalar(select(ExecutingUnit).where(ExecutingUnit.sec_ejec == inv.sec_ejec))
@@ -155,8 +156,9 @@ def find_investment_sheet(
     )
     sheet = InvestmentSheet(
         investment=inv,
-        district=places.get(inv.ubigeo or ""),
-        province=places.get((inv.ubigeo or "")[:4]),
+        district=places.get(ubigeo) if len(ubigeo) == 6 else None,
+        province=places.get(ubigeo[:4]) if len(ubigeo) >= 4 else None,
+        department=places.get(ubigeo) if len(ubigeo) == 2 else None,
         unit=unit,
         years=sum_years(inv, yearly_rows),
         yearly_rows=yearly_rows,

@@ -20,7 +20,7 @@ from portal.importer.queries import source_freshness
 from portal.investments.charts import execution_chart, monthly_chart
 from portal.investments.figures_cache import figures_cache
 from portal.investments.flags import FLAG_LABELS, FlagThresholds, explain_flag
-from portal.investments.place_queries import find_place_page, list_provinces
+from portal.investments.place_queries import find_place_page, list_provinces, list_region_wide
 from portal.investments.queries import (
     find_bottlenecks,
     latest_changed_investments,
@@ -56,6 +56,7 @@ def home():
         prioritised=cache("region-pp", lambda: prioritised_status_counts(session)),
         bottlenecks=cache("bottlenecks", lambda: find_bottlenecks(session)),
         provinces=list_provinces(session, current_app.config["PORTAL_REGION"]),
+        region_wide=list_region_wide(session),
         latest=latest_changed_investments(session),
         freshness=source_freshness(session),
     )

@@ -1,4 +1,4 @@
-"""GeoJSON for the maps: where each investment is drawn, and the shipped boundaries.
+"""GeoJSON for the maps: where each investment is drawn, and the region's boundaries.
 
 A point is drawn where the record says only when the importer found it sound ('ok') and it lies in
 the region; anything else is drawn at its district's centroid and flagged as approximate, so a
@@ -11,8 +11,10 @@ import json
 from functools import cache
 from typing import NamedTuple
 
+from flask import current_app
+
 from portal.importer.reading import BoundingBox
-from portal.places import boundaries_path
+from portal.places import NATIONAL, region_boundaries
 
 #: Decimal places kept in served coordinates: 5 is about one metre, more is noise.
 COORD_DIGITS = 5
@@ -23,11 +25,25 @@ def leaflet_bounds(box: BoundingBox) -> list[list[float]]:
     return [[box.south, box.west], [box.north, box.east]]
 
 
-@cache
+def current_region() -> str:
+    """The department published (or ``all``), as the settings say."""
+    return current_app.config["PORTAL_REGION"]
+
+
+def outline_level(region: str) -> str:
+    """The level drawn as the region's main lines: departments for the country, else provinces."""
+    return "departamento" if region == NATIONAL else "provincia"
+
+
 def region_bbox() -> BoundingBox:
-    """The bounding box of the region's province outlines."""
+    """The bounding box of the region's outlines."""
+    return _bbox(current_region())
+
+
+@cache
+def _bbox(region: str) -> BoundingBox:
     lons, lats = [], []
-    for feature in boundary_features("provincia"):
+    for feature in boundary_features(region, outline_level(region)):
         for lon, lat in _positions(feature["geometry"]):
             lons.append(lon)
             lats.append(lat)
@@ -44,35 +60,41 @@ def _positions(geometry: dict):
 
 
 @cache
-def boundary_features(level: str) -> tuple[dict, ...]:
-    """Features of a shipped boundary file, reduced to an id (ubigeo) and a name."""
-    with boundaries_path(level).open(encoding="utf-8") as fh:
-        features = json.load(fh)["features"]
-    keys = {"provincia": ("FIRST_IDPR", "NOMBPROV"), "distrito": ("IDDIST", "NOMBDIST")}[level]
+def boundary_features(region: str, level: str) -> tuple[dict, ...]:
+    """The region's outlines of one level, reduced to an id (ubigeo) and a name; once per region.
+
+    Places the files list without an outline are left out (the map cannot draw them).
+    """
     return tuple(
         {
             "type": "Feature",
-            "id": f["properties"][keys[0]],
-            "properties": {"name": f["properties"][keys[1]]},
-            "geometry": f["geometry"],
+            "id": b.ubigeo,
+            "properties": {"name": b.name},
+            "geometry": b.geometry,
         }
-        for f in features
+        for b in region_boundaries(region, level)
+        if b.geometry is not None
     )
 
 
 @cache
-def boundaries_json(level: str) -> bytes:
-    """A boundary level as compact GeoJSON bytes (served to the browser, cached)."""
-    collection = {"type": "FeatureCollection", "features": list(boundary_features(level))}
+def boundaries_json(region: str, level: str) -> bytes:
+    """The region's outlines of one level as compact GeoJSON bytes (served to the browser)."""
+    collection = {"type": "FeatureCollection", "features": list(boundary_features(region, level))}
     return json.dumps(collection, separators=(",", ":"), ensure_ascii=False).encode()
 
 
 def place_feature(ubigeo: str | None) -> dict | None:
-    """The outline of one district (6 digits) or province (4), for the small maps."""
-    level = {6: "distrito", 4: "provincia"}.get(len(ubigeo or ""))
+    """The outline of one district (6 digits), province (4) or department (2), for small maps."""
+    level = {6: "distrito", 4: "provincia", 2: "departamento"}.get(len(ubigeo or ""))
     if level is None:
         return None
-    return next((f for f in boundary_features(level) if f["id"] == ubigeo), None)
+    return _features_by_ubigeo(level).get(ubigeo)
+
+
+@cache
+def _features_by_ubigeo(level: str) -> dict[str, dict]:
+    return {f["id"]: f for f in boundary_features(NATIONAL, level)}
 
 
 #: The importer fixes swapped latitude/longitude, so those points are drawn where they belong.

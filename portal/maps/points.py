@@ -27,9 +27,11 @@ MEMORY_ENTRIES = 64
 
 
 def points_etag(session: Session, filters: Filters) -> tuple[int | None, str]:
-    """(latest import run, ETag): the data can only change with an import."""
+    """(latest import run, ETag): the data can only change with an import (or the region, whose
+    outline decides which coordinates are usable)."""
     run_id = latest_import_id(session)
-    key = json.dumps([run_id, sorted(filters.as_args(pagina=1, orden="relevancia").items())])
+    filter_args = sorted(filters.as_args(pagina=1, orden="relevancia").items())
+    key = json.dumps([run_id, current_app.config["PORTAL_REGION"], filter_args])
     return run_id, hashlib.sha1(key.encode()).hexdigest()[:20]
 
 

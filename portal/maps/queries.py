@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import Float, Select, bindparam, func, select, type_coerce
+from sqlalchemy import Float, Select, and_, bindparam, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from portal.importer.models import ImportRun
@@ -69,6 +69,8 @@ class ListRow:
     district: str | None
     updated_cost: Decimal | None
     physical_progress: Decimal | None
+    #: Two digits for an investment of a whole department (no district to name).
+    ubigeo: str | None = None
 
 
 @dataclass
@@ -97,7 +99,10 @@ def find_map_list(session: Session, filters: Filters, page_size: int = PAGE_SIZE
                 Place.name,
                 Investment.updated_cost,
                 Investment.physical_progress,
-            ).outerjoin(Place, Place.ubigeo == Investment.ubigeo),
+                Investment.ubigeo,
+            ).outerjoin(
+                Place, and_(Place.ubigeo == Investment.ubigeo, Place.level == "distrito")
+            ),
         )
         .order_by(Investment.name, Investment.cui)
         .limit(page_size)

@@ -32,6 +32,10 @@ class MapParts:
     script: Markup
     #: Small maps: the point is the district centroid, the record's coordinates being unusable.
     approximate: bool = False
+    #: Small maps: a point is drawn (a department-wide investment may have none).
+    has_point: bool = False
+    #: Small maps: the district has no outline in the boundaries, its province's is drawn.
+    province_outline: bool = False
 
 
 class _Call(MacroElement):
@@ -160,4 +164,4 @@ def small_map(
     elif district_feature is None:
         m.fit_bounds(leaflet_bounds(region_bbox()))
     parts = _parts(m, extra_js=(url_for("static", filename="js/map.js"),))
-    return replace(parts, approximate=point is not None and point[2])
+    return replace(parts, approximate=point is not None and point[2], has_point=point is not None)

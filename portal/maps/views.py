@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+from dataclasses import replace
 from functools import cache
 from pathlib import Path
 
@@ -25,7 +26,7 @@ from portal.investments.flags import FLAG_LABELS
 from portal.investments.labels import PHASE_LABELS, STATUS_LABELS
 from portal.maps import render
 from portal.maps.choropleth import MEASURES, class_of, colour_classes, find_district_figures
-from portal.maps.geo import boundaries_json
+from portal.maps.geo import boundaries_json, current_region, outline_level
 from portal.maps.points import cache_dir, load_points, points_etag
 from portal.maps.queries import (
     find_map_list,
@@ -38,7 +39,13 @@ from portal.search.filters import Filters
 
 bp = Blueprint("maps", __name__)
 
-BOUNDARY_FILES = {"provincias": "provincia", "distritos": "distrito"}
+#: /mapa/limites/<file>.geojson → the level of the outlines it serves, and back.
+BOUNDARY_FILES = {
+    "departamentos": "departamento",
+    "provincias": "provincia",
+    "distritos": "distrito",
+}
+OUTLINE_FILES = {level: name for name, level in BOUNDARY_FILES.items()}
 
 
 def _vendor_dirs() -> dict[str, Path]:
@@ -73,7 +80,10 @@ def map_page():
     parts = render.region_map(
         points_url=url_for("maps.points", **data_args) if mode == "puntos" else None,
         boundaries={
-            "provincia": url_for("maps.boundaries", level="provincias"),
+            # The main lines: provinces of a department, or the departments of the country.
+            "provincia": url_for(
+                "maps.boundaries", level=OUTLINE_FILES[outline_level(current_region())]
+            ),
             "distrito": url_for("maps.boundaries", level="distritos"),
         },
         choropleth=choropleth,
@@ -170,22 +180,27 @@ def points():
 
 @bp.get("/mapa/limites/<level>.geojson")
 def boundaries(level: str):
-    """Province or district outlines (shipped with the portal; they change with a release)."""
+    """The region's department, province or district outlines (never the whole country's unless
+    the portal publishes it; shipped with the portal, so they change with a release)."""
     if level not in BOUNDARY_FILES:
         abort(404)
-    raw = boundaries_json(BOUNDARY_FILES[level])
+    raw = boundaries_json(current_region(), BOUNDARY_FILES[level])
     etag = hashlib.sha1(raw).hexdigest()[:20]
     if etag in request.if_none_match:
         return _not_modified(etag)
     return _json_response(
-        raw, _gzipped_boundaries(level), etag, "application/geo+json", max_age=86400
+        raw,
+        _gzipped_boundaries(current_region(), level),
+        etag,
+        "application/geo+json",
+        max_age=86400,
     )
 
 
 @cache
-def _gzipped_boundaries(level: str) -> bytes:
-    """The shipped outlines never change while the portal runs: compress them once."""
-    return gzip.compress(boundaries_json(BOUNDARY_FILES[level]))
+def _gzipped_boundaries(region: str, level: str) -> bytes:
+    """The shipped outlines never change while the portal runs: compress them once per region."""
+    return gzip.compress(boundaries_json(region, BOUNDARY_FILES[level]))
 
 
 def _not_modified(etag: str) -> Response:
@@ -221,4 +236,10 @@ def small_map_for(investment=None, district=None) -> render.MapParts:
         point = locate(
             investment.latitude, investment.longitude, investment.coords_status, centroid
         )
-    return render.small_map(point, place_feature(ubigeo), label=getattr(investment, "name", ""))
+    feature = place_feature(ubigeo)
+    # A few districts have no outline in the files (Amantaní, an island): show their province.
+    province_outline = feature is None and len(ubigeo or "") == 6
+    if province_outline:
+        feature = place_feature(ubigeo[:4])
+    parts = render.small_map(point, feature, label=getattr(investment, "name", ""))
+    return replace(parts, province_outline=province_outline)

@@ -357,6 +357,9 @@ def test_unknown_flag_is_rejected():
         ("601", "0601"),
         ("6", "06"),
         ("", None),
+        ("210000", "21"),  # department-wide: PROVINCIA and DISTRITO '- TODOS -'
+        ("60100", "0601"),  # a whole province
+        ("0", None),
     ],
 )
 def test_ubigeo_published_as_a_number_gets_its_leading_zero(text, code):

@@ -164,8 +164,16 @@ TRACKED_FIELDS = (
 )
 
 
+#: DEPARTAMENTO of an investment spanning several departments (MEF writes no ubigeo of its own).
+MULTI_DEPARTMENT = "-MUL.DEP-"
+
+
 def in_region(ubigeo: str | None, row: Row, context: ImportContext) -> bool:
-    """By the ubigeo's department code; a row without ubigeo, by its department's name."""
+    """By the ubigeo's department code; a row without ubigeo, by its department's name.
+
+    So a department-wide row ('210000' → '21') is the region's; a multi-department row with no
+    district of the region is counted outside it (only ``all`` publishes it, with no place).
+    """
     if context.national:
         return True
     if ubigeo:
@@ -175,7 +183,9 @@ def in_region(ubigeo: str | None, row: Row, context: ImportContext) -> bool:
 
 def parse_investment(row: Row, context: ImportContext, source: str) -> list[Record]:
     """One investment record, or none when it lies outside the region."""
-    ubigeo = row.parse("ubigeo", parse_ubigeo)
+    # A multi-department investment may carry the marker in UBIGEO too: it names no one place.
+    multi = row["ubigeo"].upper().startswith(MULTI_DEPARTMENT)
+    ubigeo = None if multi else row.parse("ubigeo", parse_ubigeo)
     if not in_region(ubigeo, row, context):
         return []
     cui = row.parse("cui", clean_code)
