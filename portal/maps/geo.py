@@ -26,8 +26,17 @@ def leaflet_bounds(box: BoundingBox) -> list[list[float]]:
 @cache
 def region_bbox() -> BoundingBox:
     """The bounding box of the region's province outlines."""
+    return _bbox(boundary_features("provincia"))
+
+
+def feature_bbox(feature: dict) -> BoundingBox:
+    """The bounding box of one boundary feature (a district or province outline)."""
+    return _bbox((feature,))
+
+
+def _bbox(features) -> BoundingBox:
     lons, lats = [], []
-    for feature in boundary_features("provincia"):
+    for feature in features:
         for lon, lat in _positions(feature["geometry"]):
             lons.append(lon)
             lats.append(lat)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+from dataclasses import replace
 from functools import cache
 from pathlib import Path
 
@@ -25,7 +26,7 @@ from portal.investments.flags import FLAG_LABELS
 from portal.investments.labels import PHASE_LABELS, STATUS_LABELS
 from portal.maps import render
 from portal.maps.choropleth import MEASURES, class_of, colour_classes, find_district_figures
-from portal.maps.geo import boundaries_json
+from portal.maps.geo import boundaries_json, locate, place_feature
 from portal.maps.points import cache_dir, load_points, points_etag
 from portal.maps.queries import (
     find_map_list,
@@ -63,7 +64,8 @@ def vendor(package: str, filename: str):
 @bp.get("/mapa")
 def map_page():
     session = get_session()
-    filters = Filters.from_args(request.args)
+    filters = with_province_of_district(Filters.from_args(request.args))
+    chosen = place_feature(filters.distrito or filters.provincia)
     mode = "coropletas" if request.args.get("modo") == "coropletas" else "puntos"
     measure = request.args.get("medida") if request.args.get("medida") in MEASURES else MEASURES[0]
     data_args = filters.as_args(pagina=1, orden="relevancia")
@@ -79,6 +81,8 @@ def map_page():
         choropleth=choropleth,
         labels=_point_labels(),
         investment_url=url_for("investments.show", cui="CUI").replace("CUI", "{cui}"),
+        chosen=chosen,
+        fit_to_data=chosen is None and bool(filters.unidad or filters.q),
     )
     provinces, districts = place_options(session)
     page_args = {**filters.as_args(pagina=1), **_mode_args(mode, measure)}
@@ -102,6 +106,14 @@ def map_page():
         page_args=page_args,
         geojson_url=url_for("maps.points", **data_args),
     )
+
+
+def with_province_of_district(filters: Filters) -> Filters:
+    """A chosen district also chooses its province (the first four digits of its ubigeo), so the
+    province select shows where the district is and removing the district keeps its province."""
+    if len(filters.distrito) == 6 and filters.distrito.isdigit():
+        return replace(filters, provincia=filters.distrito[:4])
+    return filters
 
 
 def _mode_args(mode: str, measure: str) -> dict[str, str]:
@@ -212,8 +224,6 @@ def small_map_for(investment=None, district=None) -> render.MapParts:
     """A small map for the investment page (``investment``, with its district Place) or a
     place page (``district``: the district's or province's Place). Template global: see
     templates/maps/_small_map.html."""
-    from portal.maps.geo import locate, place_feature
-
     ubigeo = district.ubigeo if district is not None else getattr(investment, "ubigeo", None)
     centroid = (district.latitude, district.longitude) if district is not None else None
     point = None

@@ -15,11 +15,12 @@ from tests.browser.conftest import _open_page, log_in
 from tests.routes import sample_values
 
 #: List pages by name → (path, selector of the investment names or row names in the list).
+LISTED = "section[aria-labelledby=lista] table a[href^='/inversiones/']"
 LIST_PAGES = {
     "home": ("/", "table a[href^='/inversiones/']"),
-    "province": ("/lugares/0601", "section[aria-labelledby=lista] table a[href^='/inversiones/']"),
-    "district": ("/lugares/060101", "section[aria-labelledby=lista] table a[href^='/inversiones/']"),
-    "unit": ("/unidades/{slug}", "section[aria-labelledby=lista] table a[href^='/inversiones/']"),
+    "province": ("/lugares/0601", LISTED),
+    "district": ("/lugares/060101", LISTED),
+    "unit": ("/unidades/{slug}", LISTED),
     "map list": ("/mapa", ".map-list table a[href^='/inversiones/']"),
     "search": ("/buscar?q=agua", ".result-name a[href^='/inversiones/']"),
 }

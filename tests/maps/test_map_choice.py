@@ -1,0 +1,43 @@
+"""The map opens on the place chosen in the URL, and the province follows a chosen district."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from portal.maps.geo import feature_bbox, place_feature, region_bbox
+
+
+def _call_options(html: str, function: str) -> dict:
+    return json.loads(re.search(rf"VigiaMap\.{function}\([^,]+, (\{{.*?\}})\);", html).group(1))
+
+
+def _fitted_bounds(html: str) -> list[list[float]]:
+    return json.loads(re.search(r"\.fitBounds\(\s*(\[\[.*?\]\])", html, re.S).group(1))
+
+
+def test_a_chosen_district_opens_the_map_on_its_outline(map_client):
+    html = map_client.get("/mapa?distrito=060401").get_data(as_text=True)
+    box = feature_bbox(place_feature("060401"))
+    assert _fitted_bounds(html) == [[box.south, box.west], [box.north, box.east]]
+    assert _call_options(html, "boundaries")["chosen"] == "060401"
+
+
+def test_without_a_place_the_map_shows_the_region(map_client):
+    html = map_client.get("/mapa").get_data(as_text=True)
+    box = region_bbox()
+    assert _fitted_bounds(html) == [[box.south, box.west], [box.north, box.east]]
+    assert _call_options(html, "boundaries")["chosen"] is None
+    assert _call_options(html, "points")["fit"] is False
+
+
+def test_a_chosen_district_selects_its_province(map_client):
+    html = map_client.get("/mapa?distrito=060401&provincia=0601").get_data(as_text=True)
+    assert re.search(r'<option value="0604" selected>', html)
+    assert re.search(r'<option value="060401" selected>', html)
+
+
+def test_a_unit_or_words_move_the_map_to_their_investments(map_client):
+    for query in ("?unidad=001", "?q=puente"):
+        html = map_client.get("/mapa" + query).get_data(as_text=True)
+        assert _call_options(html, "points")["fit"] is True, query
