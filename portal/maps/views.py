@@ -85,7 +85,9 @@ def map_page():
         fit_to_data=chosen is None and bool(filters.unidad or filters.q),
     )
     provinces, districts = place_options(session)
+    units = unit_options(session)
     page_args = {**filters.as_args(pagina=1), **_mode_args(mode, measure)}
+    chips = _filter_chips(filters, _mode_args(mode, measure), provinces + districts, units)
     return render_template(
         "maps/map.html",
         filters=filters,
@@ -98,7 +100,8 @@ def map_page():
         provinces=provinces,
         districts=districts,
         functions=function_options(session),
-        units=unit_options(session),
+        units=units,
+        chips=chips,
         pp_years=participatory_budget_years(session),
         flag_labels=FLAG_LABELS,
         status_labels=STATUS_LABELS,
@@ -114,6 +117,39 @@ def with_province_of_district(filters: Filters) -> Filters:
     if len(filters.distrito) == 6 and filters.distrito.isdigit():
         return replace(filters, provincia=filters.distrito[:4])
     return filters
+
+
+def _filter_chips(filters: Filters, mode_args: dict, places, units) -> list[tuple[str, str, str]]:
+    """(title, value, URL of the map without it) for each filter in force, names instead of codes.
+
+    Removing the province removes its district too: the district would choose it again."""
+    names = {p.ubigeo: p.name for p in places}
+    values = {
+        "q": (_("Palabras o CUI"), lambda v: f"«{v}»"),
+        "provincia": (_("Provincia"), names.get),
+        "distrito": (_("Distrito"), names.get),
+        "estado": (_("Estado"), STATUS_LABELS.get),
+        "fase": (_("Fase"), PHASE_LABELS.get),
+        "funcion": (_("Función"), str),
+        "unidad": (_("Unidad ejecutora"), dict(units).get),
+        "pp": (_("Presupuesto participativo"), _pp_label),
+        "alerta": (_("Señal de alerta"), FLAG_LABELS.get),
+    }
+    chips = []
+    for name, (title, label) in values.items():
+        value = getattr(filters, name)
+        if not value:
+            continue
+        cleared = {name: "", "pagina": 1, **({"distrito": ""} if name == "provincia" else {})}
+        url = url_for("maps.map_page", **filters.as_args(**cleared), **mode_args)
+        chips.append((title, str(label(value) or value), url))
+    return chips
+
+
+def _pp_label(value: str) -> str:
+    if value.isdigit():
+        return _("Priorizadas en %(year)s", year=value)
+    return _("Priorizadas (cualquier año)")
 
 
 def _mode_args(mode: str, measure: str) -> dict[str, str]:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import _open_page, log_in
+from tests.browser.conftest import log_in
 from tests.routes import sample_values
 
 #: List pages by name → (path, selector of the investment names or row names in the list).
@@ -38,21 +38,6 @@ NAME_BOX = """(el) => {
   const r = cell.getBoundingClientRect();
   return {cell: r.width, lines: el.getClientRects().length, name: el.getBoundingClientRect().width};
 }"""
-
-
-@pytest.fixture
-def phone360(chromium, traffic):
-    """A 360 px wide phone, the most common Android width in Peru."""
-    context, page = _open_page(
-        chromium,
-        traffic,
-        viewport={"width": 360, "height": 740},
-        device_scale_factor=2,
-        is_mobile=True,
-        has_touch=True,
-    )
-    yield page
-    context.close()
 
 
 def _screenshot(page, name: str) -> None:

@@ -41,3 +41,19 @@ def test_a_unit_or_words_move_the_map_to_their_investments(map_client):
     for query in ("?unidad=001", "?q=puente"):
         html = map_client.get("/mapa" + query).get_data(as_text=True)
         assert _call_options(html, "points")["fit"] is True, query
+
+
+def test_filters_in_force_are_chips_that_remove_them(map_client):
+    html = map_client.get("/mapa?estado=paralizada&distrito=060401&modo=coropletas").get_data(
+        as_text=True
+    )
+    chips = dict(
+        re.findall(r'<a class="chip" href="([^"]+)" aria-label="Quitar filtro ([^"]+)"', html)
+    )
+    by_name = {label.split(":")[0]: href.replace("&amp;", "&") for href, label in chips.items()}
+    assert set(by_name) == {"Provincia", "Distrito", "Estado"}
+    assert "estado=" not in by_name["Estado"] and "distrito=060401" in by_name["Estado"]
+    assert "modo=coropletas" in by_name["Estado"], "the chip keeps the map's mode"
+    assert "distrito=" not in by_name["Distrito"] and "provincia=0604" in by_name["Distrito"]
+    assert "distrito=" not in by_name["Provincia"] and "provincia=" not in by_name["Provincia"]
+    assert "Estado: Paralizada" in html
