@@ -113,10 +113,16 @@ def map_page():
 
 def with_province_of_district(filters: Filters) -> Filters:
     """A chosen district also chooses its province (the first four digits of its ubigeo), so the
-    province select shows where the district is and removing the district keeps its province."""
-    if len(filters.distrito) == 6 and filters.distrito.isdigit():
-        return replace(filters, provincia=filters.distrito[:4])
-    return filters
+    province select shows where the district is and removing the district keeps its province.
+
+    A district outside the chosen province means the province was changed in the form after the
+    district was picked (the district select lists the chosen province's districts only): the
+    new province wins and the old district is dropped."""
+    if not (len(filters.distrito) == 6 and filters.distrito.isdigit()):
+        return filters
+    if filters.provincia and not filters.distrito.startswith(filters.provincia):
+        return replace(filters, distrito="")
+    return replace(filters, provincia=filters.distrito[:4])
 
 
 def _filter_chips(filters: Filters, mode_args: dict, places, units) -> list[tuple[str, str, str]]:

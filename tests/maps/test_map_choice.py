@@ -32,9 +32,24 @@ def test_without_a_place_the_map_shows_the_region(map_client):
 
 
 def test_a_chosen_district_selects_its_province(map_client):
-    html = map_client.get("/mapa?distrito=060401&provincia=0601").get_data(as_text=True)
+    html = map_client.get("/mapa?distrito=060401").get_data(as_text=True)
     assert re.search(r'<option value="0604" selected>', html)
     assert re.search(r'<option value="060401" selected>', html)
+
+
+def test_the_district_list_follows_the_chosen_province(map_client):
+    districts = re.compile(r'<option value="(\d{6})"')
+    everywhere = set(districts.findall(map_client.get("/mapa").get_data(as_text=True)))
+    in_chota = set(districts.findall(map_client.get("/mapa?provincia=0604").get_data(as_text=True)))
+    assert in_chota and in_chota < everywhere
+    assert all(ubigeo.startswith("0604") for ubigeo in in_chota)
+
+
+def test_changing_the_province_drops_a_district_of_another_province(map_client):
+    html = map_client.get("/mapa?provincia=0601&distrito=060401").get_data(as_text=True)
+    assert re.search(r'<option value="0601" selected>', html)
+    assert '060401" selected' not in html
+    assert _call_options(html, "boundaries")["chosen"] == "0601"
 
 
 def test_a_unit_or_words_move_the_map_to_their_investments(map_client):
