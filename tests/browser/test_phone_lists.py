@@ -97,5 +97,5 @@ def test_lists_stay_tables_on_a_wide_screen(page, live_server):
 def test_province_page_is_a_reasonable_length_on_a_phone(phone360, live_server):
     phone360.goto(live_server + "/lugares/0601")
     height = phone360.evaluate("document.documentElement.scrollHeight")
-    # 50 cards of about 200 px, plus figures, charts and the district list.
-    assert height < 25_000, f"the province page is {height}px tall"
+    # 20 investment cards of about 250 px, the district cards, figures and charts.
+    assert height < 15_000, f"the province page is {height}px tall"
