@@ -22,7 +22,8 @@ from portal.investments.queries import (
 from portal.places import NATIONAL
 from portal.search.filters import Filters, apply_filters
 
-PAGE_SIZE = 50
+#: Twenty rows a page, as in search: on a phone each is a card, and fifty made pages ~20,000 px tall.
+PAGE_SIZE = 20
 
 
 @dataclass

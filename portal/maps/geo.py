@@ -37,13 +37,22 @@ def outline_level(region: str) -> str:
 
 def region_bbox() -> BoundingBox:
     """The bounding box of the region's outlines."""
-    return _bbox(current_region())
+    return _region_bbox(current_region())
 
 
 @cache
-def _bbox(region: str) -> BoundingBox:
+def _region_bbox(region: str) -> BoundingBox:
+    return _bbox(boundary_features(region, outline_level(region)))
+
+
+def feature_bbox(feature: dict) -> BoundingBox:
+    """The bounding box of one boundary feature (a district or province outline)."""
+    return _bbox((feature,))
+
+
+def _bbox(features) -> BoundingBox:
     lons, lats = [], []
-    for feature in boundary_features(region, outline_level(region)):
+    for feature in features:
         for lon, lat in _positions(feature["geometry"]):
             lons.append(lon)
             lats.append(lat)

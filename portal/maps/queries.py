@@ -15,7 +15,8 @@ from portal.maps.geo import MapRow
 from portal.search.filters import Filters, apply_filters
 from portal.search.queries import matching_cuis
 
-PAGE_SIZE = 50
+#: Twenty rows a page, as in search: on a phone each is a card, and fifty made pages ~20,000 px tall.
+PAGE_SIZE = 20
 
 
 def selected(session: Session, filters: Filters, query: Select) -> Select:

@@ -16,7 +16,7 @@ from flask import current_app, url_for
 from folium.template import Template
 from markupsafe import Markup
 
-from portal.maps.geo import leaflet_bounds, region_bbox
+from portal.maps.geo import feature_bbox, leaflet_bounds, region_bbox
 
 LEAFLET = "leaflet-1.9.3"
 MARKERCLUSTER = "markercluster-1.4.1"
@@ -101,25 +101,35 @@ def region_map(
     choropleth: dict | None,
     labels: dict[str, str],
     investment_url: str,
+    chosen: dict | None = None,
+    fit_to_data: bool = False,
 ) -> MapParts:
     """The big map: outlines, then clustered points or districts coloured by a figure.
 
     ``boundaries`` maps 'provincia'/'distrito' to the URL of their GeoJSON; ``choropleth`` is
     ``{ubigeo: [class index, figure text]}`` or None for points; ``investment_url`` has ``{cui}``.
+    ``chosen`` is the outline of the place a person picked: the map opens on it, outlined.
+    ``fit_to_data``: no place was picked but the selection is narrow (a unit, words), so the map
+    moves to the points (or coloured districts) once they are loaded.
     """
-    box = region_bbox()
+    box = feature_bbox(chosen) if chosen is not None else region_bbox()
     m = _base_map(location=[(box.south + box.north) / 2, (box.west + box.east) / 2], zoom_start=8)
-    m.fit_bounds(leaflet_bounds(region_bbox()))
+    m.fit_bounds(leaflet_bounds(box))
     _Call(
         "boundaries",
         {
             "provinces": boundaries["provincia"],
             "districts": boundaries["distrito"],
             "choropleth": choropleth,
+            "chosen": chosen["id"] if chosen is not None else None,
+            "fit": fit_to_data and choropleth is not None,
         },
     ).add_to(m)
     if points_url:
-        _Call("points", {"url": points_url, "link": investment_url, "labels": labels}).add_to(m)
+        _Call(
+            "points",
+            {"url": points_url, "link": investment_url, "labels": labels, "fit": fit_to_data},
+        ).add_to(m)
     return _parts(
         m,
         extra_css=(

@@ -26,7 +26,7 @@ from portal.investments.flags import FLAG_LABELS
 from portal.investments.labels import PHASE_LABELS, STATUS_LABELS
 from portal.maps import render
 from portal.maps.choropleth import MEASURES, class_of, colour_classes, find_district_figures
-from portal.maps.geo import boundaries_json, current_region, outline_level
+from portal.maps.geo import boundaries_json, current_region, locate, outline_level, place_feature
 from portal.maps.points import cache_dir, load_points, points_etag
 from portal.maps.queries import (
     find_map_list,
@@ -70,7 +70,8 @@ def vendor(package: str, filename: str):
 @bp.get("/mapa")
 def map_page():
     session = get_session()
-    filters = Filters.from_args(request.args)
+    filters = with_province_of_district(Filters.from_args(request.args))
+    chosen = place_feature(filters.distrito or filters.provincia)
     mode = "coropletas" if request.args.get("modo") == "coropletas" else "puntos"
     measure = request.args.get("medida") if request.args.get("medida") in MEASURES else MEASURES[0]
     data_args = filters.as_args(pagina=1, orden="relevancia")
@@ -89,9 +90,13 @@ def map_page():
         choropleth=choropleth,
         labels=_point_labels(),
         investment_url=url_for("investments.show", cui="CUI").replace("CUI", "{cui}"),
+        chosen=chosen,
+        fit_to_data=chosen is None and bool(filters.unidad or filters.q),
     )
     provinces, districts = place_options(session)
+    units = unit_options(session)
     page_args = {**filters.as_args(pagina=1), **_mode_args(mode, measure)}
+    chips = _filter_chips(filters, _mode_args(mode, measure), provinces + districts, units)
     return render_template(
         "maps/map.html",
         filters=filters,
@@ -104,7 +109,8 @@ def map_page():
         provinces=provinces,
         districts=districts,
         functions=function_options(session),
-        units=unit_options(session),
+        units=units,
+        chips=chips,
         pp_years=participatory_budget_years(session),
         flag_labels=FLAG_LABELS,
         status_labels=STATUS_LABELS,
@@ -112,6 +118,53 @@ def map_page():
         page_args=page_args,
         geojson_url=url_for("maps.points", **data_args),
     )
+
+
+def with_province_of_district(filters: Filters) -> Filters:
+    """A chosen district also chooses its province (the first four digits of its ubigeo), so the
+    province select shows where the district is and removing the district keeps its province.
+
+    A district outside the chosen province means the province was changed in the form after the
+    district was picked (the district select lists the chosen province's districts only): the
+    new province wins and the old district is dropped."""
+    if not (len(filters.distrito) == 6 and filters.distrito.isdigit()):
+        return filters
+    if filters.provincia and not filters.distrito.startswith(filters.provincia):
+        return replace(filters, distrito="")
+    return replace(filters, provincia=filters.distrito[:4])
+
+
+def _filter_chips(filters: Filters, mode_args: dict, places, units) -> list[tuple[str, str, str]]:
+    """(title, value, URL of the map without it) for each filter in force, names instead of codes.
+
+    Removing the province removes its district too: the district would choose it again."""
+    names = {p.ubigeo: p.name for p in places}
+    values = {
+        "q": (_("Palabras o CUI"), lambda v: f"«{v}»"),
+        "provincia": (_("Provincia"), names.get),
+        "distrito": (_("Distrito"), names.get),
+        "estado": (_("Estado"), STATUS_LABELS.get),
+        "fase": (_("Fase"), PHASE_LABELS.get),
+        "funcion": (_("Función"), str),
+        "unidad": (_("Unidad ejecutora"), dict(units).get),
+        "pp": (_("Presupuesto participativo"), _pp_label),
+        "alerta": (_("Señal de alerta"), FLAG_LABELS.get),
+    }
+    chips = []
+    for name, (title, label) in values.items():
+        value = getattr(filters, name)
+        if not value:
+            continue
+        cleared = {name: "", "pagina": 1, **({"distrito": ""} if name == "provincia" else {})}
+        url = url_for("maps.map_page", **filters.as_args(**cleared), **mode_args)
+        chips.append((title, str(label(value) or value), url))
+    return chips
+
+
+def _pp_label(value: str) -> str:
+    if value.isdigit():
+        return _("Priorizadas en %(year)s", year=value)
+    return _("Priorizadas (cualquier año)")
 
 
 def _mode_args(mode: str, measure: str) -> dict[str, str]:
@@ -227,8 +280,6 @@ def small_map_for(investment=None, district=None) -> render.MapParts:
     """A small map for the investment page (``investment``, with its district Place) or a
     place page (``district``: the district's or province's Place). Template global: see
     templates/maps/_small_map.html."""
-    from portal.maps.geo import locate, place_feature
-
     ubigeo = district.ubigeo if district is not None else getattr(investment, "ubigeo", None)
     centroid = (district.latitude, district.longitude) if district is not None else None
     point = None

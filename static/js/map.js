@@ -64,19 +64,32 @@
         markers.push(marker);
       });
       cluster.addLayers(markers);
+      // A unit or words chosen without a place: go to where those investments are.
+      // (From the markers: the cluster adds them in chunks, so its bounds are not known yet. No
+      // animation: a zoom animated while the clusters load is dropped, and a jump is cheaper.)
+      if (options.fit && markers.length) {
+        var where = L.latLngBounds(markers.map(function (m) { return m.getLatLng(); }));
+        map.fitBounds(where, { padding: [24, 24], maxZoom: 13, animate: false });
+      }
       if (status) status.textContent = options.labels.loaded.replace("{count}", markers.length);
     }).catch(function () {
       if (status) status.textContent = options.labels.failed;
     });
   }
 
+  // The place a person chose (options.chosen, a ubigeo) is outlined; the server already opened
+  // the map on it.
+  function chosenClass(f, options) {
+    return f.id === options.chosen ? " map-chosen" : "";
+  }
+
   function boundaries(map, options) {
     var choro = options.choropleth;
     var districtLayer = L.geoJSON(null, {
       style: function (f) {
-        if (!choro) return { className: "map-district" };
+        if (!choro) return { className: "map-district" + chosenClass(f, options) };
         var entry = choro[f.id];
-        return { className: "map-district choro " + (entry ? "choro-" + entry[0] : "choro-none") };
+        return { className: "map-district choro " + (entry ? "choro-" + entry[0] : "choro-none") + chosenClass(f, options) };
       },
       onEachFeature: function (f, layer) {
         var tip = el("span", null, f.properties.name);
@@ -88,10 +101,20 @@
       }
     }).addTo(map);
     var provinceLayer = L.geoJSON(null, {
-      style: function () { return { className: "map-province", fill: false }; },
+      style: function (f) { return { className: "map-province" + chosenClass(f, options), fill: false }; },
       interactive: false
     }).addTo(map);
-    getJSON(options.districts).then(function (d) { districtLayer.addData(d); districtLayer.bringToBack(); });
+    getJSON(options.districts).then(function (d) {
+      districtLayer.addData(d);
+      districtLayer.bringToBack();
+      var coloured = [];
+      districtLayer.eachLayer(function (layer) {
+        if (layer.feature.id === options.chosen) layer.bringToFront();
+        if (choro && choro[layer.feature.id]) coloured.push(layer);
+      });
+      // A unit or words chosen without a place: go to the districts that have their investments.
+      if (options.fit && coloured.length) map.fitBounds(L.featureGroup(coloured).getBounds(), { padding: [24, 24], animate: false });
+    });
     getJSON(options.provinces).then(function (d) { provinceLayer.addData(d); });
   }
 

@@ -148,6 +148,21 @@ def phone_page(chromium, traffic):
     context.close()
 
 
+@pytest.fixture
+def phone360(chromium, traffic):
+    """A 360 px wide phone, the most common Android width: where lists must be readable cards."""
+    context, page = _open_page(
+        chromium,
+        traffic,
+        viewport={"width": 360, "height": 740},
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+    )
+    yield page
+    context.close()
+
+
 MODERATOR = ("moderadora@example.org", "una-clave-larga-de-prueba")
 
 
