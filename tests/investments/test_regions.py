@@ -119,7 +119,7 @@ def test_a_department_wide_investment_is_shown_for_the_whole_region(region_app):
     assert f"/inversiones/{REGION_WIDE}" in listed and f"/inversiones/{JULIACA}" not in listed
 
     listed = _text(client, "/mapa").split(f"/inversiones/{REGION_WIDE}")[1].split("</tr>")[0]
-    assert "<td>Toda la región</td>" in listed
+    assert ">Toda la región</td>" in listed
 
     found = _text(client, "/buscar?q=vigilancia+epidemiologica")
     assert f"/inversiones/{REGION_WIDE}" in found and "<span>Toda la región</span>" in found

@@ -23,9 +23,10 @@ def test_a_chosen_district_opens_the_map_on_its_outline(map_client):
     assert _call_options(html, "boundaries")["chosen"] == "060401"
 
 
-def test_without_a_place_the_map_shows_the_region(map_client):
+def test_without_a_place_the_map_shows_the_region(map_app, map_client):
     html = map_client.get("/mapa").get_data(as_text=True)
-    box = region_bbox()
+    with map_app.app_context():  # the region is a setting
+        box = region_bbox()
     assert _fitted_bounds(html) == [[box.south, box.west], [box.north, box.east]]
     assert _call_options(html, "boundaries")["chosen"] is None
     assert _call_options(html, "points")["fit"] is False
