@@ -28,7 +28,12 @@ def make_engine(url: str) -> Engine:
     """Create the engine; SQLite gets WAL so pages keep answering while an import writes."""
     if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, future=True)
+    options = {}
+    if url.startswith("postgresql"):
+        # A dead or unreachable server costs a visitor 5 s and a polite 503, not a hung worker;
+        # pre-ping replaces connections a restarted server dropped instead of failing a page.
+        options = {"connect_args": {"connect_timeout": 5}, "pool_pre_ping": True}
+    engine = create_engine(url, future=True, **options)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     return engine
