@@ -20,6 +20,7 @@ def create_app(config: dict | None = None) -> Flask:
         i18n,
         maps,
         navigation,
+        operations,
         search,
         security,
     )
@@ -34,6 +35,7 @@ def create_app(config: dict | None = None) -> Flask:
         static_folder=str(ROOT / "static"),
     )
     load_config(app, config)
+    operations.init_app(app)
     db.init_app(app)
     compression.init_app(app)
     i18n.init_app(app, ROOT / "translations")

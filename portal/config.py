@@ -69,6 +69,12 @@ class DefaultConfig:
     PORTAL_FLAG_NO_SPENDING_MONTHS = 12
     PORTAL_FLAG_COST_OVERRUN_PERCENT = 30
     #: Official pages of an investment; {cui} (and {code} for INFObras) are filled in.
+    #: Logs: "json" (one object per line, default in production) or "text"; and the level.
+    PORTAL_LOG_FORMAT = None
+    PORTAL_LOG_LEVEL = "INFO"
+    #: /metrics answers only these networks (comma separated) or a bearer token, if set.
+    PORTAL_METRICS_ALLOWED = "127.0.0.1/32,::1/128"
+    PORTAL_METRICS_TOKEN = None
     PORTAL_URL_MEF_CONSULTA = "https://ofi5.mef.gob.pe/ssi/Ssi/Index?codigo={cui}&tipo=2"
     PORTAL_URL_MEF_INVIERTE = "https://ofi5.mef.gob.pe/invierte/ejecucion/verFichaEjecucion/{cui}"
     PORTAL_URL_INFOBRAS = "https://infobras.contraloria.gob.pe/InfobrasWeb/Mapa/Obra?ObraId={code}"
