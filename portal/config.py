@@ -22,6 +22,8 @@ class DefaultConfig:
     PORTAL_ENV = "development"
     #: Default: an SQLite file inside the instance folder (zero set-up).
     PORTAL_DATABASE_URL = None
+    #: Optional read replica (PostgreSQL streaming replica): public GET pages read from it.
+    PORTAL_DATABASE_REPLICA_URL = None
     #: INEI department code whose investments are published; ``all`` keeps the whole country.
     PORTAL_REGION = "06"
     PORTAL_REGION_NAME = "Cajamarca"
