@@ -71,6 +71,8 @@ class DefaultConfig:
     PORTAL_FLAG_NO_SPENDING_MONTHS = 12
     PORTAL_FLAG_COST_OVERRUN_PERCENT = 30
     #: Official pages of an investment; {cui} (and {code} for INFObras) are filled in.
+    #: Reverse proxies in front that set X-Forwarded-For/-Proto/-Host (nginx or Caddy: 1).
+    PORTAL_TRUSTED_PROXIES = 0
     #: Logs: "json" (one object per line, default in production) or "text"; and the level.
     PORTAL_LOG_FORMAT = None
     PORTAL_LOG_LEVEL = "INFO"

@@ -94,3 +94,18 @@ def test_blanked_values_are_read_whatever_shape_the_run_recorded():
     assert sorted(_blanked_counts(detailed)) == [("FECHA", 1), ("MONTO_LAUDO", 3)]
     assert _blanked_counts({"AVANCE": 7}) == [("AVANCE", 7)]
     assert _blanked_counts(None) == [] and _blanked_counts(["odd"]) == []
+
+
+def test_behind_the_proxy_metrics_judge_the_visitor_not_the_proxy(database_url, tmp_path):
+    app = make_test_app(database_url, tmp_path / "i", PORTAL_TRUSTED_PROXIES=1)
+    client = app.test_client()
+    via_proxy = {"REMOTE_ADDR": "127.0.0.1"}
+    outside = client.get(
+        "/metrics", environ_base=via_proxy, headers={"X-Forwarded-For": "203.0.113.9"}
+    )
+    assert outside.status_code == 404
+    inside = client.get(
+        "/metrics", environ_base=via_proxy, headers={"X-Forwarded-For": "127.0.0.1"}
+    )
+    assert inside.status_code == 200
+    app.extensions["portal.engine"].dispose()
