@@ -10,7 +10,20 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def create_app(config: dict | None = None) -> Flask:
-    from portal import cli, complaints, compression, db, errors, i18n, maps, navigation, search, security
+    from portal import (
+        cli,
+        complaints,
+        compression,
+        db,
+        errors,
+        health,
+        i18n,
+        maps,
+        navigation,
+        operations,
+        search,
+        security,
+    )
     from portal.config import load_config
     from portal.importer.views import bp as importer_bp
     from portal.investments import labels
@@ -22,6 +35,7 @@ def create_app(config: dict | None = None) -> Flask:
         static_folder=str(ROOT / "static"),
     )
     load_config(app, config)
+    operations.init_app(app)
     db.init_app(app)
     compression.init_app(app)
     i18n.init_app(app, ROOT / "translations")
@@ -31,6 +45,7 @@ def create_app(config: dict | None = None) -> Flask:
     navigation.init_app(app)
     app.register_blueprint(investments_bp)
     app.register_blueprint(importer_bp)
+    health.init_app(app)
     search.init_app(app)
     maps.init_app(app)
     complaints.init_app(app)

@@ -16,6 +16,8 @@ from portal.db import get_engine
 from portal.importer.fetch import is_url
 
 BAR_WIDTH = 30
+#: Exit status of ``portal import`` when another import holds the lock (EX_TEMPFAIL: try later).
+IMPORT_BUSY_EXIT = 75
 
 
 def _create_app():
@@ -68,6 +70,7 @@ def demo_data(outdir: Path) -> None:
 @with_appcontext
 def import_command(sources: tuple[str, ...], as_json: bool, dry_run: bool) -> None:
     """Import the public records (run nightly)."""
+    from portal.importer.lock import ImportAlreadyRunning
     from portal.importer.pipeline import ImportSettings, run_import
     from portal.importer.sources import all_sources
     from portal.migrate import upgrade_database
@@ -83,14 +86,22 @@ def import_command(sources: tuple[str, ...], as_json: bool, dry_run: bool) -> No
     engine = get_engine()
     upgrade_database(engine)
     show_progress = not as_json and sys.stdout.isatty()
-    results = run_import(
-        engine,
-        ImportSettings.from_config(current_app.config),
-        requests,
-        dry_run=dry_run,
-        progress_for=_progress_bars() if show_progress else None,
-        after_import=current_app.extensions.get("portal.after_import", ()),
-    )
+    try:
+        results = run_import(
+            engine,
+            ImportSettings.from_config(current_app.config),
+            requests,
+            dry_run=dry_run,
+            progress_for=_progress_bars() if show_progress else None,
+            after_import=current_app.extensions.get("portal.after_import", ()),
+        )
+    except ImportAlreadyRunning as exc:
+        # Cron or a second operator: say so plainly and change nothing.
+        if as_json:
+            click.echo(json.dumps({"sources": [], "error": str(exc), "ok": False}))
+        else:
+            click.secho(f"Nothing imported: {exc}. Try again when it has finished.", fg="red")
+        sys.exit(IMPORT_BUSY_EXIT)
     rejected = [result for result in results if result.status == "rejected"]
     if as_json:
         summary = {

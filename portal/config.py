@@ -22,6 +22,8 @@ class DefaultConfig:
     PORTAL_ENV = "development"
     #: Default: an SQLite file inside the instance folder (zero set-up).
     PORTAL_DATABASE_URL = None
+    #: Optional read replica (PostgreSQL streaming replica): public GET pages read from it.
+    PORTAL_DATABASE_REPLICA_URL = None
     #: INEI department code whose investments are published ('01'–'25'); ``all``: the country.
     PORTAL_REGION = "06"
     #: The region's name on every page; default: the department's name in the boundary files.
@@ -70,6 +72,14 @@ class DefaultConfig:
     PORTAL_FLAG_NO_SPENDING_MONTHS = 12
     PORTAL_FLAG_COST_OVERRUN_PERCENT = 30
     #: Official pages of an investment; {cui} (and {code} for INFObras) are filled in.
+    #: Reverse proxies in front that set X-Forwarded-For/-Proto/-Host (nginx or Caddy: 1).
+    PORTAL_TRUSTED_PROXIES = 0
+    #: Logs: "json" (one object per line, default in production) or "text"; and the level.
+    PORTAL_LOG_FORMAT = None
+    PORTAL_LOG_LEVEL = "INFO"
+    #: /metrics answers only these networks (comma separated) or a bearer token, if set.
+    PORTAL_METRICS_ALLOWED = "127.0.0.1/32,::1/128"
+    PORTAL_METRICS_TOKEN = None
     PORTAL_URL_MEF_CONSULTA = "https://ofi5.mef.gob.pe/ssi/Ssi/Index?codigo={cui}&tipo=2"
     PORTAL_URL_MEF_INVIERTE = "https://ofi5.mef.gob.pe/invierte/ejecucion/verFichaEjecucion/{cui}"
     PORTAL_URL_INFOBRAS = "https://infobras.contraloria.gob.pe/InfobrasWeb/Mapa/Obra?ObraId={code}"

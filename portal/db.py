@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from flask import Flask, current_app, g
+from flask import Flask, current_app, g, has_request_context, request
 from sqlalchemy import MetaData, create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
@@ -28,7 +28,12 @@ def make_engine(url: str) -> Engine:
     """Create the engine; SQLite gets WAL so pages keep answering while an import writes."""
     if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, future=True)
+    options = {}
+    if url.startswith("postgresql"):
+        # A dead or unreachable server costs a visitor 5 s and a polite 503, not a hung worker;
+        # pre-ping replaces connections a restarted server dropped instead of failing a page.
+        options = {"connect_args": {"connect_timeout": 5}, "pool_pre_ping": True}
+    engine = create_engine(url, future=True, **options)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     return engine
@@ -43,10 +48,21 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+#: Blueprints whose GET pages only read public records: served by the read replica, if any.
+#: Observations, moderation and health stay on the primary (they write, or must see it).
+REPLICA_BLUEPRINTS = frozenset({"investments", "search", "maps", "importer"})
+
+
 def init_app(app: Flask) -> None:
     engine = make_engine(app.config["PORTAL_DATABASE_URL"])
     app.extensions["portal.engine"] = engine
     app.extensions["portal.sessionmaker"] = sessionmaker(engine, expire_on_commit=False)
+    replica_url = app.config.get("PORTAL_DATABASE_REPLICA_URL")
+    if replica_url:
+        replica = make_engine(replica_url)
+        app.extensions["portal.replica_engine"] = replica
+        replica_sessions = sessionmaker(replica, expire_on_commit=False)
+        app.extensions["portal.replica_sessionmaker"] = replica_sessions
     app.after_request(_commit_session)
     app.teardown_appcontext(_close_session)
 
@@ -56,10 +72,22 @@ def get_engine() -> Engine:
 
 
 def get_session() -> Session:
-    """The request's session, created on first use."""
+    """The request's session, created on first use (on the read replica for public GET pages)."""
     if "db_session" not in g:
-        g.db_session = current_app.extensions["portal.sessionmaker"]()
+        makers = current_app.extensions
+        maker = makers["portal.sessionmaker"]
+        if "portal.replica_sessionmaker" in makers and _reads_only():
+            maker = makers["portal.replica_sessionmaker"]
+        g.db_session = maker()
     return g.db_session
+
+
+def _reads_only() -> bool:
+    return (
+        has_request_context()
+        and request.method in ("GET", "HEAD")
+        and request.blueprint in REPLICA_BLUEPRINTS
+    )
 
 
 def _commit_session(response):

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from flask import Flask, render_template, request
 from flask_babel import lazy_gettext as _l
-from werkzeug.exceptions import HTTPException, InternalServerError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
+from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 
 MESSAGES = {
     400: (
@@ -41,7 +43,17 @@ MESSAGES = {
         _l("Algo falló de nuestro lado"),
         _l("El error quedó registrado. Inténtelo de nuevo en unos minutos."),
     ),
+    503: (
+        _l("El portal no está disponible en este momento"),
+        _l(
+            "No podemos consultar los datos ahora mismo. Ya estamos avisados; "
+            "vuelva a intentarlo en unos minutos."
+        ),
+    ),
 }
+
+#: Seconds a client is asked to wait when the database is unreachable.
+RETRY_AFTER_SECONDS = 60
 
 
 def render_error(code: int, headers: list[tuple[str, str]] | None = None):
@@ -55,12 +67,34 @@ def render_error(code: int, headers: list[tuple[str, str]] | None = None):
     return page, code, headers or []
 
 
+def _database_unavailable(exc: Exception) -> bool:
+    """Down, unreachable or out of connections (a 503), as opposed to a bug in a query (a 500)."""
+    if isinstance(exc, OperationalError | InterfaceError | PoolTimeoutError):
+        return True
+    return isinstance(exc, DBAPIError) and exc.connection_invalidated
+
+
+def _cause_name(exc: Exception) -> str:
+    cause = getattr(exc, "orig", None) or exc
+    return type(cause).__name__
+
+
 def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException):
         # Keep what the exception says to clients (Allow on 405, Retry-After on 429).
         kept = [(k, v) for k, v in exc.get_headers() if k.lower() != "content-type"]
         return render_error(exc.code or 500, kept)
+
+    @app.errorhandler(DBAPIError)
+    @app.errorhandler(PoolTimeoutError)
+    def _database_error(exc: Exception):
+        if not _database_unavailable(exc):
+            app.logger.exception("Database error on %s", request.path)
+            return render_error(InternalServerError.code)
+        # Logged by class only: the driver's message can carry the connection string.
+        app.logger.error("Database unavailable on %s: %s", request.path, _cause_name(exc))
+        return render_error(ServiceUnavailable.code, [("Retry-After", str(RETRY_AFTER_SECONDS))])
 
     @app.errorhandler(Exception)
     def _unexpected_error(exc: Exception):

@@ -58,6 +58,13 @@ def _accepted(response) -> bool:
     return response.status_code in (302, 303)
 
 
+def _storage_options(storage_uri: str) -> dict:
+    """Give up on an unreachable Redis within a second instead of hanging the request."""
+    if storage_uri.startswith(("redis://", "rediss://", "redis+")):
+        return {"socket_connect_timeout": 1, "socket_timeout": 1}
+    return {}
+
+
 def init_limiter(app: Flask, limited: dict[str, str]) -> Limiter:
     """A limiter for this app on the configured storage; ``limited`` maps endpoint → config key.
 
@@ -65,11 +72,17 @@ def init_limiter(app: Flask, limited: dict[str, str]) -> Limiter:
     login that worked… or failed, see below); every attempt also counts against a wider limit,
     so a person correcting a rejected form does not lose it to a 429.
     """
+    storage = app.config["PORTAL_RATELIMIT_STORAGE_URL"]
     limiter = Limiter(
         key_func=client_hash,
-        storage_uri=app.config["PORTAL_RATELIMIT_STORAGE_URL"],
+        storage_uri=storage,
+        storage_options=_storage_options(storage),
         key_prefix=app.config.get("PORTAL_RATELIMIT_KEY_PREFIX", "vigia"),
         headers_enabled=False,
+        # Redis down must not take the site down: count in this process's memory meanwhile
+        # (limits become per process, which is still a limit), logged by "flask-limiter".
+        in_memory_fallback_enabled=True,
+        swallow_errors=True,
     )
     limiter.init_app(app)
     for endpoint, setting in limited.items():

@@ -8,15 +8,14 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import fcntl
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from sqlalchemy import Engine, func, insert, select, update
 
 from portal.importer.fetch import FetchedFile, fetch
+from portal.importer.lock import import_lock
 from portal.importer.models import ImportRun
 from portal.importer.reading import (
     SourceFileError,
@@ -123,7 +122,7 @@ def run_import(
     from portal.investments.derived import refresh_derived_fields
 
     settings.reports_dir.mkdir(parents=True, exist_ok=True)
-    with _exclusive(settings.reports_dir.parent / "import.lock"):
+    with import_lock(engine, settings.reports_dir.parent / "import.lock"):
         results = []
         for spec, location in requests:
             progress = progress_for(spec.name) if progress_for else None
@@ -456,14 +455,3 @@ def _known_cuis(engine, region: str) -> frozenset[str]:
 
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
-
-
-@contextmanager
-def _exclusive(lock_path: Path) -> Iterator[None]:
-    """One import at a time: a second one started by cron while the first runs is refused."""
-    with lock_path.open("w") as lock:
-        try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise SourceFileError("another import is already running") from None
-        yield

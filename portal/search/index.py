@@ -49,6 +49,9 @@ WARM_TERMS = 150
 #: How much the spelling typed (with or without accents and ñ) adds, as a share of the word's idf.
 EXACT_BONUS = 1.0
 CATALOGUE_FILE = "catalogue.json"
+#: The last successful import run the index was built from: how a node sees that an import run
+#: on another machine made its own index stale.
+GENERATION_FILE = "import-run"
 #: Terms arrive analysed (see analysis.py): the fields only split on spaces and count frequencies.
 #: ``exact`` holds only the words folding changes (accents, ñ): enough to rank the typed spelling
 #: first, at a third of the cost of indexing every word twice.
@@ -63,14 +66,22 @@ def index_root(instance_dir: str | os.PathLike) -> Path:
     return Path(instance_dir) / "search"
 
 
-def build_index(session: Session, root: Path) -> Path:
-    """Write a fresh index of every investment and make it current; returns its directory."""
+def build_index(session: Session, root: Path, generation: int = 0, only_if_older=False) -> Path:
+    """Write a fresh index of every investment and make it current; returns its directory.
+
+    ``generation`` is the import run the data comes from; with ``only_if_older``, a build that
+    another process of this node finished meanwhile is not repeated.
+    """
     root.mkdir(parents=True, exist_ok=True)
     with _build_lock(root):
+        current = current_directory(root)
+        if only_if_older and current is not None and index_generation(current) >= generation:
+            return current
         catalogue = load_catalogue(session)
         new = Path(tempfile.mkdtemp(prefix="idx-", dir=root))
         try:
             _write(new, catalogue)
+            (new / GENERATION_FILE).write_text(str(generation), encoding="ascii")
             _switch(root, new)
         except BaseException:
             shutil.rmtree(new, ignore_errors=True)
@@ -133,6 +144,14 @@ def _build_lock(root: Path) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def index_generation(directory: Path) -> int:
+    """The import run an index was built from (0 when unknown: built before this was recorded)."""
+    try:
+        return int((directory / GENERATION_FILE).read_text(encoding="ascii"))
+    except (OSError, ValueError):
+        return 0
 
 
 def current_directory(root: Path) -> Path | None:

@@ -22,7 +22,15 @@ from portal.investments.models import Investment
 from portal.search import analysis
 from portal.search.catalogue import DIMENSIONS
 from portal.search.filters import FILTER_PARAMS, Filters
-from portal.search.index import Snapshot, build_index, index_root, memory_snapshot, use_snapshot
+from portal.search.freshness import latest_data_import, refresh_if_stale
+from portal.search.index import (
+    Snapshot,
+    build_index,
+    index_generation,
+    index_root,
+    memory_snapshot,
+    use_snapshot,
+)
 
 log = logging.getLogger(__name__)
 
@@ -106,7 +114,8 @@ def matching_cuis(session: Session, filters: Filters) -> list[str]:
 
 def rebuild_index(session: Session) -> None:
     """Rebuild the index from the database and switch to it (import hook and ``portal reindex``)."""
-    build_index(session, index_root(current_app.config["PORTAL_INSTANCE_DIR"]))
+    root = index_root(current_app.config["PORTAL_INSTANCE_DIR"])
+    build_index(session, root, latest_data_import(session))
 
 
 @contextmanager
@@ -114,10 +123,12 @@ def _snapshot(session: Session) -> Iterator[Snapshot]:
     root = index_root(current_app.config["PORTAL_INSTANCE_DIR"])
     with use_snapshot(root) as snap:
         if snap is not None:
+            if snap.directory is not None:
+                refresh_if_stale(session, root, index_generation(snap.directory))
             yield snap
             return
     try:
-        build_index(session, root)  # first search on a fresh database
+        build_index(session, root, latest_data_import(session))  # first search on a fresh database
     except OSError:
         log.exception("cannot write the search index in %s; searching the database", root)
     with use_snapshot(root) as snap:

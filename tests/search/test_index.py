@@ -116,7 +116,7 @@ def test_search_answers_from_the_database_when_no_index_can_be_written(app, clie
     from portal.db import session_scope
     from portal.search import queries
 
-    def unwritable(session, root):
+    def unwritable(session, root, *_generation, **_options):
         raise PermissionError("read-only instance folder")
 
     monkeypatch.setattr(queries, "build_index", unwritable)

@@ -1,0 +1,223 @@
+"""Load test: gunicorn (2 workers) + PostgreSQL + Redis, 100 visitors, while DETALLE imports.
+
+    .venv/bin/pip install -e '.[bench]'
+    .venv/bin/python bench/load/run.py --database URL --file NATIONAL_DETALLE.csv [--users 100]
+
+The database must already hold one import of the file (the import under load is the next night's
+file: ``--file`` with 1 % of rows changed, written beside it). Redis is a throwaway
+``redis-server`` on a free port. Three phases, each ``--seconds`` long:
+  1. the visitors' mix during the import: failed requests and p95 per page;
+  2. investment pages only, no pause between pages: requests per second;
+  3. a bare Flask + Jinja page under the same gunicorn settings: requests per second.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import random
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from sqlalchemy import create_engine, text
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for(port: int, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit(f"nothing answers on port {port}")
+
+
+def changed_copy(source: Path, out: Path, share: float = 0.01) -> Path:
+    """The next night's file: the same rows, ``share`` of them with new figures."""
+    csv.field_size_limit(32 * 1024 * 1024)
+    rng = random.Random(14)
+    with source.open(encoding="utf-8-sig", newline="") as inp, out.open(
+        "w", encoding="utf-8-sig", newline=""
+    ) as dst:
+        reader, writer = csv.reader(inp), csv.writer(dst, quoting=csv.QUOTE_ALL)
+        header = next(reader)
+        writer.writerow(header)
+        column = header.index("DEV_ANIO_ACTUAL")
+        for row in reader:
+            if rng.random() < share:
+                row[column] = f"{rng.uniform(1000, 900000):.2f}"
+            writer.writerow(row)
+    return out
+
+
+def sample_cuis(database: str, count: int, path: Path) -> Path:
+    engine = create_engine(database)
+    with engine.connect() as conn:
+        cuis = conn.scalars(
+            text("SELECT cui FROM investments ORDER BY random() LIMIT :n"), {"n": count}
+        ).all()
+    engine.dispose()
+    path.write_text("\n".join(cuis) + "\n", encoding="ascii")
+    return path
+
+
+def gunicorn(app: str, port: int, env: dict, chdir: Path | None = None) -> subprocess.Popen:
+    command = [
+        str(BIN / "gunicorn"),
+        "-c",
+        str(ROOT / "deploy" / "gunicorn.conf.py"),
+        "--bind",
+        f"127.0.0.1:{port}",
+    ]
+    if chdir:
+        command += ["--chdir", str(chdir)]
+    process = subprocess.Popen(
+        [*command, app], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    wait_for(port)
+    return process
+
+
+def locust(port: int, users: int, seconds: int, env: dict, prefix: Path) -> dict:
+    subprocess.run(
+        [
+            str(BIN / "locust"),
+            "-f",
+            str(ROOT / "bench" / "load" / "locustfile.py"),
+            "--host",
+            f"http://127.0.0.1:{port}",
+            "--headless",
+            "-u",
+            str(users),
+            "-r",
+            str(max(1, users // 10)),
+            "-t",
+            f"{seconds}s",
+            "--csv",
+            str(prefix),
+            "--only-summary",
+            "--loglevel",
+            "WARNING",
+        ],
+        env=env,
+        check=False,
+        stdout=subprocess.DEVNULL,
+    )
+    with open(f"{prefix}_stats.csv", encoding="utf-8") as handle:
+        return {row["Name"]: row for row in csv.DictReader(handle)}
+
+
+def summary(stats: dict) -> list[str]:
+    lines = []
+    for name, row in stats.items():
+        lines.append(
+            f"  {name:<42} requests {int(row['Request Count']):>6}  failed "
+            f"{int(row['Failure Count']):>4}  p50 {row['50%']:>5} ms  p95 {row['95%']:>5} ms  "
+            f"{float(row['Requests/s']):6.1f} req/s"
+        )
+    return lines
+
+
+def stop(process: subprocess.Popen) -> None:
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database", required=True)
+    parser.add_argument("--file", required=True, type=Path)
+    parser.add_argument("--users", type=int, default=100)
+    parser.add_argument("--seconds", type=int, default=120)
+    parser.add_argument("--instance", type=Path)
+    parser.add_argument("--region", default="all")
+    args = parser.parse_args()
+
+    work = Path(tempfile.mkdtemp(prefix="vigia-load-"))
+    instance = args.instance or work / "instance"
+    redis_port, web_port, bare_port = free_port(), free_port(), free_port()
+    redis = subprocess.Popen(
+        ["redis-server", "--bind", "127.0.0.1", "--port", str(redis_port), "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+    )
+    wait_for(redis_port)
+    env = {
+        **os.environ,
+        "PORTAL_DATABASE_URL": args.database,
+        "PORTAL_INSTANCE_DIR": str(instance),
+        "PORTAL_REGION": args.region,
+        "PORTAL_SECRET_KEY": "load-test",
+        "PORTAL_RATELIMIT_STORAGE_URL": f"redis://127.0.0.1:{redis_port}/0",
+        "PORTAL_LOG_FORMAT": "json",
+        "PORTAL_LOG_LEVEL": "WARNING",
+        "VIGIA_CUIS": str(sample_cuis(args.database, 2000, work / "cuis.txt")),
+    }
+    print("writing the next night's file (1 % of rows changed)…", flush=True)
+    next_night = changed_copy(args.file, work / "DETALLE_INVERSIONES.csv")
+    web = gunicorn("portal:create_app()", web_port, env)
+    try:
+        # Warm up: each worker opens the search index and the map data once.
+        for path in ("/", "/buscar?q=agua", "/api/v1/inversiones.geojson?provincia=0601"):
+            subprocess.run(["curl", "-s", "-o", "/dev/null", f"http://127.0.0.1:{web_port}{path}"])
+        started = time.monotonic()
+        importer = subprocess.Popen(
+            [str(BIN / "portal"), "import", "--json", "--source", f"mef-inversiones={next_night}"],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+        )
+        mix = locust(web_port, args.users, args.seconds, env, work / "mix")
+        output, _ = importer.communicate()
+        import_seconds = time.monotonic() - started
+        result = json.loads(output or "{}").get("sources", [{}])[0]
+        print(f"\n1. {args.users} visitors for {args.seconds} s during the import")
+        print(
+            f"   import: {result.get('status')} in {import_seconds:.0f} s "
+            f"({result.get('rows_imported')} rows, {result.get('changes')} changes)"
+        )
+        print("\n".join(summary(mix)))
+        only = {**env, "VIGIA_WAIT": "0", "VIGIA_ONLY": "investment"}
+        pages = locust(web_port, args.users, args.seconds // 2, only, work / "investment")
+        print("\n2. investment pages only, no pause")
+        print("\n".join(summary(pages)))
+    finally:
+        stop(web)
+    bare = gunicorn("bare_app:app", bare_port, env, chdir=ROOT / "bench" / "load")
+    try:
+        floor = locust(
+            bare_port, args.users, args.seconds // 2, {**env, "VIGIA_WAIT": "0", "VIGIA_ONLY": "bare"},
+            work / "bare",
+        )
+        print("\n3. bare Flask + Jinja page, same gunicorn settings, no pause")
+        print("\n".join(summary(floor)))
+    finally:
+        stop(bare)
+        stop(redis)
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
