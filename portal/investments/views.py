@@ -15,6 +15,7 @@ from flask import (
     url_for,
 )
 
+from portal.complaints.service import find_place_observations, published_observations
 from portal.db import get_session
 from portal.importer.queries import source_freshness
 from portal.investments.charts import execution_chart, monthly_chart
@@ -89,6 +90,7 @@ def show(cui: str):
         flag_sentences=_flag_sentences(),
         permalink=url_for("investments.show", cui=sheet.investment.cui, _external=True),
         today=dt.date.today(),
+        observations=published_observations(session, sheet.investment.cui),
     )
 
 
@@ -111,7 +113,9 @@ def place(ubigeo: str):
     )
     if page is None:
         abort(404)
-    return render_template("places/show.html", page=page)
+    return render_template(
+        "places/show.html", page=page, observations=find_place_observations(session, ubigeo)
+    )
 
 
 @bp.get("/unidades/<slug>")
