@@ -6,6 +6,7 @@ import datetime as dt
 
 from flask import (
     Blueprint,
+    Response,
     abort,
     current_app,
     jsonify,
@@ -30,6 +31,7 @@ from portal.investments.queries import (
 )
 from portal.investments.sheet import find_close_matches, find_investment_sheet
 from portal.investments.sheet_json import sheet_as_dict
+from portal.investments.unit_list import list_units, units_csv
 from portal.investments.unit_queries import find_unit_page
 from portal.search.filters import Filters
 
@@ -115,6 +117,22 @@ def place(ubigeo: str):
         abort(404)
     return render_template(
         "places/show.html", page=page, observations=find_place_observations(session, ubigeo)
+    )
+
+
+@bp.get("/unidades")
+def units():
+    return render_template("units/index.html", listing=list_units(get_session(), dt.date.today()))
+
+
+@bp.get("/unidades.csv")
+def units_download():
+    listing = list_units(get_session(), dt.date.today())
+    name = f"vigia-unidades-ejecutoras-{dt.date.today().isoformat()}.csv"
+    return Response(
+        units_csv(listing),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
 
 
