@@ -51,7 +51,7 @@ def find_map_rows(session: Session, filters: Filters) -> list[MapRow]:
             Investment.name,
             Investment.status,
             type_coerce(Investment.updated_cost, Float),
-            type_coerce(Investment.physical_progress, Float),
+            type_coerce(Investment.progress, Float),
             Investment.latitude,
             Investment.longitude,
             Investment.coords_status,
@@ -96,7 +96,7 @@ def find_map_list(session: Session, filters: Filters, page_size: int = PAGE_SIZE
                 Investment.status,
                 Place.name,
                 Investment.updated_cost,
-                Investment.physical_progress,
+                Investment.progress,
             ).outerjoin(Place, Place.ubigeo == Investment.ubigeo),
         )
         .order_by(Investment.name, Investment.cui)

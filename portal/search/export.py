@@ -28,7 +28,7 @@ def investment_json(inv: Investment) -> dict:
         "unidad_ejecutora_nombre": inv.executing_unit_name,
         "costo_actualizado": _decimal(inv.updated_cost),
         "devengado_acumulado": _decimal(inv.devengado_accumulated),
-        "avance_fisico": _decimal(inv.physical_progress),
+        "avance_fisico": _decimal(inv.progress),
         "alertas": inv.red_flags.split() if inv.red_flags else [],
         "cambio": inv.changed_at.isoformat() if inv.changed_at else None,
         "url": url_for("investments.show", cui=inv.cui, _external=True),
@@ -56,7 +56,7 @@ def csv_document(investments: list[Investment]) -> str:
                 spreadsheet_text(inv.function),
                 spreadsheet_text(inv.executing_unit_name or inv.sec_ejec),
                 _decimal(inv.updated_cost) or "",
-                _decimal(inv.devengado_accumulated) or "", _decimal(inv.physical_progress) or "",
+                _decimal(inv.devengado_accumulated) or "", _decimal(inv.progress) or "",
                 inv.red_flags or "", inv.changed_at.date().isoformat() if inv.changed_at else "",
             ]
         )  # fmt: skip

@@ -8,7 +8,6 @@ from decimal import Decimal
 import pytest
 
 
-
 @pytest.fixture(scope="module")
 def units_csv(demo_app):
     response = demo_app.test_client().get("/unidades.csv")
@@ -48,16 +47,20 @@ def test_units_csv_totals_match_every_investment(units_csv, demo_app):
 
     _, rows = units_csv
     with demo_app.app_context():
-        count, cost = get_session().execute(
-            select(func.count(), func.sum(Investment.updated_cost)).where(
-                Investment.sec_ejec.is_not(None)
+        count, cost = (
+            get_session()
+            .execute(
+                select(func.count(), func.sum(Investment.updated_cost)).where(
+                    Investment.sec_ejec.is_not(None)
+                )
             )
-        ).one()
+            .one()
+        )
     assert sum(int(r["inversiones"]) for r in rows) == count
     assert sum(Decimal(r["costo_actualizado"]) for r in rows) == cost
     execution = {r["sec_ejec"]: r["ejecucion_pct"] for r in rows}
     first = rows[0]
-    expected = (Decimal(first["devengado_acumulado"]) * 100 / Decimal(first["costo_actualizado"]))
+    expected = Decimal(first["devengado_acumulado"]) * 100 / Decimal(first["costo_actualizado"])
     assert Decimal(execution[first["sec_ejec"]]) == expected.quantize(Decimal("0.1"))
 
 
@@ -71,7 +74,7 @@ def test_units_page_lists_each_unit_with_its_closures_and_links(demo_app, units_
         for year in years:
             cell = f'data-closed="{year}">{row[f"cierres_{year}"]}</td>'
             assert cell in page.split(f'data-unit="{row["sec_ejec"]}"')[1], (row["sec_ejec"], year)
-    assert f'{len(rows)} unidades ejecutoras con inversiones.' in page
+    assert f"{len(rows)} unidades ejecutoras con inversiones." in page
     assert 'href="/unidades.csv"' in page
 
 
@@ -90,7 +93,7 @@ def test_a_formula_in_a_unit_name_stays_text_and_a_unit_without_investments_is_l
 
     now = dt.datetime.now(dt.UTC)
     with app.app_context(), session_scope() as session:
-        session.add(ExecutingUnit(sec_ejec="900", name="=HYPERLINK(\"x\")", slug="formula"))
+        session.add(ExecutingUnit(sec_ejec="900", name='=HYPERLINK("x")', slug="formula"))
         session.add(ExecutingUnit(sec_ejec="901", name="SIN INVERSIONES", slug="vacia"))
         session.add(
             Investment(
@@ -102,6 +105,6 @@ def test_a_formula_in_a_unit_name_stays_text_and_a_unit_without_investments_is_l
     text = app.test_client().get("/unidades.csv").get_data(as_text=True)
     rows = list(csv.DictReader(io.StringIO(text[1:])))
     assert [r["sec_ejec"] for r in rows] == ["900"]
-    assert rows[0]["unidad"] == "'=HYPERLINK(\"x\")"
+    assert rows[0]["unidad"] == '\'=HYPERLINK("x")'
     assert rows[0]["ejecucion_pct"] == "40.0" and rows[0]["cierres_2025"] == "1"
     assert list(rows[0])[6:] == ["cierres_2023", "cierres_2024", "cierres_2025"]
