@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from portal.complaints.models import Observation
 
@@ -39,11 +40,14 @@ def next_step(observation: Observation, review_days: int, reply_days: int) -> Ne
     if status in ("received", "under_review"):
         due = received + dt.timedelta(days=review_days)
         if status == "received":
-            text = _(
-                "Un moderador leerá su observación en un plazo de %(days)d días. Si cumple las "
+            text = ngettext(
+                "Un moderador leerá su observación en un plazo de %(num)d día. Si cumple las "
                 "reglas de publicación, se mostrará en la página de la inversión, sin sus datos "
                 "personales.",
-                days=review_days,
+                "Un moderador leerá su observación en un plazo de %(num)d días. Si cumple las "
+                "reglas de publicación, se mostrará en la página de la inversión, sin sus datos "
+                "personales.",
+                review_days,
             )
         else:
             text = _(
@@ -68,11 +72,13 @@ def next_step(observation: Observation, review_days: int, reply_days: int) -> Ne
     if status == "routed":
         entity = observation.routed_to_name or _("la entidad responsable")
         return NextStep(
-            _(
-                "Se envió a %(entity)s, que tiene unos %(days)d días para responder. Publicaremos "
+            ngettext(
+                "Se envió a %(entity)s, que tiene %(num)d día para responder. Publicaremos "
                 "la respuesta oficial en esta página y en la de la inversión.",
+                "Se envió a %(entity)s, que tiene unos %(num)d días para responder. Publicaremos "
+                "la respuesta oficial en esta página y en la de la inversión.",
+                reply_days,
                 entity=entity,
-                days=reply_days,
             ),
             _since_status(observation) + dt.timedelta(days=reply_days),
         )

@@ -64,7 +64,7 @@
         markers.push(marker);
       });
       cluster.addLayers(markers);
-      if (status) status.textContent = options.labels.loaded.replace("{count}", markers.length);
+      if (status) status.textContent = (markers.length === 1 ? options.labels.loaded_one : options.labels.loaded).replace("{count}", markers.length);
     }).catch(function () {
       if (status) status.textContent = options.labels.failed;
     });
