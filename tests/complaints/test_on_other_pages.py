@@ -57,6 +57,7 @@ def test_investment_page_shows_published_observation_and_reply_not_unpublished(
     assert "976543210" not in page and "[teléfono oculto]" in page
     assert "Aún sin revisar" not in page
     assert "1 observación publicada tras revisión" in page
+    assert '<a href="#observations-title">1 observación ciudadana publicada</a>' in page
     assert f'href="/observaciones/nueva?cui={CUI}"' in page
     assert "Enviar una observación sobre esta inversión" in page
 
