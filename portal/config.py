@@ -56,6 +56,9 @@ class DefaultConfig:
     #: Where observation photos are stored; default: the instance folder's uploads/.
     PORTAL_UPLOAD_DIR = None
     PORTAL_PHOTO_MAX_BYTES = 8 * 1024 * 1024
+    #: Days the status page promises for moderation, and for the entity's reply once routed.
+    PORTAL_OBSERVATION_REVIEW_DAYS = 5
+    PORTAL_OBSERVATION_REPLY_DAYS = 30
     #: Salt for hashing client IPs (only the hash is stored); default: derived from SECRET_KEY.
     PORTAL_IP_SALT = None
     #: Outbox: "store" keeps emails in the database (dev, tests); "smtp" sends them.

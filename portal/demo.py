@@ -488,7 +488,8 @@ def _f12b_row(rng: random.Random, inv: Investment) -> dict[str, str]:
         "CULMINA_EJEC_FISICA": _when(inv.end),
     }
     if inv.stage == "paralizada":
-        row |= {"ULT_PROBLEMA": "PROBLEMA (Paralización)", "ACC_PROBLEMA": inv.cause}
+        action = names.PARALYSIS_ACTIONS[names.PARALYSIS_CAUSES.index(inv.cause)]
+        row |= {"ULT_PROBLEMA": "PROBLEMA (Paralización)", "ACC_PROBLEMA": action}
     for n, month in enumerate("ENE FEB MAR ABR MAY JUN JUL AGO SET OCT".split()[:months]):
         row[f"DEV_{month}_AÑO_VIG"] = _amt(dev * weights[n] / sum(weights))
     for n in range(1, 13):

@@ -75,6 +75,7 @@ def init_app(app: Flask, translations_dir: Path) -> None:
         number=format_number,
         percent=format_percent,
         date=format_day,
+        month=format_month,
     )
     app.jinja_env.globals["current_language"] = lambda: str(get_locale() or "es")
     app.jinja_env.globals["language_links"] = lambda: language_switch_links(languages)
@@ -123,6 +124,13 @@ def format_day(value: dt.date | dt.datetime | None, style: str = "medium") -> st
         value = to_user_timezone(value) if value.tzinfo else value
         value = value.date()
     return dates.format_date(value, style, locale=_format_locale())
+
+
+def format_month(month: int | None, width: str = "wide") -> str:
+    """A month number (1–12) as its name in the active language: 'Setiembre' in es_PE, 'Sep'."""
+    if not month or not 1 <= month <= 12:
+        return "—"
+    return dates.get_month_names(width, "stand-alone", locale=_format_locale())[month]
 
 
 #: Each language named in itself, as a switcher should show it.

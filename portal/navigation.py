@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 MAIN_LINKS = (
     ("search.results", _l("Buscar")),
     ("maps.map_page", _l("Mapa")),
+    ("investments.units", _l("Unidades ejecutoras")),
     ("complaints.new", _l("Enviar una observación")),
 )
 

@@ -20,6 +20,7 @@ from portal.complaints.outbox import queue_mail
 from portal.complaints.photos import StoredPhoto
 from portal.complaints.redaction import redact_personal_data
 from portal.investments.models import Investment
+from portal.investments.place_queries import place_condition
 
 #: Crockford-style alphabet without 0/1 (read as O/I) and without I, L, O, U: easy to dictate.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -275,3 +276,32 @@ def photo_is_visible(session: Session, filename: str, moderator: bool) -> bool:
         .where(or_(ObservationPhoto.filename == filename, ObservationPhoto.thumbnail == filename))
     ).scalar_one_or_none()
     return is_public is not None and (is_public or moderator)
+
+
+@dataclass(frozen=True)
+class PlaceObservations:
+    """How many observations are published about a place's investments, and the latest ones."""
+
+    count: int
+    latest: list[tuple[PublicObservation, str]]  # (observation, investment name)
+
+
+def find_place_observations(session: Session, ubigeo: str, limit: int = 5) -> PlaceObservations:
+    """Published observations about investments in a province (4 digits) or district (6)."""
+    where = (Observation.is_public.is_(True), place_condition(ubigeo))
+    count = session.scalar(
+        select(func.count(Observation.id))
+        .join(Investment, Investment.cui == Observation.cui)
+        .where(*where)
+    )
+    rows = session.execute(
+        select(Observation, Investment.name)
+        .join(Investment, Investment.cui == Observation.cui)
+        .where(*where)
+        .options(selectinload(Observation.photos))
+        .order_by(Observation.created_at.desc(), Observation.id.desc())
+        .limit(limit)
+    ).all()
+    return PlaceObservations(
+        count=count or 0, latest=[(public_view(obs), name) for obs, name in rows]
+    )

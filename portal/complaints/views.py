@@ -26,6 +26,7 @@ from portal.complaints.antispam import (
     issue_fill_token,
 )
 from portal.complaints.forms import ObservationForm
+from portal.complaints.next_steps import next_step
 from portal.complaints.outbox import send_after_response
 from portal.complaints.photos import store_photo
 from portal.complaints.service import (
@@ -164,6 +165,11 @@ def status(code: str):
         is_public=observation.is_public,
         hidden_reason=observation.hidden_reason,
         events=observation.events,
+        next_step=next_step(
+            observation,
+            int(current_app.config["PORTAL_OBSERVATION_REVIEW_DAYS"]),
+            int(current_app.config["PORTAL_OBSERVATION_REPLY_DAYS"]),
+        ),
         investment=find_investment_choice(session, observation.cui),
         just_sent=request.args.get("nueva") == "1",
     )

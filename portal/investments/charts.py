@@ -14,7 +14,7 @@ from decimal import Decimal
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
-from portal.i18n import format_money
+from portal.i18n import format_money, format_month
 
 WIDTH = 640
 HEIGHT = 240
@@ -106,7 +106,7 @@ def monthly_chart(months, chart_id: str = "grafico-f12b") -> Markup:
         _(
             "Barras del monto programado y del devengado de cada mes; las cifras están en la tabla siguiente."
         ),
-        [str(m.month) for m in months],
+        [format_month(m.month, "abbreviated") for m in months],
         [
             Series(_("Programado"), [m.programmed for m in months]),
             Series(_("Real (devengado)"), [m.actual for m in months]),

@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy import Connection, bindparam, func, or_, select, update
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -56,10 +57,12 @@ def explain_flag(code: str, thresholds: FlagThresholds) -> str:
             "diferencia entre el avance financiero y el avance físico es de %(points)s puntos o más.",
             points=thresholds.spending_ahead_points,
         ),
-        "sin_devengado": _(
+        "sin_devengado": ngettext(
             "La inversión figura en ejecución pero no registra gasto (devengado) desde hace "
-            "%(months)d meses o más.",
-            months=thresholds.no_spending_months,
+            "%(num)d mes o más.",
+            "La inversión figura en ejecución pero no registra gasto (devengado) desde hace "
+            "%(num)d meses o más.",
+            thresholds.no_spending_months,
         ),
         "paralizada_infobras": _("La Contraloría (INFObras) informa que la obra está paralizada."),
         "sin_f12b": _(

@@ -147,8 +147,19 @@ def change_value_text(text: str | None, field: str) -> str:
     return text
 
 
+def problem_type_text(text: str | None) -> str:
+    """F-12B's problem type in plain words: 'PROBLEMA (Paralización)' → 'Paralización'."""
+    if not text:
+        return "—"
+    inner = text.strip()
+    if inner.upper().startswith("PROBLEMA (") and inner.endswith(")"):
+        inner = inner[len("PROBLEMA (") : -1].strip()
+    return inner[:1].upper() + inner[1:] if inner else "—"
+
+
 def init_app(app) -> None:
     app.jinja_env.filters["change_value"] = change_value_text
+    app.jinja_env.filters["problem_type"] = problem_type_text
     app.jinja_env.globals.update(
         STATUS_LABELS=STATUS_LABELS,
         PHASE_LABELS=PHASE_LABELS,

@@ -9,8 +9,26 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, Integer, Numeric, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    and_,
+    case,
+    func,
+    literal,
+    select,
+    type_coerce,
+)
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import Mapped, column_property, mapped_column
+from sqlalchemy.sql.functions import FunctionElement
 
 from portal.db import Base
 
@@ -253,3 +271,46 @@ class ChangeLogEntry(Base):
     new_value: Mapped[str | None] = mapped_column(Text)
     import_run_id: Mapped[int] = mapped_column(ForeignKey("import_runs.id"), index=True)
     changed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class greatest(FunctionElement):
+    """The largest argument: ``GREATEST`` on PostgreSQL, multi-argument ``max`` on SQLite."""
+
+    inherit_cache = True
+
+
+@compiles(greatest)
+def _greatest_sqlite(element, compiler, **kw):
+    return f"max({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(greatest, "postgresql")
+def _greatest_postgresql(element, compiler, **kw):
+    return f"GREATEST({compiler.process(element.clauses, **kw)})"
+
+
+def _progress_expression():
+    """The one physical progress every page, list, CSV and API shows (see ``Investment.progress``).
+
+    The highest any source reports (bank of investments, F12-B, INFObras), as the red flags read
+    it; a closed investment whose records give none is complete: 100 %.
+    """
+    inv = Investment.__table__
+    reported = (
+        inv.c.physical_progress,
+        select(F12BReport.physical_progress)
+        .where(F12BReport.cui == inv.c.cui)
+        .scalar_subquery(),
+        select(func.max(InfobrasWork.actual_progress))
+        .where(InfobrasWork.cui == inv.c.cui)
+        .scalar_subquery(),
+    )
+    best = func.nullif(greatest(*(func.coalesce(value, -1) for value in reported)), -1)
+    closed = inv.c.phase == "cierre"
+    return type_coerce(
+        case((and_(closed, best.is_(None)), literal(100)), else_=best), Percent
+    )
+
+
+#: Loaded with every Investment (two indexed look-ups per row), so no list can forget it.
+Investment.progress = column_property(_progress_expression())

@@ -194,7 +194,7 @@ class InvestmentRow:
     name: str
     status: str
     updated_cost: Decimal | None
-    physical_progress: Decimal | None
+    progress: Decimal | None
     red_flags: str
 
 

@@ -86,12 +86,8 @@ class InvestmentSheet:
 
     @property
     def physical_progress(self) -> Decimal | None:
-        """Best known physical progress (the one the red flags use)."""
-        return best_physical_progress(
-            self.investment.physical_progress,
-            self.f12b.physical_progress if self.f12b else None,
-            *(w.actual_progress for w in self.works),
-        )
+        """The progress lists, CSV and API show too (``Investment.progress`` decides)."""
+        return self.investment.progress
 
 
 def is_valid_cui(cui: str) -> bool:
@@ -227,7 +223,12 @@ def sheet_facts(sheet: InvestmentSheet) -> FlagFacts:
         viable_cost=inv.viable_cost,
         updated_cost=inv.updated_cost,
         devengado_accumulated=inv.devengado_accumulated,
-        physical_progress=sheet.physical_progress,
+        # The flags read every source without the closed-means-100 rule, as refresh_red_flags does.
+        physical_progress=best_physical_progress(
+            inv.physical_progress,
+            report.physical_progress if report else None,
+            *(w.actual_progress for w in sheet.works),
+        ),
         last_devengado_on=inv.last_devengado_on,
         execution_start_on=inv.execution_start_on,
         planned_end_on=planned_end(

@@ -6,6 +6,7 @@ import datetime as dt
 
 from flask import (
     Blueprint,
+    Response,
     abort,
     current_app,
     jsonify,
@@ -15,6 +16,7 @@ from flask import (
     url_for,
 )
 
+from portal.complaints.service import find_place_observations, published_observations
 from portal.db import get_session
 from portal.importer.queries import source_freshness
 from portal.investments.charts import execution_chart, monthly_chart
@@ -29,6 +31,7 @@ from portal.investments.queries import (
 )
 from portal.investments.sheet import find_close_matches, find_investment_sheet
 from portal.investments.sheet_json import sheet_as_dict
+from portal.investments.unit_list import list_units, units_csv
 from portal.investments.unit_queries import find_unit_page
 from portal.search.filters import Filters
 
@@ -90,6 +93,7 @@ def show(cui: str):
         flag_sentences=_flag_sentences(),
         permalink=url_for("investments.show", cui=sheet.investment.cui, _external=True),
         today=dt.date.today(),
+        observations=published_observations(session, sheet.investment.cui),
     )
 
 
@@ -112,7 +116,25 @@ def place(ubigeo: str):
     )
     if page is None:
         abort(404)
-    return render_template("places/show.html", page=page)
+    return render_template(
+        "places/show.html", page=page, observations=find_place_observations(session, ubigeo)
+    )
+
+
+@bp.get("/unidades")
+def units():
+    return render_template("units/index.html", listing=list_units(get_session(), dt.date.today()))
+
+
+@bp.get("/unidades.csv")
+def units_download():
+    listing = list_units(get_session(), dt.date.today())
+    name = f"vigia-unidades-ejecutoras-{dt.date.today().isoformat()}.csv"
+    return Response(
+        units_csv(listing),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
 
 
 @bp.get("/unidades/<slug>")

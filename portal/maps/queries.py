@@ -52,7 +52,7 @@ def find_map_rows(session: Session, filters: Filters) -> list[MapRow]:
             Investment.name,
             Investment.status,
             type_coerce(Investment.updated_cost, Float),
-            type_coerce(Investment.physical_progress, Float),
+            type_coerce(Investment.progress, Float),
             Investment.latitude,
             Investment.longitude,
             Investment.coords_status,
@@ -99,7 +99,7 @@ def find_map_list(session: Session, filters: Filters, page_size: int = PAGE_SIZE
                 Investment.status,
                 Place.name,
                 Investment.updated_cost,
-                Investment.physical_progress,
+                Investment.progress,
                 Investment.ubigeo,
             ).outerjoin(
                 Place, and_(Place.ubigeo == Investment.ubigeo, Place.level == "distrito")

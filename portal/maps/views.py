@@ -19,6 +19,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from portal.db import get_session
 from portal.i18n import format_money, format_number, format_percent
@@ -179,9 +180,20 @@ def _point_labels() -> dict:
         "progress": _("Avance físico"),
         "approximate": _("Ubicación aproximada: centro del distrito."),
         "link": _("Ver la inversión"),
-        "loaded": _("%(count)s inversiones en el mapa.", count="{count}"),
+        # The script counts the points itself: it gets both forms and picks one.
+        "loaded_one": _loaded(1),
+        "loaded": _loaded(2),
         "failed": _("No se pudo cargar el mapa; la lista de abajo tiene las mismas inversiones."),
     }
+
+
+def _loaded(count: int) -> str:
+    return ngettext(
+        "%(count)s inversión en el mapa.",
+        "%(count)s inversiones en el mapa.",
+        count,
+        count="{count}",
+    )
 
 
 def _format_measure(value, measure: str) -> str:

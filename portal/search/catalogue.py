@@ -63,7 +63,8 @@ def load_catalogue(session: Session) -> Catalogue:
         Investment.cui, Investment.snip, Investment.name, Investment.ubigeo, Investment.province,
         Investment.district, Investment.status, Investment.phase, Investment.function,
         Investment.sec_ejec, Investment.executing_unit_name, Investment.red_flags,
-        Investment.updated_cost, Investment.physical_progress, Investment.changed_at,
+        Investment.updated_cost, Investment.progress.label("physical_progress"),
+        Investment.changed_at,
     )  # fmt: skip
     entries = []
     for row in session.execute(select(*columns).order_by(Investment.cui)):

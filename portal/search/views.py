@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from flask import Blueprint, Response, jsonify, redirect, render_template, request, url_for
 
 from portal.db import get_session
-from portal.search.export import csv_document, investment_json
+from portal.search.export import (
+    csv_document,
+    csv_filename,
+    find_prioritisations,
+    investment_json,
+)
 from portal.search.filters import Filters
 from portal.search.queries import find_code, find_investments
 
@@ -43,9 +50,13 @@ def api():
 @bp.get("/buscar.csv")
 def csv_export():
     filters = Filters.from_args(request.args)
-    found = find_investments(get_session(), filters, page_size=None)
+    session = get_session()
+    found = find_investments(session, filters, page_size=None)
+    pp_year = int(filters.pp) if filters.pp.isdigit() else None
+    prioritised = find_prioritisations(session, [inv.cui for inv in found.investments], pp_year)
+    name = csv_filename(filters, found.facets, dt.date.today())
     return Response(
-        csv_document(found.investments),
+        csv_document(found.investments, prioritised),
         mimetype="text/csv",
-        headers={"Content-Disposition": 'attachment; filename="inversiones.csv"'},
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )

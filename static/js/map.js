@@ -71,7 +71,7 @@
         var where = L.latLngBounds(markers.map(function (m) { return m.getLatLng(); }));
         map.fitBounds(where, { padding: [24, 24], maxZoom: 13, animate: false });
       }
-      if (status) status.textContent = options.labels.loaded.replace("{count}", markers.length);
+      if (status) status.textContent = (markers.length === 1 ? options.labels.loaded_one : options.labels.loaded).replace("{count}", markers.length);
     }).catch(function () {
       if (status) status.textContent = options.labels.failed;
     });

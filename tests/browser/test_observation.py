@@ -67,7 +67,7 @@ def test_person_sends_an_observation_with_a_photo_and_gets_a_tracking_code(
         page.wait_for_url("**/observaciones/VC-*")
         code = page.locator(".tracking-code").inner_text()
         assert code.startswith("VC-") and len(code) == 12
-        assert page.get_by_text("1 foto(s) recibida(s)").count() == 1
+        assert page.get_by_text("1 foto recibida;", exact=False).count() == 1
     finally:
         context.close()
 
