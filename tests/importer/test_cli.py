@@ -15,7 +15,7 @@ def test_json_summary_lists_every_source_and_exit_code_is_zero(runner, demo_dir,
     result = runner.invoke(args=["import", "--json"])
 
     assert result.exit_code == 0, result.output
-    summary = json.loads(result.output)
+    summary = json.loads(result.stdout)
     names = [source["name"] for source in summary["sources"]]
     assert names[:4] == ["mef-inversiones", "mef-cierre", "mef-f12b", "mef-estado-situacional"]
     assert names.count("mef-seguimiento") == 1  # one file of many years
@@ -39,7 +39,7 @@ def test_a_rejected_source_makes_the_command_fail(runner, tmp_path):
     result = runner.invoke(args=["import", "--json", "--source", f"mef-inversiones={broken}"])
 
     assert result.exit_code == 1
-    [source] = json.loads(result.output)["sources"]
+    [source] = json.loads(result.stdout)["sources"]
     assert source["status"] == "rejected" and source["error"]
 
 
@@ -66,7 +66,7 @@ def test_dry_run_from_the_command_line_imports_nothing(runner, client, tmp_path)
         args=["import", "--dry-run", "--json", "--source", f"mef-inversiones={path}"]
     )
 
-    assert json.loads(result.output)["dry_run"] is True
+    assert json.loads(result.stdout)["dry_run"] is True
     assert 'data-figure="investments">0<' in client.get("/").get_data(as_text=True)
 
 
@@ -106,6 +106,6 @@ def test_a_source_default_location_can_be_a_url_setting(app, runner, file_server
 
     result = runner.invoke(args=["import", "--json"])
 
-    first = json.loads(result.output)["sources"][0]
+    first = json.loads(result.stdout)["sources"][0]
     assert first["location"] == f"{base_url}/DETALLE_INVERSIONES.csv"
     assert (first["status"], first["rows_imported"]) == ("imported", 2)

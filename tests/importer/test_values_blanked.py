@@ -55,7 +55,7 @@ def test_the_json_summary_counts_blanked_values_per_published_column(runner, tmp
     result = runner.invoke(args=["import", "--json", "--source", f"mef-inversiones={path}"])
 
     assert result.exit_code == 0, result.output
-    [source] = json.loads(result.output)["sources"]
+    [source] = json.loads(result.stdout)["sources"]
     assert source["values_blanked"] == {"CTRL_CONCURR": 3}
     assert source["rows_rejected"] == 0
 
