@@ -27,6 +27,8 @@ class Entry:
     snip: str
     name: str
     places: str
+    #: Executing unit and entity names ("REGION CAJAMARCA-SUB REGION CHOTA"), searchable too.
+    units: str
     values: dict[str, list[str]]
     sort: dict[str, float | str | None]
     #: Number of terms in the name, for length normalisation when ranking (set when indexing).
@@ -43,12 +45,15 @@ class Catalogue:
     labels: dict[str, dict[str, str]]
     #: Words of the names and places, as written, with how many investments use them (spelling).
     vocabulary: dict[str, int] = field(default_factory=dict)
+    #: Words of the place, unit and entity names, with their use: what a typo is corrected to.
+    known: dict[str, int] = field(default_factory=dict)
 
     def as_json(self) -> dict:
         return {
             "entries": [e.as_json() for e in self.entries],
             "labels": self.labels,
             "vocabulary": self.vocabulary,
+            "known": self.known,
         }
 
 
@@ -62,7 +67,7 @@ def load_catalogue(session: Session) -> Catalogue:
     columns = (
         Investment.cui, Investment.snip, Investment.name, Investment.ubigeo, Investment.province,
         Investment.district, Investment.status, Investment.phase, Investment.function,
-        Investment.sec_ejec, Investment.executing_unit_name, Investment.red_flags,
+        Investment.sec_ejec, Investment.executing_unit_name, Investment.entity, Investment.red_flags,
         Investment.updated_cost, Investment.physical_progress, Investment.changed_at,
     )  # fmt: skip
     entries = []
@@ -73,6 +78,7 @@ def load_catalogue(session: Session) -> Catalogue:
             place_words.update((places.get(ubigeo, ""), places.get(ubigeo[:4], "")))
         if row.sec_ejec and row.sec_ejec not in units and row.executing_unit_name:
             units[row.sec_ejec] = row.executing_unit_name
+        unit_words = {row.executing_unit_name or "", row.entity or "", units.get(row.sec_ejec, "")}
         values = {
             "provincia": [ubigeo[:4]] if len(ubigeo) >= 4 else [],
             "distrito": [ubigeo] if len(ubigeo) == 6 else [],
@@ -89,7 +95,10 @@ def load_catalogue(session: Session) -> Catalogue:
             "cambio": row.changed_at.isoformat() if row.changed_at else None,
         }
         entries.append(
-            Entry(row.cui, row.snip or "", row.name, " ".join(sorted(place_words)), values, sort)
+            Entry(
+                row.cui, row.snip or "", row.name, " ".join(sorted(place_words)),
+                " ".join(sorted(unit_words)), values, sort,
+            )  # fmt: skip
         )
     labels = {
         "provincia": {k: v for k, v in places.items() if len(k) == 4},
@@ -101,6 +110,6 @@ def load_catalogue(session: Session) -> Catalogue:
 
 def catalogue_from_json(data: dict) -> Catalogue:
     entries = [
-        Entry(cui, snip, "", "", values, sort, n) for cui, snip, values, sort, n in data["entries"]
+        Entry(cui, snip, "", "", "", values, sort, n) for cui, snip, values, sort, n in data["entries"]
     ]
-    return Catalogue(entries, data["labels"], data.get("vocabulary", {}))
+    return Catalogue(entries, data["labels"], data.get("vocabulary", {}), data.get("known", {}))
