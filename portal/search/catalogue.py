@@ -33,9 +33,12 @@ class Entry:
     sort: dict[str, float | str | None]
     #: Number of terms in the name, for length normalisation when ranking (set when indexing).
     length: int = 0
+    #: Number of distinct terms in the unit and entity names (set when indexing): a query naming
+    #: most of them ("municipalidad de cutervo") means that unit, not "... de San Juan de Cutervo".
+    unit_length: int = 0
 
     def as_json(self) -> list:
-        return [self.cui, self.snip, self.values, self.sort, self.length]
+        return [self.cui, self.snip, self.values, self.sort, self.length, self.unit_length]
 
 
 @dataclass
@@ -110,6 +113,7 @@ def load_catalogue(session: Session) -> Catalogue:
 
 def catalogue_from_json(data: dict) -> Catalogue:
     entries = [
-        Entry(cui, snip, "", "", "", values, sort, n) for cui, snip, values, sort, n in data["entries"]
+        Entry(cui, snip, "", "", "", values, sort, n, u)
+        for cui, snip, values, sort, n, u in data["entries"]
     ]
     return Catalogue(entries, data["labels"], data.get("vocabulary", {}), data.get("known", {}))

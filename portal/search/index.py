@@ -45,7 +45,7 @@ POINTER = "current"
 PLACE_BOOST = 0.3
 #: A word found only in the executing unit's or entity's name counts for less still: "chota"
 #: means works in Chota first, then the Chota sub-region's works elsewhere.
-UNIT_BOOST = 0.25
+UNIT_BOOST = 0.15
 #: An everyday word's record phrase (posta -> puesto de salud) counts this share of the word typed
 #: (a phrase counts as one word: the mean of its words' scores).
 EXPANSION_WEIGHT = 0.6
@@ -129,6 +129,7 @@ def _write(directory: Path, catalogue: Catalogue) -> None:
                 units_cache[entry.units] = unit
             name_terms = analysis.terms(entry.name)
             entry.length = len(name_terms)
+            entry.unit_length = unit[0].count(" ") + 1 if unit[0] else 0
             vocabulary.update(analysis.vocabulary_words(entry.name) | place[2])
             known.update(place[2] | unit[1])
             writer.add_document(
@@ -236,10 +237,12 @@ class Snapshot:
             self._memory = _memory_postings(entries)
             for entry in entries:
                 entry.length = len(analysis.terms(entry.name))
+                entry.unit_length = len(set(analysis.terms(entry.units)))
         lengths = np.array([e.length for e in entries], dtype=np.float64)
         average = float(lengths.mean()) if self.size else 1.0
         #: The BM25 length term of each row's title, computed once.
         self._norm = BM25_K1 * (1 - BM25_B + BM25_B * lengths / (average or 1.0))
+        self.unit_lengths = np.array([max(e.unit_length, 1) for e in entries], dtype=np.float64)
         self._codes: dict[str, tuple[list, np.ndarray]] = {}
         for dim, column in self.column.items():
             values = [None, *sorted({v for v in column if v is not None})]

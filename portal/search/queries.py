@@ -200,7 +200,9 @@ def _select(snap: Snapshot, parsed: _Parsed, filters: Filters) -> _Selection:
     if len(hits) > 1:
         in_unit = np.logical_and.reduce([h.in_unit for h in hits])
         if in_unit.any():
-            scores[in_unit] += UNIT_PHRASE_BONUS * scores.max()
+            typed = sum(len(key) for key, _ in parsed.slots)
+            coverage = np.minimum(1.0, typed / snap.unit_lengths[in_unit])
+            scores[in_unit] += UNIT_PHRASE_BONUS * scores.max() * coverage
     for word, term in parsed.typed:
         snap.spelling_bonus(word, term, scores)
     every = np.logical_and.reduce([h.rows for h in hits])

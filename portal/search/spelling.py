@@ -58,14 +58,16 @@ class Corrector:
     """Closest known word to a mistyped one, by sound key then by spelling."""
 
     def __init__(self, words: Iterable[tuple[str, int]]) -> None:
-        #: folded word -> (as written, weight): the most used spelling wins a tie.
+        #: folded word -> (as written, weight): the accented spelling ("celendín", as the place
+        #: names write it, not "CELENDIN" as the MEF does) and the words' total use.
         self._known: dict[str, tuple[str, int]] = {}
         for written, weight in words:
             folded = fold(written)
             if len(folded) < 4 or not folded.isalpha():
                 continue
-            if folded not in self._known or self._known[folded][1] < weight:
-                self._known[folded] = (written, weight)
+            before, used = self._known.get(folded, (written, 0))
+            spelled = written if fold(before) == before.lower() else before
+            self._known[folded] = (spelled, used + weight)
         self._by_deletion: dict[str, set[str]] = {}
         for folded in self._known:
             for deleted in _deletions(sound_key(folded), 2):
