@@ -62,7 +62,8 @@ FIELDS_OF = {
 }
 BM25_K1, BM25_B = 1.2, 0.75
 #: Postings of the most recently searched terms (per field), kept in memory between searches.
-POSTINGS_CACHE_SIZE = 1024
+POSTINGS_CACHE_SIZE = 4096
+ABSENT_CACHE_SIZE = 100_000
 WARM_TERMS = 150
 #: How much the spelling typed (with or without accents and ñ) adds, as a share of the word's idf.
 EXACT_BONUS = 1.0
@@ -181,7 +182,15 @@ class _Postings(NamedTuple):
     freqs: np.ndarray
 
 
-_NO_POSTINGS = _Postings(np.zeros(0, dtype=np.int64), np.zeros(0))
+_EMPTY = np.zeros(0, dtype=np.int64)
+_NO_POSTINGS = _Postings(_EMPTY, np.zeros(0))
+
+
+def _union(arrays: list[np.ndarray]) -> np.ndarray:
+    """Sorted rows in any of the arrays (postings are sorted and without repeats)."""
+    if len(arrays) == 1:
+        return arrays[0]
+    return np.unique(np.concatenate(arrays))
 
 
 class SlotHits(NamedTuple):
@@ -231,6 +240,7 @@ class Snapshot:
         self.retired = False
         self._lock = threading.Lock()
         self._postings_cache: OrderedDict[tuple[str, str], _Postings] = OrderedDict()
+        self._absent: set[tuple[str, str]] = set()
         self._memory: dict[tuple[str, str], _Postings] | None = None
         if directory is None:
             # No index on disk (could not be written): the same postings, built in memory.
@@ -285,12 +295,19 @@ class Snapshot:
         for field in (*FIELDS, "exact"):
             for _freq, text in reader.most_frequent_terms(field, number=WARM_TERMS):
                 self._postings(field, text.decode() if isinstance(text, bytes) else text)
+        # And every term of the everyday vocabulary: one word typed looks up dozens of them.
+        everyday = vocabulary.load()
+        for term in {t for alts in everyday.expansions.values() for a in alts for t in a.terms}:
+            for field in FIELDS:
+                self._postings(field, term)
 
     def _postings(self, field: str, term: str) -> _Postings:
         """One term's postings (documents, frequencies), read from Whoosh once and kept (LRU)."""
         if self._memory is not None:
             return self._memory.get((field, term), _NO_POSTINGS)
         key = (field, term)
+        if key in self._absent:
+            return _NO_POSTINGS
         found = self._postings_cache.get(key)
         if found is not None:
             self._postings_cache.move_to_end(key)
@@ -304,6 +321,13 @@ class Snapshot:
             docs = np.fromiter((d for d, _ in pairs), dtype=np.int64, count=len(pairs))
             freqs = np.fromiter((w for _, w in pairs), dtype=np.float64, count=len(pairs))
             found = _Postings(docs, freqs)
+        else:
+            # Remembered apart: cheap, and most vocabulary terms are in no name. Bounded, as
+            # anyone can type new words.
+            if len(self._absent) > ABSENT_CACHE_SIZE:
+                self._absent.clear()
+            self._absent.add(key)
+            return found
         self._postings_cache[key] = found
         if len(self._postings_cache) > POSTINGS_CACHE_SIZE:
             self._postings_cache.popitem(last=False)
@@ -331,34 +355,45 @@ class Snapshot:
         in_unit = np.zeros(self.size, dtype=bool)
         for alternative in alternatives:
             fields = FIELDS_OF[alternative.where]
+            # Per term, its postings in each field; work on these (a few hundred rows) rather
+            # than on arrays of every row, so twenty alternatives cost what one did.
+            found: list[list[tuple[str, float, _Postings]]] = []
+            with self._lock:
+                for term in alternative.terms:
+                    per_field = [(f, boost, self._postings(f, term)) for f, boost in fields]
+                    per_field = [hit for hit in per_field if len(hit[2].docs)]
+                    if not per_field:
+                        break
+                    found.append(per_field)
+            if len(found) < len(alternative.terms):
+                continue
+            docs = None
+            unit_docs = None
+            for per_field in found:
+                term_docs = _union([p.docs for _, _, p in per_field])
+                docs = term_docs if docs is None else np.intersect1d(docs, term_docs, True)
+                in_unit_field = [p.docs for f, _, p in per_field if f == "unit"]
+                term_unit = in_unit_field[0] if in_unit_field else _EMPTY
+                unit_docs = (
+                    term_unit if unit_docs is None else np.intersect1d(unit_docs, term_unit, True)
+                )
+            if not len(docs):
+                continue
+            rows[docs] = True
+            in_unit[unit_docs] = True
             weight = 1.0 if alternative.where == "typed" else EXPANSION_WEIGHT
-            alt_rows = np.ones(self.size, dtype=bool)
-            alt_unit = np.ones(self.size, dtype=bool)
-            alt_scores = np.zeros(self.size)
-            for term in alternative.terms:
-                term_rows = np.zeros(self.size, dtype=bool)
-                unit_rows = np.zeros(self.size, dtype=bool)
-                for field, boost in fields:
-                    with self._lock:
-                        postings = self._postings(field, term)
-                    docs = postings.docs
-                    if not len(docs):
-                        continue
-                    term_rows[docs] = True
-                    if field == "unit":
-                        unit_rows[docs] = True
-                    tf = postings.freqs
-                    norm = self._norm[docs] if field == "name" else BM25_K1
-                    alt_scores[docs] += boost * self._idf(postings) * tf * (BM25_K1 + 1) / (tf + norm)
-                alt_rows &= term_rows
-                alt_unit &= unit_rows
-                if not alt_rows.any():
-                    break
-            else:
-                rows |= alt_rows
-                in_unit |= alt_unit & alt_rows
-                share = weight / len(alternative.terms)
-                scores += share * np.where(alt_rows, alt_scores, 0.0)
+            share = weight / len(alternative.terms)
+            whole = len(found) == 1 and len(found[0]) == 1
+            for per_field in found:
+                for field, boost, postings in per_field:
+                    tf, at = postings.freqs, postings.docs
+                    if not whole:
+                        keep = np.isin(at, docs, assume_unique=True)
+                        tf, at = tf[keep], at[keep]
+                    norm = self._norm[at] if field == "name" else BM25_K1
+                    scores[at] += (
+                        share * boost * self._idf(postings) * tf * (BM25_K1 + 1) / (tf + norm)
+                    )
         return SlotHits(rows, scores, in_unit)
 
     def spelling_bonus(self, word: str, term: str, scores: np.ndarray) -> None:

@@ -163,7 +163,7 @@ def _parse(snap: Snapshot, q: str) -> _Parsed:
     words = analysis.words(q)[: analysis.MAX_QUERY_WORDS]
     code_rows = [snap.codes[w] for w in words if w.isdigit() and w in snap.codes]
     everyday = vocabulary.load()
-    single_keys = {k[0] for k in everyday.expansions if len(k) == 1}
+    single_keys = everyday.single_words
     terms, typed, corrected, unknown = [], [], {}, []
     for word in words:
         if word.isdigit() and word in snap.codes:

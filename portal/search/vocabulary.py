@@ -40,6 +40,8 @@ class Vocabulary:
     #: Words of the first column as written (for correcting typos in them).
     words: frozenset[str]
     longest: int
+    #: Terms that are a whole phrase of the first column (never corrected to another word).
+    single_words: frozenset[str] = frozenset()
 
     def slots(self, terms: list[str]) -> list[Slot]:
         """Split the query terms into (typed phrase, alternatives) slots, longest phrase first.
@@ -90,6 +92,7 @@ def parse(text: str) -> Vocabulary:
         {k: tuple(v) for k, v in expansions.items()},
         frozenset(written),
         max((len(k) for k in expansions), default=1),
+        frozenset(k[0] for k in expansions if len(k) == 1),
     )
 
 
