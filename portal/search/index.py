@@ -273,9 +273,9 @@ class Snapshot:
         }  # fmt: skip
         everyday = vocabulary.load()
         #: Typos in place, unit and everyday words are corrected from these (see spelling.py).
-        self.corrector = Corrector(
-            [*known.items(), *((w, 0) for w in everyday.words)]
-        )
+        self.corrector = Corrector([*known.items(), *((w, 0) for w in everyday.words)])
+        #: ... and then, one edit at most, from every word of the names (caseríos, rivers).
+        self.name_corrector = Corrector(self._vocabulary.items(), max_edits=1)
         self._searcher = None
         if directory is not None:
             self._searcher = whoosh_index.open_dir(str(directory)).searcher()

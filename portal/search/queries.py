@@ -23,6 +23,7 @@ from portal.investments.models import Investment
 from portal.search import analysis, vocabulary
 from portal.search.catalogue import DIMENSIONS
 from portal.search.filters import FILTER_PARAMS, Filters
+from portal.search.spelling import closest_of
 from portal.search.index import (
     UNIT_PHRASE_BONUS,
     Snapshot,
@@ -120,7 +121,7 @@ def find_investments(
         limit = offset + page_size if page_size else None
         rows = _ordered(snap, parsed, selection, filters.orden, limit)[offset:limit]
         cuis = [snap.cuis[i] for i in rows]
-        suggestion = _suggestion(snap, parsed) if total == 0 or parsed.unknown else None
+        suggestion = _suggestion(snap, parsed) if parsed.unknown else None
     investments = _load(session, cuis)
     wanted = parsed.terms
     highlights = {inv.cui: analysis.highlight(inv.name, wanted) for inv in investments}
@@ -171,19 +172,33 @@ def _parse(snap: Snapshot, q: str) -> _Parsed:
         stemmed = analysis.term(word)
         if not stemmed:
             continue
+        meant = [(word, stemmed)]
         if not word.isdigit() and stemmed not in single_keys and not snap.knows(stemmed):
-            better = snap.corrector.correct(word)
-            better_term = analysis.term(better) if better else None
-            if better_term and (better_term in single_keys or snap.knows(better_term)):
+            better = _split(snap, word) or closest_of(word, (snap.corrector, snap.name_corrector))
+            better_terms = [(w, analysis.term(w)) for w in (better or "").split()]
+            if better_terms and all(
+                t and (t in single_keys or snap.knows(t)) for _, t in better_terms
+            ):
                 corrected[word] = better.lower()
-                word, stemmed = better, better_term
-            elif analysis.fold(word) not in snap.corrector:
+                meant = better_terms
+            elif analysis.fold(word) not in snap.corrector:  # a known everyday word is no typo
                 unknown.append(word)
-        terms.append(stemmed)
-        typed.append((word.lower(), stemmed))
+        for w, t in meant:
+            terms.append(t)
+            typed.append((w.lower(), t))
     return _Parsed(
         everyday.slots(terms), typed, list(dict.fromkeys(code_rows)), words, corrected, unknown
     )
+
+
+def _split(snap: Snapshot, word: str) -> str | None:
+    """Two names typed as one ("sanmiguel", "santacruz"): the split whose halves are both in
+    the names, or None."""
+    for cut in range(3, len(word) - 2):
+        left, right = analysis.term(word[:cut]), analysis.term(word[cut:])
+        if left and right and snap.knows(left) and snap.knows(right):
+            return f"{word[:cut]} {word[cut:]}"
+    return None
 
 
 def _select(snap: Snapshot, parsed: _Parsed, filters: Filters) -> _Selection:
@@ -324,9 +339,13 @@ def _ordered(
 
 
 def _suggestion(snap: Snapshot, parsed: _Parsed) -> str | None:
-    """The query with each unknown word replaced by the closest word of the names, if any."""
+    """The query with each unknown word replaced by the closest word of the names, if any.
+
+    Only words that are in no name and are neither a place, a unit nor a vocabulary word: a
+    known everyday word with nothing to show ("puente") is not a typo of "puesto".
+    """
     words = [parsed.corrected.get(w, w) for w in parsed.words]
-    corrections = snap.corrections(w for w in words if analysis.term(w))
+    corrections = snap.corrections(parsed.unknown)
     if not corrections:
         return None
     return " ".join(corrections.get(w, w) for w in words)

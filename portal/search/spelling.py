@@ -57,7 +57,8 @@ def _deletions(key: str, edits: int) -> set[str]:
 class Corrector:
     """Closest known word to a mistyped one, by sound key then by spelling."""
 
-    def __init__(self, words: Iterable[tuple[str, int]]) -> None:
+    def __init__(self, words: Iterable[tuple[str, int]], max_edits: int = 2) -> None:
+        self.max_edits = max_edits
         #: folded word -> (as written, weight): the accented spelling ("celendín", as the place
         #: names write it, not "CELENDIN" as the MEF does) and the words' total use.
         self._known: dict[str, tuple[str, int]] = {}
@@ -70,7 +71,7 @@ class Corrector:
             self._known[folded] = (spelled, used + weight)
         self._by_deletion: dict[str, set[str]] = {}
         for folded in self._known:
-            for deleted in _deletions(sound_key(folded), 2):
+            for deleted in _deletions(sound_key(folded), max_edits):
                 self._by_deletion.setdefault(deleted, set()).add(folded)
 
     def __contains__(self, word: str) -> bool:
@@ -78,8 +79,13 @@ class Corrector:
 
     def correct(self, word: str) -> str | None:
         """The known word meant by ``word`` (as written in the records), or None."""
+        found = self.closest(word)
+        return found[1] if found else None
+
+    def closest(self, word: str) -> tuple[int, str] | None:
+        """(sound-alike distance, known word) of the best candidate for ``word``, or None."""
         folded = fold(word)
-        edits = allowed_edits(len(folded))
+        edits = min(allowed_edits(len(folded)), self.max_edits)
         if not edits or folded in self._known:
             return None
         key = sound_key(folded)
@@ -94,4 +100,10 @@ class Corrector:
             spelled = damerau_levenshtein(candidate, folded, limit=edits + 3)
             rank = (sound, spelled, -self._known[candidate][1], candidate)
             best = min(best, rank) if best else rank
-        return self._known[best[3]][0] if best else None
+        return (best[0], self._known[best[3]][0]) if best else None
+
+
+def closest_of(word: str, correctors: Iterable[Corrector]) -> str | None:
+    """The best correction among several lists, the earlier list winning a tie."""
+    found = [c for c in (corrector.closest(word) for corrector in correctors) if c]
+    return min(found, key=lambda c: c[0])[1] if found else None

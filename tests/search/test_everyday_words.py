@@ -105,6 +105,9 @@ def test_mistyped_place_is_searched_as_the_place_and_said(demo_app, typed, meant
 
 def test_everyday_word_never_suggests_an_unrelated_word(demo_app):
     client = demo_app.test_client()
+    for q in ("puente", "losa deportiva", "posta"):
+        answer = client.get("/api/v1/inversiones", query_string={"q": q}).get_json()
+        assert answer["suggestion"] is None, q
     answer = client.get("/api/v1/inversiones", query_string={"q": "posta"}).get_json()
     assert answer["suggestion"] is None
     assert answer["total"] > 0
