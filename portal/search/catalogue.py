@@ -70,8 +70,9 @@ def load_catalogue(session: Session) -> Catalogue:
     columns = (
         Investment.cui, Investment.snip, Investment.name, Investment.ubigeo, Investment.province,
         Investment.district, Investment.status, Investment.phase, Investment.function,
-        Investment.sec_ejec, Investment.executing_unit_name, Investment.entity, Investment.red_flags,
-        Investment.updated_cost, Investment.physical_progress, Investment.changed_at,
+        Investment.sec_ejec, Investment.executing_unit_name, Investment.entity,
+        Investment.red_flags, Investment.updated_cost, Investment.physical_progress,
+        Investment.changed_at,
     )  # fmt: skip
     entries = []
     for row in session.execute(select(*columns).order_by(Investment.cui)):
@@ -99,8 +100,13 @@ def load_catalogue(session: Session) -> Catalogue:
         }
         entries.append(
             Entry(
-                row.cui, row.snip or "", row.name, " ".join(sorted(place_words)),
-                " ".join(sorted(unit_words)), values, sort,
+                row.cui,
+                row.snip or "",
+                row.name,
+                " ".join(sorted(place_words)),
+                " ".join(sorted(unit_words)),
+                values,
+                sort,
             )  # fmt: skip
         )
     labels = {

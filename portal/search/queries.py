@@ -23,7 +23,6 @@ from portal.investments.models import Investment
 from portal.search import analysis, vocabulary
 from portal.search.catalogue import DIMENSIONS
 from portal.search.filters import FILTER_PARAMS, Filters
-from portal.search.spelling import closest_of
 from portal.search.index import (
     UNIT_PHRASE_BONUS,
     Snapshot,
@@ -32,6 +31,7 @@ from portal.search.index import (
     memory_snapshot,
     use_snapshot,
 )
+from portal.search.spelling import closest_of
 
 log = logging.getLogger(__name__)
 
@@ -77,11 +77,6 @@ class _Parsed:
     corrected: dict[str, str]
     unknown: list[str]
 
-    @property
-    def terms(self) -> frozenset[str]:
-        """Every term the query looks for, expansions included (what the names highlight)."""
-        return frozenset(t for _, alts in self.slots for alt in alts for t in alt.terms)
-
 
 @dataclass
 class _Selection:
@@ -123,8 +118,9 @@ def find_investments(
         cuis = [snap.cuis[i] for i in rows]
         suggestion = _suggestion(snap, parsed) if parsed.unknown else None
     investments = _load(session, cuis)
-    wanted = parsed.terms
-    highlights = {inv.cui: analysis.highlight(inv.name, wanted) for inv in investments}
+    highlights = {
+        inv.cui: analysis.highlight(inv.name, _marked(parsed, inv.name)) for inv in investments
+    }
     return SearchResults(
         total, investments, facets, suggestion, highlights, page, pages,
         selection.partial, parsed.corrected,
@@ -188,6 +184,20 @@ def _parse(snap: Snapshot, q: str) -> _Parsed:
             typed.append((w.lower(), t))
     return _Parsed(
         everyday.slots(terms), typed, list(dict.fromkeys(code_rows)), words, corrected, unknown
+    )
+
+
+def _marked(parsed: _Parsed, name: str) -> frozenset[str]:
+    """The terms to highlight in one name: each word typed, and each everyday phrase the name
+    has whole ("PUESTO DE SALUD" for "posta", but not "SERVICIO" of "servicio educativo" in an
+    irrigation canal's name)."""
+    has = set(analysis.terms(name))
+    return frozenset(
+        t
+        for _typed, alternatives in parsed.slots
+        for alt in alternatives
+        if has.issuperset(alt.terms)
+        for t in alt.terms
     )
 
 

@@ -2,8 +2,9 @@
 
 A query is a list of terms; each phrase of the file's first column found in it (longest first,
 so "centro de salud" wins over "salud") becomes one *slot* whose alternatives are the words typed
-and every phrase of its line. A name matches the slot when it has all the terms of one alternative. Kept out of code
-so that a reviewer who knows how people in Cajamarca speak can extend it without a programmer.
+and every phrase of its line. A name matches the slot when it has all the terms of one
+alternative. Kept out of code so that a reviewer who knows how people in Cajamarca speak can
+extend it without a programmer.
 """
 
 from __future__ import annotations

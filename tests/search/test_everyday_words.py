@@ -84,6 +84,18 @@ def test_words_no_investment_has_all_show_the_best_partial_matches_and_say_so(de
     assert "estas tienen la mayoría" not in complete
 
 
+def test_only_words_and_whole_everyday_phrases_are_highlighted(demo_app):
+    client = demo_app.test_client()
+    html = client.get("/buscar", query_string={"q": "posta"}).get_data(as_text=True)
+    assert "<mark>PUESTO</mark> DE <mark>SALUD</mark>" in html
+    html = client.get("/buscar", query_string={"q": "colegio bambamarca"}).get_data(as_text=True)
+    names = re.findall(r'class="result-name"><a [^>]*>(.*?)</a>', html)
+    canals = [n for n in names if "RIEGO" in n and "<mark>BAMBAMARCA</mark>" in n]
+    assert canals
+    # "servicio educativo" is a way of saying colegio: its "SERVICIO" alone is not marked.
+    assert not any("<mark>SERVICIO</mark>" in n for n in canals)
+
+
 def test_partial_notice_is_translated(demo_app):
     client = demo_app.test_client()
     html = client.get("/buscar", query_string={"q": "posta cutervo xqzwv", "lang": "en"})
@@ -135,7 +147,9 @@ def test_map_list_and_csv_share_the_everyday_search(demo_app):
         with demo_app.test_request_context():
             filters = Filters(q=q)
             listed = find_investments(get_session(), filters, page_size=None)
-            assert sorted(i.cui for i in listed.investments) == matching_cuis(get_session(), filters)
+            assert sorted(i.cui for i in listed.investments) == matching_cuis(
+                get_session(), filters
+            )
 
 
 def test_vocabulary_file_is_well_formed():

@@ -84,7 +84,9 @@ def test_failed_build_leaves_the_old_index_answering(search_app, search_client, 
         with pytest.raises(OSError):
             rebuild_index(session)
     assert index_dirs(search_app) == before
-    assert search_total(search_client, q="colegio") == 2  # the colegio and the "institución educativa"
+    assert (
+        search_total(search_client, q="colegio") == 2
+    )  # the colegio and the "institución educativa"
 
 
 def test_reindex_command_makes_new_rows_findable(search_app, search_client):
