@@ -17,6 +17,8 @@ from portal.investments.models import ExecutingUnit, Investment, Place, Prioriti
 DIMENSIONS = ("provincia", "distrito", "estado", "fase", "funcion", "unidad", "pp", "alerta")
 MULTI_VALUED = ("pp", "alerta")
 SORT_COLUMNS = ("costo", "avance", "cambio")
+#: Version of the saved catalogue and index fields (2: unit names and their lengths).
+FORMAT = 2
 
 
 @dataclass
@@ -53,6 +55,7 @@ class Catalogue:
 
     def as_json(self) -> dict:
         return {
+            "format": FORMAT,
             "entries": [e.as_json() for e in self.entries],
             "labels": self.labels,
             "vocabulary": self.vocabulary,
@@ -118,6 +121,9 @@ def load_catalogue(session: Session) -> Catalogue:
 
 
 def catalogue_from_json(data: dict) -> Catalogue:
+    """The saved catalogue; ValueError for one saved by an older portal (searching rebuilds it)."""
+    if data.get("format") != FORMAT:
+        raise ValueError("search index written by another version of the portal")
     entries = [
         Entry(cui, snip, "", "", "", values, sort, n, u)
         for cui, snip, values, sort, n, u in data["entries"]

@@ -31,7 +31,7 @@ from portal.search.index import (
     memory_snapshot,
     use_snapshot,
 )
-from portal.search.spelling import closest_of
+from portal.search.spelling import LONGEST_WORD, closest_of
 
 log = logging.getLogger(__name__)
 
@@ -204,6 +204,8 @@ def _marked(parsed: _Parsed, name: str) -> frozenset[str]:
 def _split(snap: Snapshot, word: str) -> str | None:
     """Two names typed as one ("sanmiguel", "santacruz"): the split whose halves are both in
     the names, or None."""
+    if len(word) > LONGEST_WORD:
+        return None
     for cut in range(3, len(word) - 2):
         left, right = analysis.term(word[:cut]), analysis.term(word[cut:])
         if left and right and snap.knows(left) and snap.knows(right):

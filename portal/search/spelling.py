@@ -39,9 +39,13 @@ def sound_key(word: str) -> str:
     return key
 
 
+#: Longer "words" are pasted text or an attack, not a name: not worth 20,000 deletions each.
+LONGEST_WORD = 24
+
+
 def allowed_edits(length: int) -> int:
     """Short words change meaning with one letter ('luz'/'lux'): correct only longer ones."""
-    if length <= 3:
+    if length <= 3 or length > LONGEST_WORD:
         return 0
     return 1 if length <= 5 else 2
 
