@@ -186,11 +186,17 @@ _EMPTY = np.zeros(0, dtype=np.int64)
 _NO_POSTINGS = _Postings(_EMPTY, np.zeros(0))
 
 
-def _union(arrays: list[np.ndarray]) -> np.ndarray:
-    """Sorted rows in any of the arrays (postings are sorted and without repeats)."""
+def _union(arrays: list[np.ndarray], size: int) -> np.ndarray:
+    """Sorted rows in any of the arrays (postings are sorted and without repeats); through a
+    mask of every row when they are long ("cajamarca" is in nearly every name), a sort else."""
     if len(arrays) == 1:
         return arrays[0]
-    return np.unique(np.concatenate(arrays))
+    if sum(len(a) for a in arrays) * 16 < size:
+        return np.unique(np.concatenate(arrays))
+    mask = np.zeros(size, dtype=bool)
+    for a in arrays:
+        mask[a] = True
+    return np.flatnonzero(mask)
 
 
 class SlotHits(NamedTuple):
@@ -370,7 +376,7 @@ class Snapshot:
             docs = None
             unit_docs = None
             for per_field in found:
-                term_docs = _union([p.docs for _, _, p in per_field])
+                term_docs = _union([p.docs for _, _, p in per_field], self.size)
                 docs = term_docs if docs is None else np.intersect1d(docs, term_docs, True)
                 in_unit_field = [p.docs for f, _, p in per_field if f == "unit"]
                 term_unit = in_unit_field[0] if in_unit_field else _EMPTY
