@@ -81,7 +81,8 @@ def synthetic_rows(start: int, count: int, seed: int) -> list[dict]:
 
 
 def query_mix(cuis: list[str], seed: int = 7) -> list[Filters]:
-    """200 queries as people type them: short, long, accented, typos, codes, with filters."""
+    """240 queries as people type them: short, long, accented, typos, codes, with filters, and
+    everyday words (expanded by the vocabulary, corrected, or matching only in part)."""
     rng = random.Random(seed)
     _, where = districts()
     places = [d for _, d, _ in where] + [p for _, _, p in where]
@@ -128,10 +129,32 @@ def query_mix(cuis: list[str], seed: int = 7) -> list[Filters]:
         "mejoramiento de la transitabilidad vehicular y peatonal",
         "recuperación de los servicios educativos de la institución educativa",
     ]
+    everyday = [
+        "posta",
+        "centro de salud",
+        "carretera",
+        "trocha",
+        "luz",
+        "desagüe",
+        "escuela",
+        "subregión chota",
+        "prorregión",
+        "municipalidad de cutervo",
+        "agua y desagüe",
+        "loza deportiva",
+    ]
+    misspelt_places = ["cuterbo", "selendin", "bambamarka", "kajamarca", "san ignasio", "jaén"]
     provinces = sorted({u[:4] for u, _, _ in where})
     mix: list[Filters] = []
-    for i in range(200):
-        kind = i % 10
+    for i in range(240):
+        kind = i % 12
+        if kind == 10:
+            q = f"{rng.choice(everyday)} {rng.choice(places + misspelt_places).lower()}"
+            mix.append(Filters(q=rng.choice([q, rng.choice(everyday), q + " xqzwv"])))
+            continue
+        if kind == 11:
+            mix.append(Filters(q=rng.choice(misspelt_places)))
+            continue
         if kind in (0, 1):
             q = rng.choice(short)
         elif kind == 2:

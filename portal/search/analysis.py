@@ -15,7 +15,9 @@ from functools import lru_cache
 from markupsafe import Markup, escape
 from whoosh.lang import stemmer_for_language, stopwords_for_language
 
-WORD = re.compile(r"\w+", re.UNICODE)
+#: A word, or a dotted abbreviation kept whole ("I.E.", "I.E.I.", "II.EE.", "C.P."): the records
+#: name schools "I.E. N° 10234", and split into letters that would be two dropped stray letters.
+WORD = re.compile(r"(?:[^\W\d_]{1,2}\.)+[^\W\d_]{0,2}(?!\w)|\w+", re.UNICODE)
 #: Hostile or pasted input is cut to this many words: a query is a few words, not a document.
 MAX_QUERY_WORDS = 12
 
@@ -34,7 +36,7 @@ _STOP = frozenset(fold(w) for w in stopwords_for_language("es"))
 @lru_cache(maxsize=100_000)
 def term(word: str) -> str | None:
     """The index term of one word (folded, stemmed), or None for stop words and stray letters."""
-    folded = fold(word)
+    folded = fold(word).replace(".", "")
     if folded in _STOP or (len(folded) < 2 and not folded.isdigit()):
         return None
     return _stem(folded)

@@ -17,6 +17,8 @@ from portal.investments.models import ExecutingUnit, Investment, Place, Prioriti
 DIMENSIONS = ("provincia", "distrito", "estado", "fase", "funcion", "unidad", "pp", "alerta")
 MULTI_VALUED = ("pp", "alerta")
 SORT_COLUMNS = ("costo", "avance", "cambio")
+#: Version of the saved catalogue and index fields (2: unit names and their lengths).
+FORMAT = 2
 
 
 @dataclass
@@ -27,13 +29,18 @@ class Entry:
     snip: str
     name: str
     places: str
+    #: Executing unit and entity names ("REGION CAJAMARCA-SUB REGION CHOTA"), searchable too.
+    units: str
     values: dict[str, list[str]]
     sort: dict[str, float | str | None]
     #: Number of terms in the name, for length normalisation when ranking (set when indexing).
     length: int = 0
+    #: Number of distinct terms in the unit and entity names (set when indexing): a query naming
+    #: most of them ("municipalidad de cutervo") means that unit, not "... de San Juan de Cutervo".
+    unit_length: int = 0
 
     def as_json(self) -> list:
-        return [self.cui, self.snip, self.values, self.sort, self.length]
+        return [self.cui, self.snip, self.values, self.sort, self.length, self.unit_length]
 
 
 @dataclass
@@ -43,12 +50,16 @@ class Catalogue:
     labels: dict[str, dict[str, str]]
     #: Words of the names and places, as written, with how many investments use them (spelling).
     vocabulary: dict[str, int] = field(default_factory=dict)
+    #: Words of the place, unit and entity names, with their use: what a typo is corrected to.
+    known: dict[str, int] = field(default_factory=dict)
 
     def as_json(self) -> dict:
         return {
+            "format": FORMAT,
             "entries": [e.as_json() for e in self.entries],
             "labels": self.labels,
             "vocabulary": self.vocabulary,
+            "known": self.known,
         }
 
 
@@ -62,8 +73,9 @@ def load_catalogue(session: Session) -> Catalogue:
     columns = (
         Investment.cui, Investment.snip, Investment.name, Investment.ubigeo, Investment.province,
         Investment.district, Investment.status, Investment.phase, Investment.function,
-        Investment.sec_ejec, Investment.executing_unit_name, Investment.red_flags,
-        Investment.updated_cost, Investment.progress.label("physical_progress"),
+        Investment.sec_ejec, Investment.executing_unit_name, Investment.entity,
+        Investment.red_flags, Investment.updated_cost,
+        Investment.progress.label("physical_progress"),
         Investment.changed_at,
     )  # fmt: skip
     entries = []
@@ -74,6 +86,7 @@ def load_catalogue(session: Session) -> Catalogue:
             place_words.update((places.get(ubigeo, ""), places.get(ubigeo[:4], "")))
         if row.sec_ejec and row.sec_ejec not in units and row.executing_unit_name:
             units[row.sec_ejec] = row.executing_unit_name
+        unit_words = {row.executing_unit_name or "", row.entity or "", units.get(row.sec_ejec, "")}
         values = {
             "provincia": [ubigeo[:4]] if len(ubigeo) >= 4 else [],
             "distrito": [ubigeo] if len(ubigeo) == 6 else [],
@@ -90,7 +103,15 @@ def load_catalogue(session: Session) -> Catalogue:
             "cambio": row.changed_at.isoformat() if row.changed_at else None,
         }
         entries.append(
-            Entry(row.cui, row.snip or "", row.name, " ".join(sorted(place_words)), values, sort)
+            Entry(
+                row.cui,
+                row.snip or "",
+                row.name,
+                " ".join(sorted(place_words)),
+                " ".join(sorted(unit_words)),
+                values,
+                sort,
+            )  # fmt: skip
         )
     labels = {
         "provincia": {k: v for k, v in places.items() if len(k) == 4},
@@ -101,7 +122,11 @@ def load_catalogue(session: Session) -> Catalogue:
 
 
 def catalogue_from_json(data: dict) -> Catalogue:
+    """The saved catalogue; ValueError for one saved by an older portal (searching rebuilds it)."""
+    if data.get("format") != FORMAT:
+        raise ValueError("search index written by another version of the portal")
     entries = [
-        Entry(cui, snip, "", "", values, sort, n) for cui, snip, values, sort, n in data["entries"]
+        Entry(cui, snip, "", "", "", values, sort, n, u)
+        for cui, snip, values, sort, n, u in data["entries"]
     ]
-    return Catalogue(entries, data["labels"], data.get("vocabulary", {}))
+    return Catalogue(entries, data["labels"], data.get("vocabulary", {}), data.get("known", {}))

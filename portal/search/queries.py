@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+import numpy as np
 from flask import current_app
 from markupsafe import Markup
 from sqlalchemy import or_, select
@@ -19,11 +20,12 @@ from sqlalchemy.orm import Session
 
 from portal.investments.labels import PHASE_LABELS, STATUS_LABELS
 from portal.investments.models import Investment
-from portal.search import analysis
+from portal.search import analysis, vocabulary
 from portal.search.catalogue import DIMENSIONS
 from portal.search.filters import FILTER_PARAMS, Filters
 from portal.search.freshness import latest_data_import, refresh_if_stale
 from portal.search.index import (
+    UNIT_PHRASE_BONUS,
     Snapshot,
     build_index,
     index_generation,
@@ -31,6 +33,7 @@ from portal.search.index import (
     memory_snapshot,
     use_snapshot,
 )
+from portal.search.spelling import LONGEST_WORD, closest_of
 
 log = logging.getLogger(__name__)
 
@@ -59,14 +62,31 @@ class SearchResults:
     highlights: dict[str, Markup] = field(default_factory=dict)
     page: int = 1
     pages: int = 1
+    #: No investment has every word: these have the most of them (the page says so).
+    partial: bool = False
+    #: Mistyped place, unit or everyday words searched as the known word instead: typed -> used.
+    corrected: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
 class _Parsed:
-    terms: list[str]
-    exact: list[str]
+    #: (typed phrase, alternatives) per word or everyday phrase of the query (vocabulary.py).
+    slots: list[vocabulary.Slot]
+    #: (word as typed, lowercase; its term) for ranking the typed spelling first.
+    typed: list[tuple[str, str]]
     code_rows: list[int]
     words: list[str]
+    corrected: dict[str, str]
+    unknown: list[str]
+
+
+@dataclass
+class _Selection:
+    """The rows a query selects, with their scores (None: no words, so every row)."""
+
+    allowed: set[int]
+    scores: np.ndarray | None
+    partial: bool = False
 
 
 def find_code(session: Session, q: str) -> str | None:
@@ -88,27 +108,31 @@ def find_investments(
     """One page (or all, when ``page_size`` is None) of the investments matching ``filters``."""
     with _snapshot(session) as snap:
         parsed = _parse(snap, filters.q)
-        matched = _matched(snap, parsed)
-        allowed = _filtered(snap, matched, filters)
+        selection = _select(snap, parsed, filters)
+        allowed = selection.allowed
         facets = _facets(snap, allowed, filters)
         total = len(allowed)
         pages = max(1, -(-total // page_size)) if page_size else 1
         page = min(filters.pagina, pages)
         offset = (page - 1) * page_size if page_size else 0
         limit = offset + page_size if page_size else None
-        rows = _ordered(snap, parsed, allowed, filters.orden, limit)[offset:limit]
+        rows = _ordered(snap, parsed, selection, filters.orden, limit)[offset:limit]
         cuis = [snap.cuis[i] for i in rows]
-        suggestion = _suggestion(snap, parsed, filters.q) if total == 0 else None
+        suggestion = _suggestion(snap, parsed) if parsed.unknown else None
     investments = _load(session, cuis)
-    wanted = frozenset(parsed.terms)
-    highlights = {inv.cui: analysis.highlight(inv.name, wanted) for inv in investments}
-    return SearchResults(total, investments, facets, suggestion, highlights, page, pages)
+    highlights = {
+        inv.cui: analysis.highlight(inv.name, _marked(parsed, inv.name)) for inv in investments
+    }
+    return SearchResults(
+        total, investments, facets, suggestion, highlights, page, pages,
+        selection.partial, parsed.corrected,
+    )  # fmt: skip
 
 
 def matching_cuis(session: Session, filters: Filters) -> list[str]:
     """Every CUI matching ``filters`` (``q`` included), by CUI: the map shows the list's set."""
     with _snapshot(session) as snap:
-        allowed = _filtered(snap, _matched(snap, _parse(snap, filters.q)), filters)
+        allowed = _select(snap, _parse(snap, filters.q), filters).allowed
         return sorted(snap.cuis[i] for i in allowed)
 
 
@@ -136,26 +160,95 @@ def _snapshot(session: Session) -> Iterator[Snapshot]:
 
 
 def _parse(snap: Snapshot, q: str) -> _Parsed:
-    """Words of the query (punctuation and query syntax are just separators)."""
+    """Words of the query (punctuation and query syntax are just separators), mistyped place,
+    unit and everyday words corrected, everyday phrases expanded from the vocabulary."""
     words = analysis.words(q)[: analysis.MAX_QUERY_WORDS]
     code_rows = [snap.codes[w] for w in words if w.isdigit() and w in snap.codes]
-    terms, exact = [], []
+    everyday = vocabulary.load()
+    single_keys = everyday.single_words
+    terms, typed, corrected, unknown = [], [], {}, []
     for word in words:
         if word.isdigit() and word in snap.codes:
             continue
         stemmed = analysis.term(word)
-        if stemmed:
-            terms.append(stemmed)
-            exact.append(word.lower())
-    return _Parsed(terms, exact, list(dict.fromkeys(code_rows)), words)
+        if not stemmed:
+            continue
+        meant = [(word, stemmed)]
+        if not word.isdigit() and stemmed not in single_keys and not snap.knows(stemmed):
+            better = _split(snap, word) or closest_of(word, (snap.corrector, snap.name_corrector))
+            better_terms = [(w, analysis.term(w)) for w in (better or "").split()]
+            if better_terms and all(
+                t and (t in single_keys or snap.knows(t)) for _, t in better_terms
+            ):
+                corrected[word] = better.lower()
+                meant = better_terms
+            elif analysis.fold(word) not in snap.corrector:  # a known everyday word is no typo
+                unknown.append(word)
+        for w, t in meant:
+            terms.append(t)
+            typed.append((w.lower(), t))
+    return _Parsed(
+        everyday.slots(terms), typed, list(dict.fromkeys(code_rows)), words, corrected, unknown
+    )
 
 
-def _matched(snap: Snapshot, parsed: _Parsed) -> set[int] | None:
-    """Rows matching the words (None: no words, so everything)."""
-    if not parsed.terms and not parsed.code_rows:
+def _marked(parsed: _Parsed, name: str) -> frozenset[str]:
+    """The terms to highlight in one name: each word typed, and each everyday phrase the name
+    has whole ("PUESTO DE SALUD" for "posta", but not "SERVICIO" of "servicio educativo" in an
+    irrigation canal's name)."""
+    has = set(analysis.terms(name))
+    return frozenset(
+        t
+        for _typed, alternatives in parsed.slots
+        for alt in alternatives
+        if has.issuperset(alt.terms)
+        for t in alt.terms
+    )
+
+
+def _split(snap: Snapshot, word: str) -> str | None:
+    """Two names typed as one ("sanmiguel", "santacruz"): the split whose halves are both in
+    the names, or None."""
+    if len(word) > LONGEST_WORD:
         return None
-    matched = snap.match(parsed.terms) if parsed.terms else set()
-    return matched | set(parsed.code_rows)
+    for cut in range(3, len(word) - 2):
+        left, right = analysis.term(word[:cut]), analysis.term(word[cut:])
+        if left and right and snap.knows(left) and snap.knows(right):
+            return f"{word[:cut]} {word[cut:]}"
+    return None
+
+
+def _select(snap: Snapshot, parsed: _Parsed, filters: Filters) -> _Selection:
+    """The rows with every word (or everyday phrase) of the query that pass the filters; when
+    none has them all, the rows with the most of them, marked partial.
+
+    Filters apply exactly as ``filters.apply_filters`` does in SQL, so every view agrees.
+    """
+    if not parsed.slots:
+        matched = set(parsed.code_rows) if parsed.code_rows else None
+        return _Selection(_filtered(snap, matched, filters), None)
+    hits = [snap.slot(alternatives) for _typed, alternatives in parsed.slots]
+    scores = np.sum([h.scores for h in hits], axis=0)
+    if len(hits) > 1:
+        in_unit = np.logical_and.reduce([h.in_unit for h in hits])
+        if in_unit.any():
+            typed = sum(len(key) for key, _ in parsed.slots)
+            coverage = np.minimum(1.0, typed / snap.unit_lengths[in_unit])
+            scores[in_unit] += UNIT_PHRASE_BONUS * scores.max() * coverage
+    for word, term in parsed.typed:
+        snap.spelling_bonus(word, term, scores)
+    every = np.logical_and.reduce([h.rows for h in hits])
+    code_rows = set(parsed.code_rows)
+    allowed = _filtered(snap, set(np.flatnonzero(every).tolist()) | code_rows, filters)
+    if allowed or len(hits) == 1:
+        return _Selection(allowed, scores)
+    counts = np.sum([h.rows for h in hits], axis=0)
+    candidates = _filtered(snap, set(np.flatnonzero(counts).tolist()), filters)
+    if not candidates:
+        return _Selection(_filtered(snap, code_rows, filters), scores)
+    best = max(counts[i] for i in candidates)
+    allowed = {i for i in candidates if counts[i] == best} | (code_rows & candidates)
+    return _Selection(allowed, scores, partial=True)
 
 
 def _filtered(snap: Snapshot, matched: set[int] | None, filters: Filters) -> set[int]:
@@ -245,14 +338,15 @@ def _flag_labels() -> dict:
 
 
 def _ordered(
-    snap: Snapshot, parsed: _Parsed, allowed: set[int], orden: str, limit: int | None
+    snap: Snapshot, parsed: _Parsed, selection: _Selection, orden: str, limit: int | None
 ) -> list[int]:
-    if orden == "relevancia" and parsed.terms:
+    allowed = selection.allowed
+    if orden == "relevancia" and selection.scores is not None:
         first = [i for i in parsed.code_rows if i in allowed]
         rest = allowed.difference(first)
         if not rest:
             return first
-        return first + snap.ranked(parsed.terms, parsed.exact, rest, limit)
+        return first + snap.ranked(selection.scores, rest, limit)
     if orden == "relevancia" and parsed.code_rows:
         return [i for i in parsed.code_rows if i in allowed]
     position = snap.position["cambio" if orden == "relevancia" else orden]
@@ -261,12 +355,17 @@ def _ordered(
     return heapq.nsmallest(limit, allowed, key=position.__getitem__)
 
 
-def _suggestion(snap: Snapshot, parsed: _Parsed, q: str) -> str | None:
-    """The query with each unknown word replaced by the closest indexed word, if any changed."""
-    corrections = snap.corrections(w for w in parsed.words if analysis.term(w))
+def _suggestion(snap: Snapshot, parsed: _Parsed) -> str | None:
+    """The query with each unknown word replaced by the closest word of the names, if any.
+
+    Only words that are in no name and are neither a place, a unit nor a vocabulary word: a
+    known everyday word with nothing to show ("puente") is not a typo of "puesto".
+    """
+    words = [parsed.corrected.get(w, w) for w in parsed.words]
+    corrections = snap.corrections(parsed.unknown)
     if not corrections:
         return None
-    return " ".join(corrections.get(w, w) for w in parsed.words)
+    return " ".join(corrections.get(w, w) for w in words)
 
 
 def _load(session: Session, cuis: list[str]) -> list[Investment]:

@@ -49,7 +49,7 @@ def test_searches_keep_answering_while_the_index_is_rebuilt(search_app, search_c
         stop.set()
         builder.join()
     assert not errors
-    assert answers == [1] * 60
+    assert answers == [2] * 60  # the colegio and the "institución educativa"
     assert search_total(search_client, q="reservorio") == 300
     assert len(index_dirs(search_app)) == 1
 
@@ -84,7 +84,9 @@ def test_failed_build_leaves_the_old_index_answering(search_app, search_client, 
         with pytest.raises(OSError):
             rebuild_index(session)
     assert index_dirs(search_app) == before
-    assert search_total(search_client, q="colegio") == 1
+    assert (
+        search_total(search_client, q="colegio") == 2
+    )  # the colegio and the "institución educativa"
 
 
 def test_reindex_command_makes_new_rows_findable(search_app, search_client):
@@ -124,3 +126,21 @@ def test_search_answers_from_the_database_when_no_index_can_be_written(app, clie
         add_investment(session, "2400003", "CREACIÓN DE LOS COLEGIOS DE CHOTA")
     assert search_total(client, q="colegio") == 1
     assert client.get("/buscar", query_string={"q": "colegio"}).status_code == 200
+
+
+def test_index_left_by_an_older_portal_is_rebuilt_not_misread(search_app, search_client):
+    """An upgrade finds the previous version's index (no unit names): the first search
+    rebuilds it rather than searching units that are not there."""
+    import json
+
+    from portal.search.index import CATALOGUE_FILE, close_all, current_directory
+
+    root = index_root(search_app.config["PORTAL_INSTANCE_DIR"])
+    saved = current_directory(root) / CATALOGUE_FILE
+    old = json.loads(saved.read_text(encoding="utf-8"))
+    del old["format"]
+    old["entries"] = [entry[:5] for entry in old["entries"]]
+    saved.write_text(json.dumps(old), encoding="utf-8")
+    close_all()
+    assert search_total(search_client, q="subregión chota") == 1
+    assert current_directory(root) / CATALOGUE_FILE != saved

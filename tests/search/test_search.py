@@ -18,7 +18,8 @@ def result_cuis(client, **args) -> list[str]:
 
 
 def test_plural_finds_the_singular(search_client):
-    assert result_cuis(search_client, q="colegios") == ["2100002"]
+    # The colegio by its word first, then the "institución educativa" (the everyday vocabulary).
+    assert result_cuis(search_client, q="colegios") == ["2100002", "2100006"]
 
 
 def test_accents_are_ignored_both_ways(search_client):
@@ -35,7 +36,7 @@ def test_enie_typed_as_n_finds_it_and_exact_spelling_ranks_first(search_client):
 
 def test_district_name_finds_investments_that_do_not_name_it(search_client):
     assert set(result_cuis(search_client, q="bambamarca")) == {"2100002", "2100006"}
-    assert result_cuis(search_client, q="colegio en bambamarca") == ["2100002"]
+    assert result_cuis(search_client, q="colegio en bambamarca") == ["2100002", "2100006"]
     assert result_cuis(search_client, q="agua chota") == ["2100001"]
 
 
@@ -45,14 +46,29 @@ def test_province_name_finds_its_districts_investments(search_client):
 
 def test_matched_words_are_highlighted_in_the_name(search_client):
     page = search_client.get("/buscar", query_string={"q": "colegios"}).get_data(as_text=True)
-    assert "<mark>COLEGIO</mark> SECUNDARIO" in page
+    assert "<mark>COLEGIO</mark>" in page
+    page = search_client.get("/buscar", query_string={"q": "escuela"}).get_data(as_text=True)
+    assert "<mark>INSTITUCIÓN</mark> <mark>EDUCATIVA</mark>" in page
 
 
 def test_misspelled_word_gets_a_did_you_mean_link(search_client):
-    page = search_client.get("/buscar", query_string={"q": "saneamineto"}).get_data(as_text=True)
+    # Two letters off a hamlet's name: too far to search it unasked, close enough to offer it.
+    page = search_client.get("/buscar", query_string={"q": "llushcapanba"}).get_data(as_text=True)
     assert "¿Quisiste decir" in page
-    assert "q=saneamiento" in page
-    assert result_cuis(search_client, q="saneamiento") == ["2100001"]
+    assert "q=llushcapampa" in page
+    assert result_cuis(search_client, q="llushcapampa") == ["2100001"]
+
+
+def test_misspelled_everyday_or_place_word_is_searched_corrected_and_said(search_client):
+    assert result_cuis(search_client, q="saneamineto") == ["2100001"]
+    assert result_cuis(search_client, q="llushcapamap") == ["2100001"]  # one slip, a hamlet
+    assert set(result_cuis(search_client, q="cochabamba")) == set(
+        result_cuis(search_client, q="cochabanba")
+    )
+    page = search_client.get("/buscar", query_string={"q": "colegio bambamarka"})
+    html = page.get_data(as_text=True)
+    assert "CREACIÓN DEL <mark>COLEGIO</mark>" in html
+    assert "«bambamarca»" in html and "«bambamarka»" in html
 
 
 def test_cui_typed_alone_opens_the_investment(search_client):
