@@ -159,7 +159,7 @@ def main() -> None:
     instance = args.instance or work / "instance"
     redis_port, web_port, bare_port = free_port(), free_port(), free_port()
     redis = subprocess.Popen(
-        ["redis-server", "--bind", "127.0.0.1", "--port", str(redis_port), "--save", "", "--appendonly", "no"],
+        ["redis-server", "--bind", "127.0.0.1", "--port", str(redis_port), "--save", ""],
         stdout=subprocess.DEVNULL,
     )
     wait_for(redis_port)
@@ -207,10 +207,8 @@ def main() -> None:
         stop(web)
     bare = gunicorn("bare_app:app", bare_port, env, chdir=ROOT / "bench" / "load")
     try:
-        floor = locust(
-            bare_port, args.users, args.seconds // 2, {**env, "VIGIA_WAIT": "0", "VIGIA_ONLY": "bare"},
-            work / "bare",
-        )
+        bare_env = {**env, "VIGIA_WAIT": "0", "VIGIA_ONLY": "bare"}
+        floor = locust(bare_port, args.users, args.seconds // 2, bare_env, work / "bare")
         print("\n3. bare Flask + Jinja page, same gunicorn settings, no pause")
         print("\n".join(summary(floor)))
     finally:
