@@ -1,6 +1,6 @@
 """The floor: a bare Flask + Jinja page of about the same shape, served by the same gunicorn.
 
-    gunicorn -c deploy/gunicorn.conf.py --chdir bench/load 'bare_app:app'
+gunicorn -c deploy/gunicorn.conf.py --chdir bench/load 'bare_app:app'
 """
 
 from flask import Flask, render_template_string

@@ -54,9 +54,10 @@ def changed_copy(source: Path, out: Path, share: float = 0.01) -> Path:
     """The next night's file: the same rows, ``share`` of them with new figures."""
     csv.field_size_limit(32 * 1024 * 1024)
     rng = random.Random(14)
-    with source.open(encoding="utf-8-sig", newline="") as inp, out.open(
-        "w", encoding="utf-8-sig", newline=""
-    ) as dst:
+    with (
+        source.open(encoding="utf-8-sig", newline="") as inp,
+        out.open("w", encoding="utf-8-sig", newline="") as dst,
+    ):
         reader, writer = csv.reader(inp), csv.writer(dst, quoting=csv.QUOTE_ALL)
         header = next(reader)
         writer.writerow(header)
