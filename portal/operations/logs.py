@@ -90,7 +90,8 @@ def init_app(app: Flask) -> None:
     log_format = app.config.get("PORTAL_LOG_FORMAT") or (
         "json" if app.config["PORTAL_ENV"] == "production" else ""
     )
-    if log_format:
+    # The root logger is the process's, not the app's: tests building many apps leave it alone.
+    if log_format and not app.testing:
         configure_logging(log_format, app.config.get("PORTAL_LOG_LEVEL", "INFO"))
 
     @app.before_request
