@@ -145,3 +145,18 @@ def test_metrics_of_several_workers_are_summed_in_multiprocess_mode(database_url
     body = worker(3, "scrape")
     labels = '{method="GET",status="200",url_rule="/healthz"}'
     assert f"vigia_http_request_duration_seconds_count{labels} 5.0" in body
+
+
+def test_the_setting_turns_json_logs_on_for_a_real_app(database_url, tmp_path, capsys):
+    app = make_test_app(database_url, tmp_path / "i", TESTING=False, PORTAL_LOG_FORMAT="json")
+    try:
+        app.test_client().get("/healthz", headers={"X-Request-ID": "from-setting"})
+        lines = [json.loads(line) for line in capsys.readouterr().err.splitlines() if line]
+        assert any(entry.get("request_id") == "from-setting" for entry in lines)
+    finally:
+        root = logging.getLogger()
+        for handler in list(root.handlers):
+            if type(handler).__name__ == "_StderrHandler":
+                root.removeHandler(handler)
+        root.setLevel(logging.WARNING)
+        app.extensions["portal.engine"].dispose()
