@@ -77,7 +77,7 @@ class DefaultConfig:
     #: Official pages of an investment; {cui} (and {code} for INFObras) are filled in.
     #: Reverse proxies in front that set X-Forwarded-For/-Proto/-Host (nginx or Caddy: 1).
     PORTAL_TRUSTED_PROXIES = 0
-    #: Logs: "json" (one object per line, default in production) or "text"; and the level.
+    #: Logs: "json" (one object per line; set it in production) or "text"; unset: Flask's own.
     PORTAL_LOG_FORMAT = None
     PORTAL_LOG_LEVEL = "INFO"
     #: /metrics answers only these networks (comma separated) or a bearer token, if set.

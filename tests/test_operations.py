@@ -109,3 +109,54 @@ def test_behind_the_proxy_metrics_judge_the_visitor_not_the_proxy(database_url, 
     )
     assert inside.status_code == 200
     app.extensions["portal.engine"].dispose()
+
+
+_WORKER = """
+import sys
+from tests.conftest import make_test_app
+app = make_test_app(sys.argv[1], sys.argv[2])
+client = app.test_client()
+for _ in range(int(sys.argv[3])):
+    assert client.get("/healthz").status_code == 200
+if sys.argv[4] == "scrape":
+    print(client.get("/metrics").get_data(as_text=True))
+"""
+
+
+def test_metrics_of_several_workers_are_summed_in_multiprocess_mode(database_url, tmp_path):
+    """As gunicorn workers do with PROMETHEUS_MULTIPROC_DIR: any worker answers for all."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    shared = tmp_path / "prometheus"
+    shared.mkdir()
+    env = {**os.environ, "PROMETHEUS_MULTIPROC_DIR": str(shared)}
+    root = Path(__file__).resolve().parents[1]
+
+    def worker(requests: int, action: str) -> str:
+        return subprocess.run(
+            [sys.executable, "-c", _WORKER, database_url, str(tmp_path), str(requests), action],
+            env=env, cwd=root, capture_output=True, text=True, check=True,
+        ).stdout  # fmt: skip
+
+    worker(2, "")
+    body = worker(3, "scrape")
+    labels = '{method="GET",status="200",url_rule="/healthz"}'
+    assert f"vigia_http_request_duration_seconds_count{labels} 5.0" in body
+
+
+def test_the_setting_turns_json_logs_on_for_a_real_app(database_url, tmp_path, capsys):
+    app = make_test_app(database_url, tmp_path / "i", TESTING=False, PORTAL_LOG_FORMAT="json")
+    try:
+        app.test_client().get("/healthz", headers={"X-Request-ID": "from-setting"})
+        lines = [json.loads(line) for line in capsys.readouterr().err.splitlines() if line]
+        assert any(entry.get("request_id") == "from-setting" for entry in lines)
+    finally:
+        root = logging.getLogger()
+        for handler in list(root.handlers):
+            if type(handler).__name__ == "_StderrHandler":
+                root.removeHandler(handler)
+        root.setLevel(logging.WARNING)
+        app.extensions["portal.engine"].dispose()

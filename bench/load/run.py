@@ -54,9 +54,10 @@ def changed_copy(source: Path, out: Path, share: float = 0.01) -> Path:
     """The next night's file: the same rows, ``share`` of them with new figures."""
     csv.field_size_limit(32 * 1024 * 1024)
     rng = random.Random(14)
-    with source.open(encoding="utf-8-sig", newline="") as inp, out.open(
-        "w", encoding="utf-8-sig", newline=""
-    ) as dst:
+    with (
+        source.open(encoding="utf-8-sig", newline="") as inp,
+        out.open("w", encoding="utf-8-sig", newline="") as dst,
+    ):
         reader, writer = csv.reader(inp), csv.writer(dst, quoting=csv.QUOTE_ALL)
         header = next(reader)
         writer.writerow(header)
@@ -159,7 +160,7 @@ def main() -> None:
     instance = args.instance or work / "instance"
     redis_port, web_port, bare_port = free_port(), free_port(), free_port()
     redis = subprocess.Popen(
-        ["redis-server", "--bind", "127.0.0.1", "--port", str(redis_port), "--save", "", "--appendonly", "no"],
+        ["redis-server", "--bind", "127.0.0.1", "--port", str(redis_port), "--save", ""],
         stdout=subprocess.DEVNULL,
     )
     wait_for(redis_port)
@@ -207,10 +208,8 @@ def main() -> None:
         stop(web)
     bare = gunicorn("bare_app:app", bare_port, env, chdir=ROOT / "bench" / "load")
     try:
-        floor = locust(
-            bare_port, args.users, args.seconds // 2, {**env, "VIGIA_WAIT": "0", "VIGIA_ONLY": "bare"},
-            work / "bare",
-        )
+        bare_env = {**env, "VIGIA_WAIT": "0", "VIGIA_ONLY": "bare"}
+        floor = locust(bare_port, args.users, args.seconds // 2, bare_env, work / "bare")
         print("\n3. bare Flask + Jinja page, same gunicorn settings, no pause")
         print("\n".join(summary(floor)))
     finally:

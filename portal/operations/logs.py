@@ -87,10 +87,10 @@ def configure_logging(log_format: str, level: str) -> None:
 
 
 def init_app(app: Flask) -> None:
-    log_format = app.config.get("PORTAL_LOG_FORMAT") or (
-        "json" if app.config["PORTAL_ENV"] == "production" else ""
-    )
-    if log_format:
+    # Explicit only: the root logger belongs to the process, and an app factory that rewired it
+    # by default would do so for every app a test or a script builds.
+    log_format = app.config.get("PORTAL_LOG_FORMAT")
+    if log_format and not app.testing:
         configure_logging(log_format, app.config.get("PORTAL_LOG_LEVEL", "INFO"))
 
     @app.before_request
