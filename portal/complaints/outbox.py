@@ -7,6 +7,7 @@ failed SMTP server delays mail instead of losing it (``portal send-mail`` retrie
 from __future__ import annotations
 
 import datetime as dt
+import json
 import smtplib
 from email.message import EmailMessage
 
@@ -94,6 +95,8 @@ def _email(message: OutboxMessage, sender: str) -> EmailMessage:
     email["From"] = sender
     email["To"] = message.recipient
     email["Subject"] = message.subject
+    for name, value in json.loads(message.headers or "{}").items():
+        email[name] = value
     email.set_content(message.body)
     return email
 

@@ -1,0 +1,145 @@
+"""What changed, in plain words: the change log grouped by investment and import.
+
+Feeds and email digests tell the same story from the same rows: one group per investment and
+import run, each line a field's label with its old and new value as the investment page shows them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from portal.importer.models import ImportRun
+from portal.investments.labels import CHANGE_FIELD_LABELS, change_value_text
+from portal.investments.models import ChangeLogEntry, Investment
+
+#: Change-log fields that say an investment entered or left the published records.
+ADDED, REMOVED = "_added", "_removed"
+
+
+@dataclass(frozen=True)
+class ChangedField:
+    label: str
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
+class InvestmentChange:
+    """Everything one import changed in one investment."""
+
+    cui: str
+    name: str
+    ubigeo: str | None
+    import_run_id: int
+    changed_at: dt.datetime
+    #: The day the data was published by the import (what a citation names).
+    data_date: dt.date
+    added: bool
+    removed: bool
+    fields: list[ChangedField]
+    last_entry_id: int
+
+
+def describe_changes(session: Session, entries: Iterable[ChangeLogEntry]) -> list[InvestmentChange]:
+    """Group change-log entries by (CUI, import run), newest first, with plain-words fields."""
+    groups: dict[tuple[str, int], list[ChangeLogEntry]] = defaultdict(list)
+    for entry in entries:
+        groups[(entry.cui, entry.import_run_id)].append(entry)
+    if not groups:
+        return []
+    cuis = {cui for cui, _ in groups}
+    investments = {
+        row.cui: row
+        for row in session.execute(
+            select(Investment.cui, Investment.name, Investment.ubigeo).where(
+                Investment.cui.in_(cuis)
+            )
+        )
+    }
+    run_dates = dict(
+        session.execute(
+            select(ImportRun.id, ImportRun.finished_at).where(
+                ImportRun.id.in_({run for _, run in groups})
+            )
+        ).all()
+    )
+    changes = []
+    for (cui, run_id), rows in groups.items():
+        rows.sort(key=lambda e: e.id)
+        known = investments.get(cui)
+        changed_at = rows[-1].changed_at
+        changes.append(
+            InvestmentChange(
+                cui=cui,
+                name=known.name if known else cui,
+                ubigeo=known.ubigeo if known else None,
+                import_run_id=run_id,
+                changed_at=changed_at,
+                data_date=(run_dates.get(run_id) or changed_at).date(),
+                added=any(e.field == ADDED for e in rows),
+                removed=any(e.field == REMOVED for e in rows),
+                fields=[
+                    ChangedField(
+                        label=str(CHANGE_FIELD_LABELS.get(e.field, e.field)),
+                        old=change_value_text(e.old_value, e.field),
+                        new=change_value_text(e.new_value, e.field),
+                    )
+                    for e in rows
+                    if e.field not in (ADDED, REMOVED)
+                ],
+                last_entry_id=rows[-1].id,
+            )
+        )
+    changes.sort(key=lambda c: (c.changed_at, c.last_entry_id), reverse=True)
+    return changes
+
+
+def latest_changes_of(
+    session: Session, cuis: Iterable[str], limit: int = 50
+) -> list[InvestmentChange]:
+    """The latest ``limit`` change groups among ``cuis`` (a feed's entries)."""
+    cuis = list(cuis)
+    if not cuis:
+        return []
+    # The most recently changed investments first: their latest groups are the feed's newest.
+    recent = (
+        session.scalars(
+            select(Investment.cui)
+            .where(Investment.cui.in_(cuis))
+            .order_by(Investment.changed_at.desc())
+            .limit(limit)
+        ).all()
+        if len(cuis) <= 1000
+        else _most_recent(session, set(cuis), limit)
+    )
+    entries = session.scalars(
+        select(ChangeLogEntry)
+        .where(ChangeLogEntry.cui.in_(recent))
+        .order_by(ChangeLogEntry.id.desc())
+        .limit(limit * 40)
+    ).all()
+    return describe_changes(session, entries)[:limit]
+
+
+def _most_recent(session: Session, cuis: set[str], limit: int) -> list[str]:
+    """The ``limit`` most recently changed of many CUIs, without an IN list of thousands."""
+    found = []
+    for cui in session.scalars(select(Investment.cui).order_by(Investment.changed_at.desc())):
+        if cui in cuis:
+            found.append(cui)
+            if len(found) == limit:
+                break
+    return found
+
+
+def latest_change_id(session: Session) -> int:
+    """The newest change-log entry: what a new subscription has already 'seen'."""
+    return (
+        session.scalar(select(ChangeLogEntry.id).order_by(ChangeLogEntry.id.desc()).limit(1)) or 0
+    )
