@@ -13,7 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.db import Base
 
-#: What can be followed: an investment (by CUI), a place (by ubigeo), a search (by its query string).
+#: What can be followed: an investment (CUI), a place (ubigeo), a search (its query string).
 KINDS = ("investment", "place", "search")
 
 
