@@ -18,6 +18,8 @@ from portal.importer.models import ImportRun
 from portal.investments.labels import CHANGE_FIELD_LABELS, change_value_text
 from portal.investments.models import ChangeLogEntry, Investment
 
+#: How far back a feed of many investments looks in the change log, and in what steps.
+MAX_SCANNED, SCAN_CHUNK = 100_000, 5_000
 #: Change-log fields that say an investment entered or left the published records.
 ADDED, REMOVED = "_added", "_removed"
 
@@ -103,39 +105,42 @@ def describe_changes(session: Session, entries: Iterable[ChangeLogEntry]) -> lis
 def latest_changes_of(
     session: Session, cuis: Iterable[str], limit: int = 50
 ) -> list[InvestmentChange]:
-    """The latest ``limit`` change groups among ``cuis`` (a feed's entries)."""
-    cuis = list(cuis)
-    if not cuis:
+    """The latest ``limit`` change groups among ``cuis`` (a feed's entries).
+
+    Walks the change log from the newest entry in chunks and keeps the entries of ``cuis``: a
+    search may match thousands of investments, and an IN list of them would cost more than the
+    walk, which stops as soon as the feed is full (or after ``MAX_SCANNED`` entries).
+    """
+    wanted = set(cuis)
+    if not wanted:
         return []
-    # The most recently changed investments first: their latest groups are the feed's newest.
-    recent = (
-        session.scalars(
-            select(Investment.cui)
-            .where(Investment.cui.in_(cuis))
-            .order_by(Investment.changed_at.desc())
-            .limit(limit)
+    if len(wanted) <= 50:
+        entries = session.scalars(
+            select(ChangeLogEntry)
+            .where(ChangeLogEntry.cui.in_(wanted))
+            .order_by(ChangeLogEntry.id.desc())
+            .limit(limit * 60)
         ).all()
-        if len(cuis) <= 1000
-        else _most_recent(session, set(cuis), limit)
-    )
-    entries = session.scalars(
-        select(ChangeLogEntry)
-        .where(ChangeLogEntry.cui.in_(recent))
-        .order_by(ChangeLogEntry.id.desc())
-        .limit(limit * 40)
-    ).all()
+        return describe_changes(session, entries)[:limit]
+    kept: list[int] = []
+    groups: set[tuple[str, int]] = set()
+    below = None
+    for _ in range(MAX_SCANNED // SCAN_CHUNK):
+        stmt = select(ChangeLogEntry.id, ChangeLogEntry.cui, ChangeLogEntry.import_run_id)
+        if below is not None:
+            stmt = stmt.where(ChangeLogEntry.id < below)
+        chunk = session.execute(stmt.order_by(ChangeLogEntry.id.desc()).limit(SCAN_CHUNK)).all()
+        for entry_id, cui, run_id in chunk:
+            if cui in wanted and (len(groups) < limit or (cui, run_id) in groups):
+                groups.add((cui, run_id))
+                kept.append(entry_id)
+        if len(chunk) < SCAN_CHUNK or len(groups) >= limit:
+            break
+        below = chunk[-1][0]
+    if not kept:
+        return []
+    entries = session.scalars(select(ChangeLogEntry).where(ChangeLogEntry.id.in_(kept))).all()
     return describe_changes(session, entries)[:limit]
-
-
-def _most_recent(session: Session, cuis: set[str], limit: int) -> list[str]:
-    """The ``limit`` most recently changed of many CUIs, without an IN list of thousands."""
-    found = []
-    for cui in session.scalars(select(Investment.cui).order_by(Investment.changed_at.desc())):
-        if cui in cuis:
-            found.append(cui)
-            if len(found) == limit:
-                break
-    return found
 
 
 def latest_change_id(session: Session) -> int:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, render_template, request, url_for
+from collections import OrderedDict
+
+from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 from flask_babel import get_locale, gettext
 
 from portal.alerts import feed_entries
@@ -31,6 +33,11 @@ def current_language() -> str:
     return str(get_locale() or "es")
 
 
+#: How many built feeds a process keeps, by ETag: readers poll the same feeds again and again, and
+#: a feed only changes with an import or a moderator's action (both change the ETag).
+BUILT_FEEDS_KEPT = 256
+
+
 def _feed_response(build, *version_parts: str):
     """A feed with ETag and Last-Modified; 304 before any work when the reader is up to date."""
     session = get_session()
@@ -41,10 +48,16 @@ def _feed_response(build, *version_parts: str):
         response.set_etag(etag)
         response.last_modified = modified
         return response
-    feed = build(session, language)
-    if feed is None:
-        abort(404)
-    response = Response(atom_document(feed), mimetype=ATOM)
+    built = current_app.extensions.setdefault("portal.built_feeds", OrderedDict())
+    document = built.get(etag)
+    if document is None:
+        feed = build(session, language)
+        if feed is None:
+            abort(404)
+        document = built[etag] = atom_document(feed)
+        while len(built) > BUILT_FEEDS_KEPT:
+            built.popitem(last=False)
+    response = Response(document, mimetype=ATOM)
     response.set_etag(etag)
     response.last_modified = modified
     response.cache_control.public = True
