@@ -11,6 +11,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def create_app(config: dict | None = None) -> Flask:
     from portal import (
+        alerts,
         cli,
         complaints,
         compression,
@@ -49,5 +50,6 @@ def create_app(config: dict | None = None) -> Flask:
     search.init_app(app)
     maps.init_app(app)
     complaints.init_app(app)
+    alerts.init_app(app)
     cli.init_app(app)
     return app

@@ -63,6 +63,10 @@ class DefaultConfig:
     PORTAL_IP_SALT = None
     #: Outbox: "store" keeps emails in the database (dev, tests); "smtp" sends them.
     PORTAL_MAIL_MODE = "store"
+    #: Public address of the portal, for links in emails written outside a request (digests).
+    PORTAL_BASE_URL = "http://127.0.0.1:5000"
+    #: Follow-by-email requests per client (each sends a confirmation email).
+    PORTAL_RATELIMIT_FOLLOW = "10 per hour; 30 per day"
     PORTAL_MAIL_SENDER = "Vigía <no-responder@vigia.example>"
     PORTAL_MAIL_SMTP_HOST = "localhost"
     PORTAL_MAIL_SMTP_PORT = 587

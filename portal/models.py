@@ -1,5 +1,6 @@
 """Every model, imported in one place so migrations and tests see the whole schema."""
 
+from portal.alerts.models import Subscriber, Subscription
 from portal.complaints.models import (
     AuditEntry,
     Moderator,
@@ -39,5 +40,7 @@ __all__ = [
     "Place",
     "Prioritisation",
     "SituationEntry",
+    "Subscriber",
+    "Subscription",
     "YearlyExecution",
 ]

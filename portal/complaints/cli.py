@@ -29,12 +29,17 @@ def create_admin(email: str, password: str) -> None:
 @click.option("--older-than", "days", type=click.IntRange(min=0), required=True, metavar="DAYS")
 @with_appcontext
 def purge_personal_data(days: int) -> None:
-    """Remove contact data of observations closed more than DAYS days ago."""
+    """Remove contact data of observations closed, and subscriptions ended or never confirmed,
+    more than DAYS days ago."""
     from portal.complaints.retention import purge_personal_data as purge
+
+    from portal.alerts.subscriptions import purge_subscriptions
 
     with session_scope() as session:
         count = purge(session, days)
+        addresses = purge_subscriptions(session, days)
     click.echo(f"Personal data removed from {count} closed observation(s).")
+    click.echo(f"{addresses} email address(es) with no live subscription deleted.")
 
 
 @click.command("send-mail")

@@ -139,3 +139,5 @@ class OutboxMessage(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+    #: Extra headers as JSON (the digests' List-Unsubscribe, RFC 8058).
+    headers: Mapped[str | None] = mapped_column(Text)

@@ -7,7 +7,9 @@ failed SMTP server delays mail instead of losing it (``portal send-mail`` retrie
 from __future__ import annotations
 
 import datetime as dt
+import json
 import smtplib
+from email import policy
 from email.message import EmailMessage
 
 from flask import Flask, after_this_request, current_app
@@ -89,11 +91,18 @@ def _deliver_in_background(app: Flask) -> None:
             app.logger.warning("Outbox: SMTP server unavailable; mail stays queued", exc_info=True)
 
 
+#: Long header lines are allowed up to RFC 5322's limit: a List-Unsubscribe URL cannot be folded,
+#: and the default 78 would encode it (=?utf-8?q?…), which mail clients then fail to use.
+MAIL_POLICY = policy.default.clone(max_line_length=998)
+
+
 def _email(message: OutboxMessage, sender: str) -> EmailMessage:
-    email = EmailMessage()
+    email = EmailMessage(policy=MAIL_POLICY)
     email["From"] = sender
     email["To"] = message.recipient
     email["Subject"] = message.subject
+    for name, value in json.loads(message.headers or "{}").items():
+        email[name] = value
     email.set_content(message.body)
     return email
 

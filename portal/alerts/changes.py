@@ -1,0 +1,150 @@
+"""What changed, in plain words: the change log grouped by investment and import.
+
+Feeds and email digests tell the same story from the same rows: one group per investment and
+import run, each line a field's label with its old and new value as the investment page shows them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from portal.importer.models import ImportRun
+from portal.investments.labels import CHANGE_FIELD_LABELS, change_value_text
+from portal.investments.models import ChangeLogEntry, Investment
+
+#: How far back a feed of many investments looks in the change log, and in what steps.
+MAX_SCANNED, SCAN_CHUNK = 100_000, 5_000
+#: Change-log fields that say an investment entered or left the published records.
+ADDED, REMOVED = "_added", "_removed"
+
+
+@dataclass(frozen=True)
+class ChangedField:
+    label: str
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
+class InvestmentChange:
+    """Everything one import changed in one investment."""
+
+    cui: str
+    name: str
+    ubigeo: str | None
+    import_run_id: int
+    changed_at: dt.datetime
+    #: The day the data was published by the import (what a citation names).
+    data_date: dt.date
+    added: bool
+    removed: bool
+    fields: list[ChangedField]
+    last_entry_id: int
+
+
+def describe_changes(session: Session, entries: Iterable[ChangeLogEntry]) -> list[InvestmentChange]:
+    """Group change-log entries by (CUI, import run), newest first, with plain-words fields."""
+    groups: dict[tuple[str, int], list[ChangeLogEntry]] = defaultdict(list)
+    for entry in entries:
+        groups[(entry.cui, entry.import_run_id)].append(entry)
+    if not groups:
+        return []
+    cuis = {cui for cui, _ in groups}
+    investments = {
+        row.cui: row
+        for row in session.execute(
+            select(Investment.cui, Investment.name, Investment.ubigeo).where(
+                Investment.cui.in_(cuis)
+            )
+        )
+    }
+    run_dates = dict(
+        session.execute(
+            select(ImportRun.id, ImportRun.finished_at).where(
+                ImportRun.id.in_({run for _, run in groups})
+            )
+        ).all()
+    )
+    changes = []
+    for (cui, run_id), rows in groups.items():
+        rows.sort(key=lambda e: e.id)
+        known = investments.get(cui)
+        changed_at = rows[-1].changed_at
+        changes.append(
+            InvestmentChange(
+                cui=cui,
+                name=known.name if known else cui,
+                ubigeo=known.ubigeo if known else None,
+                import_run_id=run_id,
+                changed_at=changed_at,
+                data_date=(run_dates.get(run_id) or changed_at).date(),
+                added=any(e.field == ADDED for e in rows),
+                removed=any(e.field == REMOVED for e in rows),
+                fields=[
+                    ChangedField(
+                        label=str(CHANGE_FIELD_LABELS.get(e.field, e.field)),
+                        old=change_value_text(e.old_value, e.field),
+                        new=change_value_text(e.new_value, e.field),
+                    )
+                    for e in rows
+                    if e.field not in (ADDED, REMOVED)
+                ],
+                last_entry_id=rows[-1].id,
+            )
+        )
+    changes.sort(key=lambda c: (c.changed_at, c.last_entry_id), reverse=True)
+    return changes
+
+
+def latest_changes_of(
+    session: Session, cuis: Iterable[str], limit: int = 50
+) -> list[InvestmentChange]:
+    """The latest ``limit`` change groups among ``cuis`` (a feed's entries).
+
+    Walks the change log from the newest entry in chunks and keeps the entries of ``cuis``: a
+    search may match thousands of investments, and an IN list of them would cost more than the
+    walk, which stops as soon as the feed is full (or after ``MAX_SCANNED`` entries).
+    """
+    wanted = set(cuis)
+    if not wanted:
+        return []
+    if len(wanted) <= 50:
+        entries = session.scalars(
+            select(ChangeLogEntry)
+            .where(ChangeLogEntry.cui.in_(wanted))
+            .order_by(ChangeLogEntry.id.desc())
+            .limit(limit * 60)
+        ).all()
+        return describe_changes(session, entries)[:limit]
+    kept: list[int] = []
+    groups: set[tuple[str, int]] = set()
+    below = None
+    for _ in range(MAX_SCANNED // SCAN_CHUNK):
+        stmt = select(ChangeLogEntry.id, ChangeLogEntry.cui, ChangeLogEntry.import_run_id)
+        if below is not None:
+            stmt = stmt.where(ChangeLogEntry.id < below)
+        chunk = session.execute(stmt.order_by(ChangeLogEntry.id.desc()).limit(SCAN_CHUNK)).all()
+        for entry_id, cui, run_id in chunk:
+            if cui in wanted and (len(groups) < limit or (cui, run_id) in groups):
+                groups.add((cui, run_id))
+                kept.append(entry_id)
+        if len(chunk) < SCAN_CHUNK or len(groups) >= limit:
+            break
+        below = chunk[-1][0]
+    if not kept:
+        return []
+    entries = session.scalars(select(ChangeLogEntry).where(ChangeLogEntry.id.in_(kept))).all()
+    return describe_changes(session, entries)[:limit]
+
+
+def latest_change_id(session: Session) -> int:
+    """The newest change-log entry: what a new subscription has already 'seen'."""
+    return (
+        session.scalar(select(ChangeLogEntry.id).order_by(ChangeLogEntry.id.desc()).limit(1)) or 0
+    )

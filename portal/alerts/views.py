@@ -1,0 +1,180 @@
+"""Feeds (/inversiones/<CUI>.atom, /lugares/<ubigeo>.atom, /buscar.atom) and follow-by-email."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+
+from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
+from flask_babel import get_locale, gettext
+
+from portal.alerts import feed_entries
+from portal.alerts.feeds import atom_document
+from portal.alerts.subscriptions import (
+    canonical_search,
+    confirm_subscription,
+    describe_target,
+    end_subscriptions,
+    find_subscriber,
+    normalise_email,
+    request_follow,
+)
+from portal.complaints.outbox import queue_mail, send_after_response
+from portal.db import get_session
+from portal.search.filters import Filters
+
+bp = Blueprint("alerts", __name__)
+
+#: The public values of the form's `tipo` field, and what they follow.
+FOLLOW_KINDS = {"inversion": "investment", "lugar": "place", "busqueda": "search"}
+ATOM = "application/atom+xml; charset=utf-8"
+
+
+def current_language() -> str:
+    return str(get_locale() or "es")
+
+
+#: How many built feeds a process keeps, by ETag: readers poll the same feeds again and again, and
+#: a feed only changes with an import or a moderator's action (both change the ETag).
+BUILT_FEEDS_KEPT = 256
+
+
+def _feed_response(build, *version_parts: str):
+    """A feed with ETag and Last-Modified; 304 before any work when the reader is up to date."""
+    session = get_session()
+    language = current_language()
+    etag, modified = feed_entries.feed_version(session, request.full_path, language, *version_parts)
+    if etag in request.if_none_match:
+        response = Response(status=304)
+        response.set_etag(etag)
+        response.last_modified = modified
+        return response
+    built = current_app.extensions.setdefault("portal.built_feeds", OrderedDict())
+    document = built.get(etag)
+    if document is None:
+        feed = build(session, language)
+        if feed is None:
+            abort(404)
+        document = built[etag] = atom_document(feed)
+        while len(built) > BUILT_FEEDS_KEPT:
+            built.popitem(last=False)
+    response = Response(document, mimetype=ATOM)
+    response.set_etag(etag)
+    response.last_modified = modified
+    response.cache_control.public = True
+    response.cache_control.max_age = 300
+    return response.make_conditional(request)
+
+
+@bp.get("/inversiones/<cui>.atom")
+def investment_feed(cui: str):
+    return _feed_response(lambda session, lang: feed_entries.investment_feed(session, cui, lang))
+
+
+@bp.get("/lugares/<ubigeo>.atom")
+def place_feed(ubigeo: str):
+    return _feed_response(lambda session, lang: feed_entries.place_feed(session, ubigeo, lang))
+
+
+@bp.get("/buscar.atom")
+def search_feed():
+    filters = Filters.from_args(request.args)
+    return _feed_response(lambda session, lang: feed_entries.search_feed(session, filters, lang))
+
+
+def _follow_target(session, tipo: str, objetivo: str):
+    """(kind, canonical target, label) of what the form asks to follow, or None."""
+    kind = FOLLOW_KINDS.get(tipo)
+    if kind is None:
+        return None
+    target = canonical_search(objetivo) if kind == "search" else objetivo.strip()[:20]
+    label = describe_target(session, kind, target)
+    return (kind, target, label) if label else None
+
+
+@bp.route("/seguir", methods=["GET", "POST"])
+def follow():
+    """The 'Seguir' form: GET shows it alone (and after an error), POST asks for the email link."""
+    session = get_session()
+    values = request.values
+    tipo, objetivo = values.get("tipo", ""), values.get("objetivo", "")
+    target = _follow_target(session, tipo, objetivo)
+    if target is None:
+        abort(404)
+    kind, canonical, label = target
+    if request.method == "GET":
+        return render_template(
+            "alerts/follow.html", tipo=tipo, objetivo=objetivo, label=label, email="", errors={}
+        )
+    errors = {}
+    email = normalise_email(values.get("email", ""))
+    if email is None:
+        errors["email"] = gettext("Escribe un correo electrónico válido, como nombre@ejemplo.pe.")
+    if values.get("acepto") != "si":
+        errors["acepto"] = gettext("Para enviarte avisos necesitamos tu consentimiento.")
+    if values.get("sitio_web"):  # a field people never see: only bots fill it
+        errors["email"] = gettext("No pudimos registrar el pedido. Inténtalo de nuevo.")
+    if errors:
+        return render_template(
+            "alerts/follow.html",
+            tipo=tipo,
+            objetivo=objetivo,
+            label=label,
+            email=values.get("email", "")[:254],
+            errors=errors,
+        ), 400
+    pending = request_follow(session, email, kind, canonical, label, current_language())
+    if pending.confirm_token:
+        link = url_for("alerts.confirm", token=pending.confirm_token, _external=True)
+        queue_mail(
+            session,
+            email,
+            gettext("Confirma que quieres seguir «%(label)s» en Vigía", label=label[:120]),
+            render_template("alerts/confirm_email.txt", label=label, link=link),
+        )
+        send_after_response()
+    # The same answer whether or not the address already follows this (no enumeration).
+    return render_template("alerts/requested.html", email=email, label=label)
+
+
+@bp.get("/seguir/confirmar/<token>")
+def confirm(token: str):
+    subscription = confirm_subscription(get_session(), token[:64])
+    if subscription is None:
+        return render_template("alerts/link_expired.html"), 404
+    return render_template(
+        "alerts/confirmed.html",
+        subscription=subscription,
+        manage_url=url_for("alerts.manage", token=subscription.subscriber.token),
+    )
+
+
+@bp.route("/seguir/baja/<token>", methods=["GET", "POST"])
+def unsubscribe(token: str):
+    """RFC 8058 one-click: a POST ends every subscription of the address at once, with no
+    cookie or CSRF token (mail providers send it); a GET shows the button for people."""
+    session = get_session()
+    if request.method == "POST":
+        end_subscriptions(session, token[:64])
+        return render_template("alerts/unsubscribed.html")
+    if find_subscriber(session, token[:64]) is None:
+        return render_template("alerts/link_expired.html"), 404
+    return render_template("alerts/unsubscribe.html", token=token)
+
+
+@bp.route("/seguir/gestionar/<token>", methods=["GET", "POST"])
+def manage(token: str):
+    """Everything one address follows, each with its own 'stop' button (the link in every mail)."""
+    session = get_session()
+    if request.method == "POST":
+        subscription_id = request.form.get("suscripcion", type=int)
+        if subscription_id is not None:
+            end_subscriptions(session, token[:64], subscription_id)
+    subscriber = find_subscriber(session, token[:64])
+    if subscriber is None:
+        return render_template("alerts/link_expired.html"), 404
+    return render_template("alerts/manage.html", subscriber=subscriber, token=token)
+
+
+@bp.get("/seguir/privacidad")
+def privacy():
+    return render_template("alerts/privacy.html")
