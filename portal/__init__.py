@@ -10,7 +10,19 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def create_app(config: dict | None = None) -> Flask:
-    from portal import cli, complaints, compression, db, errors, i18n, maps, navigation, search, security
+    from portal import (
+        cli,
+        complaints,
+        compression,
+        db,
+        discovery,
+        errors,
+        i18n,
+        maps,
+        navigation,
+        search,
+        security,
+    )
     from portal.config import load_config
     from portal.importer.views import bp as importer_bp
     from portal.investments import labels
@@ -34,5 +46,6 @@ def create_app(config: dict | None = None) -> Flask:
     search.init_app(app)
     maps.init_app(app)
     complaints.init_app(app)
+    discovery.init_app(app)
     cli.init_app(app)
     return app
