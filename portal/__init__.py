@@ -11,6 +11,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def create_app(config: dict | None = None) -> Flask:
     from portal import (
+        api,
         cli,
         complaints,
         compression,
@@ -47,5 +48,6 @@ def create_app(config: dict | None = None) -> Flask:
     maps.init_app(app)
     complaints.init_app(app)
     discovery.init_app(app)
+    api.init_app(app)
     cli.init_app(app)
     return app

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 
 from flask import url_for
@@ -30,7 +31,7 @@ def investment_json(inv: Investment) -> dict:
         "devengado_acumulado": _decimal(inv.devengado_accumulated),
         "avance_fisico": _decimal(inv.physical_progress),
         "alertas": inv.red_flags.split() if inv.red_flags else [],
-        "cambio": inv.changed_at.isoformat() if inv.changed_at else None,
+        "cambio": utc_isoformat(inv.changed_at),
         "url": url_for("investments.show", cui=inv.cui, _external=True),
     }
 
@@ -61,6 +62,15 @@ def csv_document(investments: list[Investment]) -> str:
             ]
         )  # fmt: skip
     return out.getvalue()
+
+
+def utc_isoformat(moment: dt.datetime | None) -> str | None:
+    """RFC 3339 with its offset; SQLite gives back stored UTC times without one."""
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.isoformat()
 
 
 def _decimal(value) -> str | None:

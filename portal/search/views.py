@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify, redirect, render_template, request, url_for
 
+from portal.api.params import SEARCH_PARAMETERS, parse_api_filters
 from portal.db import get_session
 from portal.search.export import csv_document, investment_json
 from portal.search.filters import Filters
@@ -25,13 +26,15 @@ def results():
 
 @bp.get("/api/v1/inversiones")
 def api():
-    filters = Filters.from_args(request.args)
+    """Strict parameters (400 naming a bad one); a page past the last is empty, not the last."""
+    filters = parse_api_filters(request.args, SEARCH_PARAMETERS)
     found = find_investments(get_session(), filters)
+    past_end = filters.pagina > found.pages
     return jsonify(
         total=found.total,
-        page=found.page,
+        page=filters.pagina,
         pages=found.pages,
-        results=[investment_json(inv) for inv in found.investments],
+        results=[] if past_end else [investment_json(inv) for inv in found.investments],
         facets={
             dim: [{"value": f.value, "label": f.label, "count": f.count} for f in items]
             for dim, items in found.facets.items()
