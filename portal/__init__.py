@@ -15,6 +15,7 @@ def create_app(config: dict | None = None) -> Flask:
         cli,
         complaints,
         compression,
+        datos,
         db,
         discovery,
         errors,
@@ -49,5 +50,6 @@ def create_app(config: dict | None = None) -> Flask:
     complaints.init_app(app)
     discovery.init_app(app)
     api.init_app(app)
+    datos.init_app(app)
     cli.init_app(app)
     return app

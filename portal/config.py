@@ -71,6 +71,13 @@ class DefaultConfig:
     #: Official pages of an investment; {cui} (and {code} for INFObras) are filled in.
     PORTAL_URL_MEF_CONSULTA = "https://ofi5.mef.gob.pe/ssi/Ssi/Index?codigo={cui}&tipo=2"
     PORTAL_URL_MEF_INVIERTE = "https://ofi5.mef.gob.pe/invierte/ejecucion/verFichaEjecucion/{cui}"
+    #: Public address of the portal, for links in files written outside a request (dated files).
+    PORTAL_PUBLIC_URL = "http://localhost:5000"
+    #: Import days whose dated files (/datos/<day>/) are kept; older days are removed.
+    PORTAL_DATOS_KEEP_DAYS = 60
+    #: OC4IDS project identifier prefix: register one with the Open Contracting Partnership.
+    PORTAL_OC4IDS_PREFIX = "oc4ids-vigia0"
+    PORTAL_PUBLISHER_NAME = "Vigía"
     PORTAL_URL_INFOBRAS = "https://infobras.contraloria.gob.pe/InfobrasWeb/Mapa/Obra?ObraId={code}"
 
 
