@@ -24,6 +24,7 @@ def create_app(config: dict | None = None) -> Flask:
         navigation,
         search,
         security,
+        sharing,
     )
     from portal.config import load_config
     from portal.importer.views import bp as importer_bp
@@ -51,5 +52,6 @@ def create_app(config: dict | None = None) -> Flask:
     discovery.init_app(app)
     api.init_app(app)
     datos.init_app(app)
+    sharing.init_app(app)
     cli.init_app(app)
     return app
