@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import itertools
 import random
 import statistics
 import sys
@@ -22,20 +23,18 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from investment_page import build, percentile  # noqa: E402
-from sqlalchemy import select  # noqa: E402
 
 from portal import create_app  # noqa: E402
-from portal.datos.columns import INVESTMENT_COLUMNS, INVESTMENT_SELECT  # noqa: E402
-from portal.datos.snapshot import write_day  # noqa: E402
+from portal.datos.columns import INVESTMENT_COLUMNS  # noqa: E402
+from portal.datos.snapshot import investment_rows, write_day  # noqa: E402
 from portal.datos.writers import write_csv, write_xlsx  # noqa: E402
 from portal.db import get_engine, get_session  # noqa: E402
-from portal.investments.models import Investment  # noqa: E402
 from portal.migrate import upgrade_database  # noqa: E402
 
 
 def rows(session, limit=None):
-    query = select(*INVESTMENT_SELECT).order_by(Investment.cui).limit(limit)
-    return session.execute(query.execution_options(yield_per=2000))
+    """The rows the writers get (driver values, streamed), optionally the first ``limit``."""
+    return itertools.islice(investment_rows(session), limit)
 
 
 def measure(writer, session, out: Path, limit=None) -> tuple[int, float, float]:

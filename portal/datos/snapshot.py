@@ -21,7 +21,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from flask import Flask, url_for
-from sqlalchemy import select
+from sqlalchemy import literal_column, select
 from sqlalchemy.orm import Session
 
 from portal.datos.columns import (
@@ -76,10 +76,10 @@ def write_day(
     try:
         rows = {
             "inversiones.csv": write_csv(
-                work / "inversiones.csv", INVESTMENT_COLUMNS, _investment_rows(session)
+                work / "inversiones.csv", INVESTMENT_COLUMNS, investment_rows(session)
             ),
             "inversiones.xlsx": write_xlsx(
-                work / "inversiones.xlsx", INVESTMENT_COLUMNS, _investment_rows(session)
+                work / "inversiones.xlsx", INVESTMENT_COLUMNS, investment_rows(session)
             ),
             "ejecucion_anual.csv": write_csv(
                 work / "ejecucion_anual.csv", YEARLY_COLUMNS, _yearly_rows(session)
@@ -161,15 +161,20 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _investment_rows(session: Session):
-    query = select(*INVESTMENT_SELECT).order_by(Investment.cui)
-    return session.execute(query.execution_options(yield_per=_BATCH))
+def investment_rows(session: Session):
+    """Driver values, streamed: SQLAlchemy's per-value conversion would halve the speed."""
+    return _driver_rows(session, INVESTMENT_SELECT, Investment.__table__, ("cui",))
 
 
 def _yearly_rows(session: Session):
-    query = select(*YEARLY_SELECT).order_by(
-        YearlyExecution.cui, YearlyExecution.year, YearlyExecution.sec_ejec
+    return _driver_rows(
+        session, YEARLY_SELECT, YearlyExecution.__table__, ("cui", "year", "sec_ejec")
     )
+
+
+def _driver_rows(session: Session, attributes, table, order: tuple[str, ...]):
+    columns = [literal_column(table.c[a.key].name) for a in attributes]
+    query = select(*columns).select_from(table).order_by(*(table.c[o] for o in order))
     return session.execute(query.execution_options(yield_per=_BATCH))
 
 

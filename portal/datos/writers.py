@@ -21,30 +21,43 @@ _EXCEL_EPOCH = dt.date(1899, 12, 30)
 
 
 def write_csv(path: Path, columns: Sequence[Column], rows: Iterable[Sequence]) -> int:
-    """UTF-8 with BOM (Excel reads the accents), ISO dates, a dot as decimal mark; rows written."""
-    converters = [_csv_converter(c.kind) for c in columns]
+    """UTF-8 with BOM (Excel reads the accents), ISO dates, a dot as decimal mark; rows written.
+
+    Rows may hold driver values (floats and ISO strings from SQLite, Decimal and dates from
+    PostgreSQL): ``str`` of each is the same text, and ``csv`` writes None as empty.
+    """
+    texts = [i for i, c in enumerate(columns) if c.kind == "texto"]
+    moments = [i for i, c in enumerate(columns) if c.kind == "fecha_hora"]
     count = 0
+
+    def cleaned(row):
+        nonlocal count
+        count += 1
+        row = list(row)
+        for i in texts:
+            value = row[i]
+            if value and value[0] in _FORMULA_STARTS:
+                row[i] = spreadsheet_text(value)
+        for i in moments:
+            if row[i] is not None:
+                row[i] = _iso_utc(row[i])
+        return row
+
     with path.open("w", encoding="utf-8-sig", newline="") as out:
         writer = csv.writer(out)
         writer.writerow([c.name for c in columns])
-        batch = []
-        for row in rows:
-            batch.append([f(v) for f, v in zip(converters, row, strict=True)])
-            if len(batch) == 2000:
-                writer.writerows(batch)
-                count += len(batch)
-                batch.clear()
-        writer.writerows(batch)
-        count += len(batch)
+        writer.writerows(map(cleaned, rows))
     return count
 
 
-def _csv_converter(kind: str):
-    if kind == "texto":
-        return lambda v: "" if v is None else spreadsheet_text(v)
-    if kind == "fecha_hora":
-        return lambda v: "" if v is None else _utc(v).isoformat()
-    return lambda v: "" if v is None else str(v)  # numbers and dates: str() is exact and ISO
+_FORMULA_STARTS = frozenset("=+-@")
+
+
+def _iso_utc(value) -> str:
+    """'2026-11-23T06:00:00+00:00' from a datetime or SQLite's '2026-11-23 06:00:00.000000'."""
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    return _utc(value).isoformat()
 
 
 def write_xlsx(
@@ -78,6 +91,7 @@ def write_xlsx(
             plan.append((index, number, float, money_format))
         elif column.kind == "fecha":
             plan.append((index, number, _excel_date, date_format))
+
         else:
             plan.append((index, number, _excel_datetime, time_format))
     count = 0
@@ -90,11 +104,15 @@ def write_xlsx(
     return count
 
 
-def _excel_date(value: dt.date) -> int:
+def _excel_date(value: dt.date | str) -> int:
+    if isinstance(value, str):
+        value = dt.date.fromisoformat(value[:10])
     return (value - _EXCEL_EPOCH).days
 
 
-def _excel_datetime(value: dt.datetime) -> float:
+def _excel_datetime(value: dt.datetime | str) -> float:
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
     value = _utc(value).replace(tzinfo=None)
     delta = value - dt.datetime(1899, 12, 30)
     return delta.days + delta.seconds / 86400

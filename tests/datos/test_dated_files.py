@@ -155,3 +155,15 @@ def _sha(path: Path) -> str:
 def test_manifest_is_plain_json(demo_app, day_files):
     manifest = datos_root(demo_app.config) / day_files.day.isoformat() / "manifest.json"
     assert json.loads(manifest.read_text())["files"][0]["name"] == "inversiones.csv"
+
+
+def test_csv_cells_are_safe_in_a_spreadsheet_and_times_are_iso(tmp_path):
+    from portal.datos.columns import Column
+    from portal.datos.writers import write_csv
+
+    columns = (Column("nombre", "texto", "name", ""), Column("cambio", "fecha_hora", "x", ""))
+    rows = [("=HYPERLINK(1)", "2026-11-23 06:00:00.000000"), (None, None)]
+    assert write_csv(tmp_path / "f.csv", columns, rows) == 2
+    lines = (tmp_path / "f.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert lines[1] == "'=HYPERLINK(1),2026-11-23T06:00:00+00:00"
+    assert lines[2] == ","
