@@ -167,3 +167,22 @@ def test_csv_cells_are_safe_in_a_spreadsheet_and_times_are_iso(tmp_path):
     lines = (tmp_path / "f.csv").read_text(encoding="utf-8-sig").splitlines()
     assert lines[1] == "'=HYPERLINK(1),2026-11-23T06:00:00+00:00"
     assert lines[2] == ","
+
+
+def test_xlsx_keeps_hostile_text_as_text(tmp_path):
+    from portal.datos.columns import Column
+    from portal.datos.xlsx import write_xlsx
+
+    columns = (
+        Column("nombre", "texto", "name", ""),
+        Column("costo", "decimal", "x", ""),
+        Column("dia", "fecha", "y", ""),
+    )
+    rows = [("<b> & =SUM(A1)\x01  ", Decimal("12.50"), "2026-05-01"), ("", None, None)]
+    assert write_xlsx(tmp_path / "f.xlsx", columns, rows) == 2
+    sheet = openpyxl.load_workbook(tmp_path / "f.xlsx").active
+    assert sheet["A2"].value == "<b> & =SUM(A1)  "
+    assert sheet["A2"].data_type == "s"
+    assert sheet["B2"].value == 12.5
+    assert sheet["C2"].value == dt.datetime(2026, 5, 1)
+    assert sheet["A3"].value is None and sheet.max_row == 3
