@@ -33,8 +33,8 @@ SHEET_HEAD = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 
 
 def _text(v):
-    v = escape(str(v))
-    if _ILLEGAL.search(v):
+    v = str(v).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    if not v.isprintable():  # rare: only then look for characters XML cannot carry
         v = _ILLEGAL.sub("", v)
     return f'<c t="inlineStr"><is><t xml:space="preserve">{v}</t></is></c>'
 
