@@ -226,7 +226,12 @@ def write_after_import(app: Flask):
         base_url = app.config["PORTAL_PUBLIC_URL"]
         with app.test_request_context(base_url=base_url), session_scope() as session:
             root = datos_root(app.config)
-            write_day(session, root, import_day(app.config, now), now, app.config)
+            try:
+                write_day(session, root, import_day(app.config, now), now, app.config)
+            except OSError:
+                # The data are imported; a full or read-only disk only costs today's files.
+                app.logger.exception("Could not write the dated files under %s", root)
+                return
             prune_days(root, int(app.config["PORTAL_DATOS_KEEP_DAYS"]))
 
     return write_today

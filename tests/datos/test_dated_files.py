@@ -186,3 +186,14 @@ def test_xlsx_keeps_hostile_text_as_text(tmp_path):
     assert sheet["B2"].value == 12.5
     assert sheet["C2"].value == dt.datetime(2026, 5, 1)
     assert sheet["A3"].value is None and sheet.max_row == 3
+
+
+def test_a_disk_that_refuses_the_files_does_not_undo_the_import(app, caplog):
+    from portal.datos.snapshot import write_after_import
+
+    root = datos_root(app.config)
+    root.parent.mkdir(parents=True, exist_ok=True)
+    root.write_text("a file where the folder should be")
+    write_after_import(app)()
+    assert "Could not write the dated files" in caplog.text
+    assert app.test_client().get("/datos").status_code == 200
