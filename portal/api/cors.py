@@ -1,4 +1,4 @@
-"""``Access-Control-Allow-Origin: *`` on read-only data (API, .json, .geojson, CSV, XLSX) only.
+"""``Access-Control-Allow-Origin: *`` on read-only data (API, oEmbed, .json, .geojson, CSV, XLSX).
 
 Anyone may already download these files; CORS lets a newsroom's page read them in the browser.
 HTML pages, forms and the admin never get it, so no other site can read a visitor's page.
@@ -14,7 +14,8 @@ DATA_SUFFIXES = (".json", ".geojson", ".csv", ".xlsx")
 def is_open_data(path: str, method: str) -> bool:
     if method not in ("GET", "HEAD"):
         return False
-    return path.startswith("/api/v1/") or path.endswith(DATA_SUFFIXES)
+    # /oembed is read-only JSON too: script-based embedders fetch it from the browser.
+    return path.startswith("/api/v1/") or path == "/oembed" or path.endswith(DATA_SUFFIXES)
 
 
 def init_app(app: Flask) -> None:

@@ -64,6 +64,7 @@ def test_oembed_returns_a_rich_iframe_of_the_card(demo_client, cui):
     assert f'src="http://localhost/inversiones/{cui}/tarjeta"' in data["html"]
     assert data["html"].startswith("<iframe") and data["width"] == 400
     assert data["thumbnail_url"].endswith(f"/inversiones/{cui}/imagen.png")
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
     narrow = demo_client.get("/oembed", query_string={"url": url, "maxwidth": "300"}).get_json()
     assert narrow["width"] == 300 and 'width="300"' in narrow["html"]
 
