@@ -106,7 +106,7 @@ def main() -> None:
         app = create_app(
             {"PORTAL_INSTANCE_DIR": str(Path(tmp) / "instance"),
              "PORTAL_DATABASE_URL": f"sqlite:///{tmp}/bench.db",
-             "PORTAL_BASE_URL": "https://vigia.example.pe"}
+             "PORTAL_PUBLIC_URL": "https://vigia.example.pe"}
         )
         with app.app_context():
             upgrade_database(get_engine())

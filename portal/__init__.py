@@ -12,10 +12,13 @@ ROOT = Path(__file__).resolve().parent.parent
 def create_app(config: dict | None = None) -> Flask:
     from portal import (
         alerts,
+        api,
         cli,
         complaints,
         compression,
+        datos,
         db,
+        discovery,
         errors,
         health,
         i18n,
@@ -24,6 +27,7 @@ def create_app(config: dict | None = None) -> Flask:
         operations,
         search,
         security,
+        sharing,
     )
     from portal.config import load_config
     from portal.importer.views import bp as importer_bp
@@ -51,5 +55,9 @@ def create_app(config: dict | None = None) -> Flask:
     maps.init_app(app)
     complaints.init_app(app)
     alerts.init_app(app)
+    discovery.init_app(app)
+    api.init_app(app)
+    datos.init_app(app)
+    sharing.init_app(app)
     cli.init_app(app)
     return app

@@ -63,8 +63,6 @@ class DefaultConfig:
     PORTAL_IP_SALT = None
     #: Outbox: "store" keeps emails in the database (dev, tests); "smtp" sends them.
     PORTAL_MAIL_MODE = "store"
-    #: Public address of the portal, for links in emails written outside a request (digests).
-    PORTAL_BASE_URL = "http://127.0.0.1:5000"
     #: Follow-by-email requests per client (each sends a confirmation email).
     PORTAL_RATELIMIT_FOLLOW = "10 per hour; 30 per day"
     PORTAL_MAIL_SENDER = "Vigía <no-responder@vigia.example>"
@@ -89,6 +87,13 @@ class DefaultConfig:
     PORTAL_METRICS_TOKEN = None
     PORTAL_URL_MEF_CONSULTA = "https://ofi5.mef.gob.pe/ssi/Ssi/Index?codigo={cui}&tipo=2"
     PORTAL_URL_MEF_INVIERTE = "https://ofi5.mef.gob.pe/invierte/ejecucion/verFichaEjecucion/{cui}"
+    #: Public address of the portal, for links in files written outside a request (dated files).
+    PORTAL_PUBLIC_URL = "http://localhost:5000"
+    #: Import days whose dated files (/datos/<day>/) are kept; older days are removed.
+    PORTAL_DATOS_KEEP_DAYS = 60
+    #: OC4IDS project identifier prefix: register one with the Open Contracting Partnership.
+    PORTAL_OC4IDS_PREFIX = "oc4ids-vigia0"
+    PORTAL_PUBLISHER_NAME = "Vigía"
     PORTAL_URL_INFOBRAS = "https://infobras.contraloria.gob.pe/InfobrasWeb/Mapa/Obra?ObraId={code}"
 
 

@@ -151,13 +151,16 @@ def send_alerts(session: Session, now: dt.datetime | None = None) -> int:
 
 
 def mail_context(app):
-    """A request context on the public base URL (``PORTAL_BASE_URL``), for links in emails
+    """A request context on the public address (``PORTAL_PUBLIC_URL``), for links in emails
     written outside a request (the import, cron)."""
-    return app.test_request_context("/", base_url=app.config["PORTAL_BASE_URL"])
+    return app.test_request_context("/", base_url=app.config["PORTAL_PUBLIC_URL"])
 
 
 def base_url_warning() -> str | None:
     """Links in emails need the public address of the portal."""
-    if current_app.config["PORTAL_BASE_URL"].startswith("http://127.0.0.1"):
-        return "PORTAL_BASE_URL is not set: links in the emails point to 127.0.0.1."
+    from portal.config import DefaultConfig
+
+    default = DefaultConfig.PORTAL_PUBLIC_URL
+    if current_app.config["PORTAL_PUBLIC_URL"] == default:
+        return f"PORTAL_PUBLIC_URL is not set: links in the emails point to {default}."
     return None

@@ -19,6 +19,7 @@ from flask import (
 from portal.complaints.service import find_place_observations, published_observations
 from portal.db import get_session
 from portal.importer.queries import source_freshness
+from portal.investments.as_of import figures_as_of, parse_day
 from portal.investments.charts import execution_chart, monthly_chart
 from portal.investments.figures_cache import figures_cache
 from portal.investments.flags import FLAG_LABELS, FlagThresholds, explain_flag
@@ -85,16 +86,36 @@ def show(cui: str):
     if sheet is None:
         matches = find_close_matches(session, cui)
         return render_template("investments/not_found.html", cui=cui[:60], matches=matches), 404
+    permalink = url_for("investments.show", cui=sheet.investment.cui, _external=True)
+    as_of, bad_date = _as_of(session, sheet.investment)
     return render_template(
         "investments/show.html",
         sheet=sheet,
         inv=sheet.investment,
         links=_official_links(sheet),
         flag_sentences=_flag_sentences(),
-        permalink=url_for("investments.show", cui=sheet.investment.cui, _external=True),
+        permalink=permalink,
+        as_of=as_of,
+        bad_date=bad_date,
+        cite_url=url_for(
+            "investments.show", cui=sheet.investment.cui, fecha=as_of.day.isoformat(),
+            _external=True,
+        ) if as_of else permalink,
         today=dt.date.today(),
         observations=published_observations(session, sheet.investment.cui),
-    )
+    )  # fmt: skip
+
+
+def _as_of(session, inv) -> tuple:
+    """(figures on ``?fecha=``, None) or (None, the bad text): a bad date shows today's page
+    with a notice rather than an error, so a mistyped link still reaches the investment."""
+    text = request.args.get("fecha", "")
+    if not text:
+        return None, None
+    day = parse_day(text, dt.date.today())
+    if day is None:
+        return None, text[:40]
+    return figures_as_of(session, inv, day, current_app.config["BABEL_DEFAULT_TIMEZONE"]), None
 
 
 @bp.get("/inversiones/<cui>.json")

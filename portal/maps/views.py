@@ -21,6 +21,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
+from portal.api.params import FILTERS, parse_api_filters
 from portal.db import get_session
 from portal.i18n import format_money, format_number, format_percent
 from portal.investments.flags import FLAG_LABELS
@@ -235,7 +236,7 @@ def _choropleth(session, filters: Filters, measure: str):
 def points():
     """Every investment the filters select, as compact GeoJSON; cached per import and filters."""
     session = get_session()
-    filters = Filters.from_args(request.args)
+    filters = parse_api_filters(request.args, FILTERS)
     _, etag = points_etag(session, filters)
     if etag in request.if_none_match:
         return _not_modified(etag)

@@ -40,7 +40,7 @@ def investment_json(inv: Investment) -> dict:
         "devengado_acumulado": _decimal(inv.devengado_accumulated),
         "avance_fisico": _decimal(inv.progress),
         "alertas": inv.red_flags.split() if inv.red_flags else [],
-        "cambio": inv.changed_at.isoformat() if inv.changed_at else None,
+        "cambio": utc_isoformat(inv.changed_at),
         "url": url_for("investments.show", cui=inv.cui, _external=True),
     }
 
@@ -120,6 +120,13 @@ def _slug(text: str) -> str:
     """ASCII words joined by dashes (nothing for emoji or punctuation): safe in any file name."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:40].strip("-")
+def utc_isoformat(moment: dt.datetime | None) -> str | None:
+    """RFC 3339 with its offset; SQLite gives back stored UTC times without one."""
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.isoformat()
 
 
 def _decimal(value) -> str | None:

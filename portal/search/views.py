@@ -6,6 +6,7 @@ import datetime as dt
 
 from flask import Blueprint, Response, jsonify, redirect, render_template, request, url_for
 
+from portal.api.params import SEARCH_PARAMETERS, parse_api_filters
 from portal.db import get_session
 from portal.search.export import (
     csv_document,
@@ -32,13 +33,15 @@ def results():
 
 @bp.get("/api/v1/inversiones")
 def api():
-    filters = Filters.from_args(request.args)
+    """Strict parameters (400 naming a bad one); a page past the last is empty, not the last."""
+    filters = parse_api_filters(request.args, SEARCH_PARAMETERS)
     found = find_investments(get_session(), filters)
+    past_end = filters.pagina > found.pages
     return jsonify(
         total=found.total,
-        page=found.page,
+        page=filters.pagina,
         pages=found.pages,
-        results=[investment_json(inv) for inv in found.investments],
+        results=[] if past_end else [investment_json(inv) for inv in found.investments],
         facets={
             dim: [{"value": f.value, "label": f.label, "count": f.count} for f in items]
             for dim, items in found.facets.items()

@@ -47,7 +47,7 @@ def test_confirmation_and_digest_arrive_over_smtp_with_one_click_headers(
         PORTAL_MAIL_SMTP_HOST="127.0.0.1",
         PORTAL_MAIL_SMTP_PORT=port,
         PORTAL_MAIL_SMTP_STARTTLS="0",
-        PORTAL_BASE_URL="https://vigia.example.pe",
+        PORTAL_PUBLIC_URL="https://vigia.example.pe",
     )
     try:
         rows = first_import(app, tmp_path)

@@ -25,6 +25,10 @@ PAGES = {
     "observation status": "/observaciones/{code}",
     "admin login": "/admin/entrar",
     "not found": "/inversiones/no-existe/tampoco",
+    "api": "/api",
+    "open data": "/datos",
+    "investment on a date": "/inversiones/{cui}?fecha=2026-01-01",
+    "embeddable card": "/inversiones/{cui}/tarjeta",
 }
 
 

@@ -135,7 +135,8 @@ def test_citation_has_the_permanent_url_and_the_data_date(page):
 
 def test_shared_link_has_open_graph_and_twitter_card(page):
     assert '<meta property="og:url" content="http://localhost/inversiones/2100426">' in page
-    assert '<meta name="twitter:card" content="summary">' in page
+    # With a share image (issue 15) the large-image card is the right one.
+    assert '<meta name="twitter:card" content="summary_large_image">' in page
     og = re.search(r'<meta property="og:description" content="(.*?)">', page).group(1)
     assert html.unescape(og).startswith("CUI 2100426: En ejecución, costo actualizado S/ 375,295")
 

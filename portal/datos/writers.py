@@ -1,0 +1,68 @@
+"""Streamed file writers: rows go from the cursor to the file, memory stays flat.
+
+CSV here; XLSX in ``portal.datos.xlsx`` (re-exported below).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from pathlib import Path
+
+from portal.datos.columns import Column
+from portal.datos.xlsx import write_xlsx
+from portal.spreadsheets import spreadsheet_text
+
+__all__ = ["as_number", "write_csv", "write_xlsx"]
+
+
+def write_csv(path: Path, columns: Sequence[Column], rows: Iterable[Sequence]) -> int:
+    """UTF-8 with BOM (Excel reads the accents), ISO dates, a dot as decimal mark; rows written.
+
+    Rows may hold driver values (floats and ISO strings from SQLite, Decimal and dates from
+    PostgreSQL): ``str`` of each is the same text, and ``csv`` writes None as empty.
+    """
+    texts = [i for i, c in enumerate(columns) if c.kind == "texto"]
+    moments = [i for i, c in enumerate(columns) if c.kind == "fecha_hora"]
+    count = 0
+
+    def cleaned(row):
+        nonlocal count
+        count += 1
+        row = list(row)
+        for i in texts:
+            value = row[i]
+            if value and value[0] in _FORMULA_STARTS:
+                row[i] = spreadsheet_text(value)
+        for i in moments:
+            if row[i] is not None:
+                row[i] = _iso_utc(row[i])
+        return row
+
+    with path.open("w", encoding="utf-8-sig", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow([c.name for c in columns])
+        writer.writerows(map(cleaned, rows))
+    return count
+
+
+_FORMULA_STARTS = frozenset("=+-@")
+
+
+def _iso_utc(value) -> str:
+    """'2026-11-23T06:00:00+00:00' from a datetime or SQLite's '2026-11-23 06:00:00.000000'."""
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    return _utc(value).isoformat()
+
+
+def _utc(value: dt.datetime) -> dt.datetime:
+    """Stored times are UTC; SQLite hands them back without the offset."""
+    return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+
+
+def as_number(value: Decimal | None) -> float | None:
+    """Amounts in JSON files: numbers (OC4IDS requires them), exact to the cent at these sizes."""
+    return None if value is None else float(value)

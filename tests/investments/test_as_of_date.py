@@ -1,0 +1,117 @@
+"""/inversiones/<CUI>?fecha= shows the figures after the last import on or before that date."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal
+
+import pytest
+
+from tests.search.factories import add_investment
+
+CUI = "2100001"
+
+
+def _utc(*args) -> dt.datetime:
+    return dt.datetime(*args, tzinfo=dt.UTC)
+
+
+@pytest.fixture
+def history(app, db_session):
+    """Imported on 1 March (cost 1,000,000), 1 June (cost 1,200,000), 1 Sept (progress 40 → 55)."""
+    from portal.importer.models import ImportRun
+    from portal.investments.models import ChangeLogEntry
+
+    runs = {}
+    for month in (3, 6, 9):
+        run = ImportRun(
+            source="mef-inversiones", location="x", started_at=_utc(2026, month, 1, 11),
+            finished_at=_utc(2026, month, 1, 11, 5), status="imported",
+        )  # fmt: skip
+        db_session.add(run)
+        db_session.flush()
+        runs[month] = run.id
+    add_investment(
+        db_session, CUI, "AGUA POTABLE EN LLUSHCAPAMPA",
+        updated_cost=Decimal("1200000.00"), physical_progress=Decimal("55.00"),
+        first_seen_at=_utc(2026, 3, 1, 11, 2), changed_at=_utc(2026, 9, 1, 11, 2),
+    )  # fmt: skip
+    for month, field, old, new in (
+        (6, "updated_cost", "1000000.00", "1200000.00"),
+        (9, "physical_progress", "40.00", "55.00"),
+    ):
+        db_session.add(
+            ChangeLogEntry(
+                cui=CUI,
+                field=field,
+                old_value=old,
+                new_value=new,
+                import_run_id=runs[month],
+                changed_at=_utc(2026, month, 1, 11, 2),
+            )  # fmt: skip
+        )
+    db_session.commit()
+
+
+def _then(html: str, field: str) -> str:
+    match = re.search(rf'data-as-of-field="{field}"[^>]*>.*?<td data-then>(.*?)</td>', html, re.S)
+    assert match, field
+    return match.group(1)
+
+
+def test_a_date_between_imports_shows_the_figures_of_the_earlier_import(client, history):
+    html = client.get(f"/inversiones/{CUI}?fecha=2026-04-15").get_data(as_text=True)
+    assert 'data-as-of="2026-04-15"' in html
+    assert "Así estaba el" in html
+    assert _then(html, "updated_cost") == "S/ 1,000,000"
+    assert _then(html, "physical_progress") == "40.0%"
+
+
+def test_the_day_of_an_import_includes_that_import(client, history):
+    html = client.get(f"/inversiones/{CUI}?fecha=2026-06-01").get_data(as_text=True)
+    assert _then(html, "updated_cost") == "S/ 1,200,000"
+    assert _then(html, "physical_progress") == "40.0%"
+
+
+def test_the_citation_carries_the_dated_link_and_the_import_date(client, history):
+    html = client.get(f"/inversiones/{CUI}?fecha=2026-07-20").get_data(as_text=True)
+    citation = re.search(r'<textarea id="cita"[^>]*>(.*?)</textarea>', html, re.S).group(1)
+    assert f"http://localhost/inversiones/{CUI}?fecha=2026-07-20" in citation
+    assert "1 jun. 2026" in citation
+    # The canonical address stays the undated page.
+    assert f'<link rel="canonical" href="http://localhost/inversiones/{CUI}">' in html
+
+
+def test_before_the_investment_appeared_says_so(client, history):
+    from portal.db import get_session
+    from portal.importer.models import ImportRun
+
+    with client.application.app_context():
+        session = get_session()
+        session.add(
+            ImportRun(source="mef-inversiones", location="x", started_at=_utc(2026, 1, 5),
+                      status="imported")
+        )  # fmt: skip
+        session.commit()
+    html = client.get(f"/inversiones/{CUI}?fecha=2026-02-01").get_data(as_text=True)
+    assert "aún no figuraba en los datos" in html
+    html = client.get(f"/inversiones/{CUI}?fecha=2025-01-01").get_data(as_text=True)
+    assert "todavía no tenía datos" in html
+
+
+@pytest.mark.parametrize("fecha", ["ayer", "2026-13-01", "01/04/2026", "2999-01-01", "2026-4-1"])
+def test_a_bad_date_shows_todays_figures_with_a_notice(client, history, fecha):
+    response = client.get(f"/inversiones/{CUI}", query_string={"fecha": fecha})
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert 'data-as-of="invalid"' in html
+    assert "no es una fecha válida" in html
+    assert "data-as-of-field" not in html
+    citation = re.search(r'<textarea id="cita"[^>]*>(.*?)</textarea>', html, re.S).group(1)
+    assert "fecha=" not in citation
+
+
+def test_without_a_date_the_page_has_no_dated_banner(client, history):
+    html = client.get(f"/inversiones/{CUI}").get_data(as_text=True)
+    assert "data-as-of" not in html
