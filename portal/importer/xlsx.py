@@ -12,12 +12,13 @@ numbers and dates as numbers, cell references with gaps for empty cells).
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 import zipfile
 import zlib
 from collections.abc import Iterable, Iterator
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from datetime import date, timedelta
 from posixpath import join, normpath
 from xml.etree import ElementTree
@@ -169,21 +170,22 @@ class _Book:
         number = 0
         with self.archive.open(sheet) as part:
             while chunk := part.read(CHUNK_BYTES):
-                parser.feed(chunk)
-                if sheet_data is None:
-                    # The C TreeBuilder's close() hands over the root while the parse goes on.
-                    root = builder.close()
-                    sheet_data = None if root is None else root.find(_SHEET_DATA)
+                with _no_cycle_collection():
+                    parser.feed(chunk)
                     if sheet_data is None:
-                        continue
-                # Every row but the last is complete; the last may still be filling.
-                done = len(sheet_data) - 1
-                if done > 0:
-                    finished = sheet_data[:done]
-                    del sheet_data[:done]
+                        # The C TreeBuilder's close() hands over the root while parsing goes on.
+                        root = builder.close()
+                        sheet_data = None if root is None else root.find(_SHEET_DATA)
+                        if sheet_data is None:
+                            continue
+                    # Every row but the last is complete; the last may still be filling.
+                    finished = sheet_data[: len(sheet_data) - 1]
+                    del sheet_data[: len(finished)]
+                    read = []
                     for row in finished:
                         number = _row_number(row, number)
-                        yield number, self._texts(row)
+                        read.append((number, self._texts(row)))
+                yield from read
             parser.close()
         for row in [] if sheet_data is None else list(sheet_data):
             number = _row_number(row, number)
@@ -241,6 +243,22 @@ class _Book:
         if number.is_integer() and abs(number) < 1e15:
             return str(int(number))
         return value
+
+
+@contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """Pause the cycle collector while a chunk's elements are built and read.
+
+    Elements hold no cycles and die by reference counting; left on, the collector runs every
+    few hundred elements and walks the whole heap of a loaded app, doubling the read time.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _row_number(row: ElementTree.Element, previous: int) -> int:
