@@ -133,7 +133,7 @@ def write_demo_data(outdir: Path, seed: int = 2026) -> list[Path]:
         )
     paths.append(
         write_demo_infobras(
-            outdir / f"DataSet-Obras-Publicas {AS_OF:%d-%m-%Y}.xlsx", _works(invs), AS_OF, seed
+            outdir / f"DataSet-Obras-Publicas {AS_OF:%d-%m-%Y}.xlsx", rng, _works(invs), AS_OF, seed
         )
     )
     paths.append(

@@ -233,20 +233,32 @@ def by_position(header: Sequence[str], values: dict[str, str | list[str]]) -> li
     return row
 
 
-def write_demo_infobras(path: Path, invs: Sequence[Investment], as_of: datetime, seed: int) -> Path:
+def write_demo_infobras(
+    path: Path, rng: random.Random, invs: Sequence[Investment], as_of: datetime, seed: int
+) -> Path:
     """The demo's DataSet-Obras-Publicas workbook: one work per investment INFObras knows.
 
-    Its own random stream, so changes to the other demo files leave these rows as they are.
+    `rng` is the demo's own stream and is drawn exactly as the earlier 29-column demo drew it
+    (contract, work cost, contractor, supervisor), so the files written after this one keep
+    their values; the columns added since come from a stream of their own.
     """
-    rng = random.Random(f"infobras-{seed}")
-    rows = (demo_work(rng, n, inv, as_of) for n, inv in enumerate(invs))
+    extra = random.Random(f"infobras-{seed}")
+    rows = [demo_work(rng, extra, n, inv, as_of) for n, inv in enumerate(invs)]
     return write_workbook(path, HEADER_2025, rows, stamp=as_of)
 
 
-def demo_work(rng: random.Random, n: int, inv: Investment, as_of: datetime) -> list[str]:
+def demo_work(
+    rng: random.Random, extra: random.Random, n: int, inv: Investment, as_of: datetime
+) -> list[str]:
     """One public work in INFObras' own words: its statuses, dd/mm/yyyy, `1205287 56`."""
+    by_contract = "CONTRATA" in inv.modality
     contract = inv.cost * rng.uniform(0.8, 0.95)
-    supervision = contract * rng.uniform(0.03, 0.06)
+    work_cost = contract * rng.uniform(1.0, 1.12)
+    contractor_ruc = f"20{rng.randint(100000000, 609999999)}" if by_contract else ""
+    contractor = rng.choice(names.CONTRACTORS) if by_contract else ""
+    supervised = by_contract and rng.random() < 0.7
+    supervisor = rng.choice(names.SUPERVISORS) if supervised else ""
+    supervision = contract * extra.uniform(0.03, 0.06)
     stage, where = inv.stage, inv.where
     status = {
         "ejecucion": "En Ejecución",
@@ -258,11 +270,9 @@ def demo_work(rng: random.Random, n: int, inv: Investment, as_of: datetime) -> l
         planned = min(100.0, 100 * (as_of - inv.start) / (inv.end - inv.start))
     else:
         planned = 100.0 if inv.start else 0.0
-    by_contract = "CONTRATA" in inv.modality
-    supervised = by_contract and rng.random() < 0.7
     progress_day = as_of - timedelta(days=1)
     values: dict[str, str | list[str]] = {
-        "codigo Entidad": f"{rng.randint(100, 9999):04d}",
+        "codigo Entidad": f"{extra.randint(100, 9999):04d}",
         "Entidad Pública": inv.entity,
         "Código INFOBRAS": str(500000 + 13 * n),
         "Nombre de obra": " ".join(inv.name.split()),
@@ -275,7 +285,7 @@ def demo_work(rng: random.Random, n: int, inv: Investment, as_of: datetime) -> l
         "Estado de ejecución": status,
         "Marca Reconstrucción con Cambios (Si/No)": "No",
         "Marca Reactivación Economicas (Si/No)": "No",
-        "N° Informes de control": str(rng.choice((0, 0, 1, 2))),
+        "N° Informes de control": str(extra.choice((0, 0, 1, 2))),
         "¿Es una obra de carácter reservado?": "No",
         "Nivel de gobierno": "Gobierno Regional" if inv.gr else "Gobierno Local",
         "Sector de la Entidad": "GOBIERNOS REGIONALES" if inv.gr else "GOBIERNOS LOCALES",
@@ -291,17 +301,13 @@ def demo_work(rng: random.Random, n: int, inv: Investment, as_of: datetime) -> l
         "Tipo de ubicación (exacta/referencial)": "Referencial",
         "Moneda": "Soles",
         "Tasa de cambio": "1",
-        "Monto aprobado en soles": soles(contract * rng.uniform(1.0, 1.12)),
+        "Monto aprobado en soles": soles(contract * extra.uniform(1.0, 1.12)),
         "RUC": [
-            f"20{rng.randint(100000000, 609999999)}" if by_contract else "",
-            f"20{rng.randint(100000000, 609999999)}" if supervised else "",
+            contractor_ruc,
+            f"20{extra.randint(100000000, 609999999)}" if supervised else "",
         ],
-        "Nombre o razón social de la empresa o consorcio": [
-            rng.choice(names.CONTRACTORS) if by_contract else ""
-        ],
-        "Nombre o razón social de la empresa o consorcio:": (
-            rng.choice(names.SUPERVISORS) if supervised else ""
-        ),
+        "Nombre o razón social de la empresa o consorcio": [contractor],
+        "Nombre o razón social de la empresa o consorcio:": supervisor,
         "Monto del contrato  en soles": [
             soles(contract) if by_contract else "",
             soles(supervision) if supervised else "",
@@ -322,7 +328,7 @@ def demo_work(rng: random.Random, n: int, inv: Investment, as_of: datetime) -> l
         "Existe Paralización": "Si" if inv.stop else "No",
         "Fecha de finalización real": _day(inv.end) if status == "Finalizado" else "",
         "¿Tiene recepción total?": "Si" if status == "Finalizado" else "No",
-        "Costo de la obra en soles": soles(contract * rng.uniform(1.0, 1.12)),
+        "Costo de la obra en soles": soles(work_cost),
         "Año de primer devengado": str(min(inv.dev)) if inv.dev else "",
         "Monto Total devengado del proyecto": soles(inv.total_dev) if inv.dev else "",
     }
