@@ -1,6 +1,7 @@
 """How fast and how small the national INFObras export reads, next to the alternatives.
 
     .venv/bin/python bench/infobras_bench.py [--rows 191000] [--openpyxl-rows 20000] [--keep]
+                                             [--workbook PATH]
 
 Writes a national-size DataSet-Obras-Publicas workbook in the published form (2026 layout, 97
 columns, inline strings, x: prefixes, no cell references; deterministic, streamed to disk), then
@@ -22,6 +23,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import random
 import resource
 import subprocess
@@ -248,35 +250,42 @@ def main(argv=None) -> None:
     parser.add_argument("--rows", type=int, default=191_000)
     parser.add_argument("--openpyxl-rows", type=int, default=20_000)
     parser.add_argument("--keep", action="store_true", help="keep the generated workbook")
+    parser.add_argument("--workbook", help="measure this workbook instead of writing one")
     parser.add_argument("--measure", nargs=2, metavar=("KIND", "PATH"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.measure:
         print(json.dumps(measure(*args.measure, args.openpyxl_rows)))
         return
-    folder = Path(tempfile.mkdtemp(prefix="infobras-bench-"))
-    path = folder / "DataSet-Obras-Publicas 30-11-2026.xlsx"
-    started = time.perf_counter()
-    generate(path, args.rows)
+    if args.workbook:
+        path, folder = Path(args.workbook), None
+    else:
+        folder = Path(tempfile.mkdtemp(prefix="infobras-bench-"))
+        path = folder / "DataSet-Obras-Publicas 30-11-2026.xlsx"
+        started = time.perf_counter()
+        generate(path, args.rows)
+        print(f"written in {time.perf_counter() - started:.0f} s")
     with zipfile.ZipFile(path) as archive:
         xml_mb = archive.getinfo(SHEET).file_size / 2**20
     print(
         f"workbook: {args.rows} rows x {len(header_2026())} columns, "
-        f"{path.stat().st_size / 2**20:.0f} MB zipped, {xml_mb:.0f} MB of sheet XML "
-        f"(written in {time.perf_counter() - started:.0f} s)"
+        f"{path.stat().st_size / 2**20:.0f} MB zipped, {xml_mb:.0f} MB of sheet XML"
     )
-    results = [in_child(kind, path, args.openpyxl_rows) for kind in ("baseline", "reader")]
-    results += [in_child(kind, path, args.openpyxl_rows) for kind in ("import-read", "openpyxl")]
-    base = results[0]
     print(f"{'':12} {'rows':>7} {'wall s':>7} {'CPU s':>7} {'x base CPU':>10} {'peak RSS MB':>11}")
-    for result in results:
-        scale = args.rows / max(result["rows"], 1) if result["kind"] == "openpyxl" else 1
+    base = None
+    for kind in ("baseline", "reader", "import-read", "openpyxl"):
+        result = in_child(kind, path, args.openpyxl_rows)
+        base = base or result
+        scale = args.rows / max(result["rows"], 1) if kind == "openpyxl" else 1
         cpu = result["cpu_s"] * scale
         note = f" (first {result['rows']} rows, times x{scale:.1f})" if scale != 1 else ""
         print(
-            f"{result['kind']:12} {result['rows']:>7} {result['wall_s'] * scale:>7.1f} "
-            f"{cpu:>7.1f} {cpu / base['cpu_s']:>10.2f} {result['peak_rss_mb']:>11}{note}"
+            f"{kind:12} {result['rows']:>7} {result['wall_s'] * scale:>7.1f} {cpu:>7.1f} "
+            f"{cpu / base['cpu_s']:>10.2f} {result['peak_rss_mb']:>11}{note}",
+            flush=True,
         )
-    print(f"load average: {' '.join(f'{x:.1f}' for x in __import__('os').getloadavg())}")
+    print(f"load average: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
+    if folder is None:
+        return
     if args.keep:
         print(f"kept: {path}")
     else:
