@@ -37,7 +37,7 @@ _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 _PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
 _SHEET_DATA, _ROW = _MAIN + "sheetData", _MAIN + "row"
-_IS, _V, _T, _R, _RPH = _MAIN + "is", _MAIN + "v", _MAIN + "t", _MAIN + "r", _MAIN + "rPh"
+_IS, _V, _T, _R = _MAIN + "is", _MAIN + "v", _MAIN + "t", _MAIN + "r"
 _CELL_COLUMN = re.compile(r"[A-Z]+")
 #: Built-in number formats that show a date (ECMA-376 §18.8.30).
 _DATE_FORMATS = frozenset({14, 15, 16, 17, 18, 19, 20, 21, 22, 45, 46, 47})
@@ -60,7 +60,7 @@ def open_xlsx_table(path: str | os.PathLike, required: Iterable[str]) -> Table:
         try:
             archive = on_failure.enter_context(zipfile.ZipFile(path))
             book = _Book(archive)
-        except (zipfile.BadZipFile, KeyError, ElementTree.ParseError) as exc:
+        except (*_BROKEN, KeyError) as exc:
             raise SourceFileError("the file is not a valid Excel workbook (.xlsx)") from exc
         for sheet in book.sheets:
             rows = _guarded(book.rows(sheet))
