@@ -176,8 +176,8 @@ def parse_work(row: Row, context: ImportContext) -> list[Record]:
 def _optional(row: Row, field: str, parse: Callable[[str], T]) -> T | None:
     """The one place an optional value that cannot be read is left empty, keeping the row.
 
-    The pipeline's per-column count of blanked values hooks in here (published column
-    ``row``'s name of ``field``, the text, the parser's expectation).
+    The per-column count of blanked values belongs here: every optional field of this source
+    passes through, with its field (hence its published column), its text and its parser.
     """
     try:
         return parse(row[field])
