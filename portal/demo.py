@@ -10,20 +10,16 @@ diffed and used as a test fixture.
 from __future__ import annotations
 
 import csv
-import io
 import math
 import random
-import re
-import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import NamedTuple
 
-from openpyxl import Workbook
-
 from portal import demo_names as names
+from portal.demo_infobras import write_demo_infobras
 from portal.places import load_places, title_name
 
 AS_OF = datetime(2026, 11, 23, 6, 0, 0)  # the day the demo files were "downloaded"
@@ -143,9 +139,8 @@ def write_demo_data(outdir: Path, seed: int = 2026) -> list[Path]:
     ]
     paths.append(_write_csv(outdir / f"{YEAR}-Seguimiento-PI.csv", names.SEGUIMIENTO_HEADER, rows))
     paths.append(
-        _write_infobras(
-            outdir / f"DataSet-Obras-Publicas {AS_OF:%d-%m-%Y}.xlsx",
-            [_infobras_row(rng, n, i) for n, i in enumerate(_works(invs))],
+        write_demo_infobras(
+            outdir / f"DataSet-Obras-Publicas {AS_OF:%d-%m-%Y}.xlsx", rng, _works(invs), AS_OF, seed
         )
     )
     paths.append(
@@ -647,95 +642,6 @@ def _works(invs: list[Investment]) -> list[Investment]:
         for i in invs
         if i.stage in STARTED or (i.stage == "expediente" and "CONTRATA" in i.modality)
     ]
-
-
-def _soles(x: float) -> str:
-    """INFObras writes 1205287.56 as `1205287 56`."""
-    cents = round(x * 100)
-    return f"{cents // 100} {cents % 100:02d}"
-
-
-def _infobras_row(rng: random.Random, n: int, inv: Investment) -> list[str | None]:
-    """One public work as in the INFObras dataset (its own wording, dd/mm/yyyy dates)."""
-    contract = inv.cost * rng.uniform(0.8, 0.95)
-    stage, w = inv.stage, inv.where
-    status = {
-        "ejecucion": "En ejecución",
-        "adelantada": "En ejecución",
-        "paralizada": "Paralizada",
-        "expediente": "Sin ejecución",
-    }.get(stage, "Finalizada")
-    if inv.start and stage not in ("culminada", "cerrada"):
-        planned = min(100.0, 100 * (AS_OF - inv.start) / (inv.end - inv.start))
-    else:
-        planned = 100.0 if inv.start else 0.0
-    by_contract = "CONTRATA" in inv.modality
-    day = "%d/%m/%Y"
-    return [
-        str(500000 + 13 * n),
-        inv.cui,
-        inv.snip or None,
-        inv.name,
-        inv.entity,
-        "Gobierno Regional" if inv.gr else "Gobierno Local",
-        w.dep,
-        w.prov,
-        w.dist,
-        inv.kind.tipo_obra,
-        "Contrata" if by_contract else "Administración directa",
-        status,
-        _soles(inv.viable),
-        _soles(contract),
-        _soles(contract * rng.uniform(1.0, 1.12)),
-        _when(inv.start, day) or None,
-        _when(inv.end, day) or None,
-        _when(inv.end, day) if status == "Finalizada" else None,
-        f"{planned:.2f}",
-        f"{inv.fisico or 0:.2f}",
-        "Sí" if inv.stop else "No",
-        inv.cause or None,
-        _when(inv.stop, day) or None,
-        f"20{rng.randint(100000000, 609999999)}" if by_contract else None,
-        rng.choice(names.CONTRACTORS) if by_contract else None,
-        rng.choice(names.SUPERVISORS) if by_contract and rng.random() < 0.7 else None,
-        inv.lat or None,
-        inv.lon or None,
-        (AS_OF - timedelta(days=1)).strftime(day),
-    ]
-
-
-def _write_infobras(path: Path, rows: list[list[str | None]]) -> Path:
-    """The workbook: three title rows, then the header; zip entries carry a fixed date."""
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "Obras"
-    for title in names.INFOBRAS_TITLE:
-        ws.append([title])
-    ws.append(names.INFOBRAS_HEADER)
-    for row in rows:
-        ws.append(row)
-    wb.properties.creator = "Contraloría General de la República"
-    wb.properties.created = AS_OF
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    path.write_bytes(_frozen_zip(buffer.getvalue()))
-    return path
-
-
-def _frozen_zip(data: bytes) -> bytes:
-    """Rewrite an xlsx so nothing depends on the clock (openpyxl stamps both zip and core.xml)."""
-    stamp = AS_OF.strftime("%Y-%m-%dT%H:%M:%SZ")
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
-        for item in src.infolist():
-            content = src.read(item.filename)
-            if item.filename == "docProps/core.xml":
-                content = re.sub(
-                    rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>" + stamp.encode(), content
-                )
-            info = zipfile.ZipInfo(item.filename, date_time=AS_OF.timetuple()[:6])
-            dst.writestr(info, content, compress_type=zipfile.ZIP_DEFLATED)
-    return out.getvalue()
 
 
 def _pp_rows(rng: random.Random, invs: list[Investment]) -> list[dict[str, str]]:

@@ -79,43 +79,6 @@ FUNDS = (
     ("4", "DONACIONES Y TRANSFERENCIAS", "13", "DONACIONES Y TRANSFERENCIAS"),
 )
 
-INFOBRAS_TITLE = (
-    "CONTRALORÍA GENERAL DE LA REPÚBLICA",
-    "INFOBRAS - Sistema Nacional de Información de Obras Públicas",
-    "DataSet de Obras Públicas",
-)
-INFOBRAS_HEADER = [
-    "Código INFOBRAS",
-    "Código Único de Inversión",
-    "Código SNIP",
-    "Nombre de la obra",
-    "Entidad",
-    "Nivel de gobierno",
-    "Departamento",
-    "Provincia",
-    "Distrito",
-    "Tipo de obra",
-    "Modalidad de ejecución",
-    "Estado de ejecución",
-    "Monto aprobado en soles",
-    "Monto del contrato  en soles",
-    "Monto de la obra en soles",
-    "Fecha de inicio de obra",
-    "Fecha de finalización programada",
-    "Fecha de finalización real",
-    "Avance físico programado (%)",
-    "Avance físico real (%)",
-    "Existe paralización",
-    "Causal de paralización",
-    "Fecha de paralización",
-    "RUC del contratista",
-    "Contratista",
-    "Supervisor",
-    "Latitud",
-    "Longitud",
-    "Fecha de última actualización",
-]
-
 PP_HEADER = (
     "anio cui prioridad nombre ubigeo monto_asignado acta comite_vigilancia observaciones"
 ).split()

@@ -1,14 +1,13 @@
 import csv
 import hashlib
-import io
 from collections import Counter, defaultdict
 from decimal import Decimal
 from pathlib import Path
 
-import openpyxl
 import pytest
 
 from portal.demo import write_demo_data
+from portal.importer.xlsx import open_xlsx_table
 from portal.places import load_places
 from tests.conftest import demo_requests, import_sources
 
@@ -42,14 +41,12 @@ def csv_header(path):
         return next(csv.reader(fh))
 
 
-def infobras_sheet(path):
-    return openpyxl.load_workbook(io.BytesIO(path.read_bytes())).active
-
-
 def infobras_rows(path):
-    rows = list(infobras_sheet(path).iter_rows(values_only=True))
-    start = next(n for n, row in enumerate(rows) if row[0] == "Código INFOBRAS")
-    return rows[start], rows[start + 1 :]
+    """The header and the works (by column name; a repeated name keeps its first column)."""
+    with open_xlsx_table(path, ["Código INFOBRAS"]) as table:
+        header = table.header
+        works = [dict(zip(header[::-1], row[::-1], strict=True)) for _, row in table.rows()]
+    return header, works
 
 
 def digests(folder):
@@ -71,14 +68,6 @@ def test_another_seed_gives_another_data_set(tmp_path, demo):
 @pytest.mark.parametrize("name", [*MEF_FILES, "presupuesto_participativo.csv"])
 def test_csv_headers_are_the_published_ones(demo, name):
     assert csv_header(demo / name) == csv_header(PUBLISHED / name)
-
-
-def test_infobras_has_title_rows_and_the_published_header(demo):
-    header, _ = infobras_rows(demo / INFOBRAS)
-    sample_header, _ = infobras_rows(PUBLISHED / INFOBRAS)
-    assert header == sample_header
-    assert "Monto del contrato  en soles" in header
-    assert infobras_sheet(demo / INFOBRAS)["A1"].value == "CONTRALORÍA GENERAL DE LA REPÚBLICA"
 
 
 def test_mef_files_are_bom_quoted_crlf(demo):
@@ -128,7 +117,7 @@ def test_cuis_are_unique_and_shared_across_files(demo):
     referenced = {
         "F12B": {r["CODIGO_UNICO"] for r in read_csv(demo / "FORMATO_12B.csv")},
         "estado": {r["CODIGO_UNICO"] for r in read_csv(demo / "ESTADO_SITUACIONAL.csv")},
-        "INFObras": {row[1] for row in works},
+        "INFObras": {row["Codigo unico de inversión"] for row in works},
         "PP": {r["cui"] for r in read_csv(demo / "presupuesto_participativo.csv")},
     }
     referenced["Seguimiento-PI"] = {r["PRODUCTO_PROYECTO"] for r in read_csv(demo / SEGUIMIENTO)}
@@ -138,14 +127,15 @@ def test_cuis_are_unique_and_shared_across_files(demo):
 
 def test_every_stage_is_there_to_show(demo):
     _, works = infobras_rows(demo / INFOBRAS)
-    assert {row[11] for row in works} == {
-        "En ejecución",
+    assert {row["Estado de ejecución"] for row in works} == {
+        "En Ejecución",
         "Paralizada",
-        "Finalizada",
-        "Sin ejecución",
+        "Finalizado",
+        "Sin Ejecución",
     }
-    assert {row[20] for row in works} == {"Sí", "No"}
-    assert all(row[21] for row in works if row[20] == "Sí")  # a stall names its cause
+    assert {row["Existe Paralización"] for row in works} == {"Si", "No"}
+    stalled = [row for row in works if row["Existe Paralización"] == "Si"]
+    assert all(row["Causal de paralización"] for row in stalled)  # a stall names its cause
     estado = read_csv(demo / "ESTADO_SITUACIONAL.csv")
     assert any(r["DESCRIPCION"].startswith("OBRA PARALIZADA. ") for r in estado)
     detalle = read_csv(demo / "DETALLE_INVERSIONES.csv")
@@ -200,25 +190,9 @@ def test_control_awards_and_bonds_are_amounts(demo):
 
 
 def test_the_demo_imports_with_no_rejected_row_and_no_blanked_value(app, demo):
-    requests = [(name, path) for name, path in demo_requests(demo) if name != "infobras"]
+    requests = demo_requests(demo)
 
     results = import_sources(app, requests)
 
     summary = {r.name: (r.status, r.rows_rejected, r.values_blanked) for r in results}
     assert summary == {name: ("imported", 0, {}) for name, _ in requests}
-
-
-def test_infobras_amounts_and_dates_use_its_own_style(demo):
-    _, works = infobras_rows(demo / INFOBRAS)
-    for row in works:
-        whole, cents = row[13].split(" ")
-        assert whole.isdigit() and len(cents) == 2
-        if row[15]:
-            day, month, year = row[15].split("/")
-            assert len(day) == 2 and len(month) == 2 and len(year) == 4
-
-
-def test_xlsx_metadata_is_fixed(demo):
-    workbook = openpyxl.load_workbook(io.BytesIO((demo / INFOBRAS).read_bytes()))
-    assert workbook.properties.created == workbook.properties.modified
-    assert workbook.properties.created.year == 2026

@@ -23,11 +23,11 @@ from portal.importer.reading import (
     map_columns,
     normalize_name,
     open_csv_table,
-    open_xlsx_table,
 )
 from portal.importer.sources import ImportContext, Row, RowLayout, SourceSpec
 from portal.importer.sources.infobras import HEADER_MARKERS
 from portal.importer.staging import Stage, swap_investments, swap_replace
+from portal.importer.xlsx import open_xlsx_table
 from portal.investments.models import Investment
 from portal.places import region_name, valid_region
 

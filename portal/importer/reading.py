@@ -14,20 +14,17 @@ import math
 import os
 import re
 import unicodedata
-import zipfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
-from itertools import islice
 from typing import TypeVar
 
 ENCODING_SAMPLE_BYTES = 1 << 20
 # Fits the longest free-text fields, yet a quote left open mid-file fails here instead of
 # pulling the rest of a 300 MB file into one field.
 CSV_FIELD_SIZE_LIMIT = 32 << 20
-XLSX_HEADER_SEARCH_ROWS = 30
 
 Rows = Iterator[tuple[int, list[str]]]
 T = TypeVar("T")
@@ -68,7 +65,7 @@ def open_csv_table(path: str | os.PathLike) -> Table:
     """
     with open(path, "rb") as raw:
         sample = raw.read(ENCODING_SAMPLE_BYTES)
-    _reject_empty_or_error_page(sample, "a CSV")
+    reject_empty_or_error_page(sample, "a CSV")
     if sample.startswith((b"PK\x03\x04", b"\x1f\x8b")):
         raise SourceFileError(
             "the file is a compressed archive (zip or gzip), not a CSV: extract the CSV and "
@@ -94,7 +91,8 @@ def open_csv_table(path: str | os.PathLike) -> Table:
     return Table(header, encoding, delimiter, _csv_rows(reader, len(header)), close)
 
 
-def _reject_empty_or_error_page(sample: bytes, expected: str) -> None:
+def reject_empty_or_error_page(sample: bytes, expected: str) -> None:
+    """Raise SourceFileError for an empty file or an error page saved under the file's name."""
     head = sample.removeprefix(codecs.BOM_UTF8).lstrip()
     if not head:
         raise SourceFileError("the file is empty")
@@ -146,72 +144,6 @@ def _csv_rows(reader, width: int) -> Rows:
         raise SourceFileError(f"the CSV cannot be read from line {line + 1} on: {exc}") from exc
 
 
-def open_xlsx_table(path: str | os.PathLike, required: Iterable[str]) -> Table:
-    """Open an INFObras workbook; its header is the first row holding `required`, on any sheet.
-
-    Title rows above the header are skipped; rows keep their sheet row numbers.
-    """
-    import openpyxl  # the one place that touches openpyxl
-
-    required = list(required)
-    wanted = {normalize_name(name) for name in required}
-    with open(path, "rb") as raw:
-        _reject_empty_or_error_page(raw.read(512), "an Excel workbook")
-    with ExitStack() as on_failure:
-        handle = on_failure.enter_context(open(path, "rb"))
-        try:
-            # A file object, not the path: openpyxl refuses names not ending in .xlsx.
-            workbook = openpyxl.load_workbook(handle, read_only=True, data_only=True)
-        except (zipfile.BadZipFile, KeyError) as exc:
-            raise SourceFileError("the file is not a valid Excel workbook (.xlsx)") from exc
-        on_failure.callback(workbook.close)
-        found = _find_header(workbook.worksheets, wanted)
-        if found is None:
-            raise SourceFileError(
-                f"no header row with {', '.join(required)} found in the first "
-                f"{XLSX_HEADER_SEARCH_ROWS} rows of any sheet"
-            )
-        header, numbered = found
-        close = on_failure.pop_all().close
-    while header and not header[-1]:
-        header.pop()
-    return Table(header, "", "", _xlsx_rows(numbered, len(header)), close)
-
-
-def _find_header(worksheets, wanted: set[str]):
-    """(header, rows after it) of the first sheet holding ``wanted``: a notes sheet may lead."""
-    for worksheet in worksheets:
-        numbered = enumerate(worksheet.iter_rows(values_only=True), start=1)
-        for _number, values in islice(numbered, XLSX_HEADER_SEARCH_ROWS):
-            header = [_cell_text(value).strip() for value in values]
-            if wanted <= {normalize_name(name) for name in header}:
-                return header, numbered
-    return None
-
-
-def _xlsx_rows(numbered: Iterator[tuple[int, tuple]], width: int) -> Rows:
-    for number, values in numbered:
-        if all(value is None for value in values):
-            continue
-        fields = [_cell_text(value) for value in values]
-        if len(fields) < width:
-            fields += [""] * (width - len(fields))
-        yield number, fields
-
-
-def _cell_text(value: object) -> str:
-    """Render a cell the way the CSV exports write it, so one set of parsers serves both."""
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
-    if isinstance(value, date):
-        return f"{value.day:02d}/{value.month:02d}/{value.year:04d}"
-    return str(value)
-
-
 def normalize_name(name: str) -> str:
     """Reduce a header name for matching: no BOM or accents, upper case, single spaces."""
     name = name.replace("\ufeff", "")
@@ -226,22 +158,32 @@ def map_columns(
 ) -> dict[str, int]:
     """Map each field to its column by any of its header names, in any order, among any others.
 
+    Names match whatever their case, accents, spacing or trailing colon. A name the publisher
+    repeats is told apart by position: alias ``"RUC #2"`` is the second column named ``RUC``.
     Raises SourceFileError naming every missing required field by its first header name.
     """
-    positions: dict[str, int] = {}
+    positions: dict[str, list[int]] = {}
     for index, name in enumerate(header):
-        positions.setdefault(normalize_name(name), index)
+        positions.setdefault(header_key(name), []).append(index)
     found = {}
     for field_name, aliases in columns.items():
         for alias in aliases:
-            index = positions.get(normalize_name(alias))
-            if index is not None:
-                found[field_name] = index
+            name, repeat, nth = alias.rpartition(" #")
+            if not (repeat and nth.isdecimal()):
+                name, nth = alias, "1"
+            indexes = positions.get(header_key(name), ())
+            if len(indexes) >= int(nth):
+                found[field_name] = indexes[int(nth) - 1]
                 break
     missing = [columns[field_name][0] for field_name in required if field_name not in found]
     if missing:
         raise SourceFileError(f"missing required columns: {', '.join(missing)}")
     return found
+
+
+def header_key(name: str) -> str:
+    """A column name reduced for matching: 'Nombre o razón social …:' matches without the colon."""
+    return normalize_name(name).rstrip(": ")
 
 
 # Value parsers: None means the publisher left the value unknown; ValueError carries the reason

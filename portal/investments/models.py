@@ -224,17 +224,24 @@ class InfobrasWork(Base):
     status: Mapped[str | None] = mapped_column(String(60))
     approved_amount: Mapped[Decimal | None] = mapped_column(Money)
     contract_amount: Mapped[Decimal | None] = mapped_column(Money)
+    #: The supervision contract's amount: the second "Monto del contrato en soles".
+    supervisor_amount: Mapped[Decimal | None] = mapped_column(Money)
     work_amount: Mapped[Decimal | None] = mapped_column(Money)
+    #: "Monto Total devengado del proyecto": everything paid for the investment so far.
+    total_accrued: Mapped[Decimal | None] = mapped_column(Money)
     started_on: Mapped[dt.date | None] = mapped_column(Date)
     planned_end_on: Mapped[dt.date | None] = mapped_column(Date)
+    rescheduled_end_on: Mapped[dt.date | None] = mapped_column(Date)
     actual_end_on: Mapped[dt.date | None] = mapped_column(Date)
     planned_progress: Mapped[Decimal | None] = mapped_column(Percent)
     actual_progress: Mapped[Decimal | None] = mapped_column(Percent)
     stalled: Mapped[bool | None] = mapped_column(Boolean)
     stall_cause: Mapped[str | None] = mapped_column(Text)
     stalled_on: Mapped[dt.date | None] = mapped_column(Date)
+    stalled_days: Mapped[int | None] = mapped_column(Integer)
     contractor_ruc: Mapped[str | None] = mapped_column(String(11))
     contractor: Mapped[str | None] = mapped_column(String(300))
+    supervisor_ruc: Mapped[str | None] = mapped_column(String(11))
     supervisor: Mapped[str | None] = mapped_column(String(300))
     latitude: Mapped[float | None]
     longitude: Mapped[float | None]

@@ -12,7 +12,6 @@ from portal.importer.reading import (
     map_columns,
     normalize_name,
     open_csv_table,
-    open_xlsx_table,
     parse_coordinates,
     parse_date,
     parse_decimal,
@@ -24,6 +23,7 @@ from portal.importer.reading import (
     parse_situation_note,
     parse_ubigeo,
 )
+from portal.importer.xlsx import open_xlsx_table
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "reading"
 CUI = "Código Único de Inversión"

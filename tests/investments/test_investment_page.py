@@ -78,8 +78,9 @@ def test_works_section_gives_progress_from_each_source_with_its_date(page):
     assert "MEF, Formato 12-B, dato al 13 oct. 2026" in works
     assert "Contraloría, INFObras, dato al 22 nov. 2026" in works
     assert figure(page, "f12b_situation") == "EN EJECUCIÓN"
-    assert figure(page, "infobras_status") == "En ejecución"
-    assert figure(page, "contract_amount") == "S/ 338,453"
+    assert figure(page, "infobras_status") == "En Ejecución"
+    assert figure(page, "contract_amount") == "—"  # administración directa: no contract
+    assert figure(page, "infobras_accrued") == "S/ 353,659.76"
 
 
 def test_works_section_has_the_monthly_f12b_series(page):
