@@ -34,15 +34,20 @@ class FollowedChanges:
     changes: list[InvestmentChange]
 
 
+def _behind(newest: int) -> tuple:
+    """Live subscriptions that have not been told about change ``newest`` yet."""
+    return (
+        Subscription.confirmed_at.is_not(None),
+        Subscription.ended_at.is_(None),
+        Subscription.last_change_id < newest,
+    )
+
+
 def _active(session: Session, below: int) -> list[Subscription]:
     return list(
         session.scalars(
             select(Subscription)
-            .where(
-                Subscription.confirmed_at.is_not(None),
-                Subscription.ended_at.is_(None),
-                Subscription.last_change_id < below,
-            )
+            .where(*_behind(below))
             .options(selectinload(Subscription.subscriber))
             .order_by(Subscription.subscriber_id, Subscription.id)
         ).all()
@@ -137,15 +142,7 @@ def send_alerts(session: Session, now: dt.datetime | None = None) -> int:
             rows = []
     if rows:
         session.execute(insert(OutboxMessage), rows)
-    session.execute(
-        update(Subscription)
-        .where(
-            Subscription.confirmed_at.is_not(None),
-            Subscription.ended_at.is_(None),
-            Subscription.last_change_id < newest,
-        )
-        .values(last_change_id=newest)
-    )
+    session.execute(update(Subscription).where(*_behind(newest)).values(last_change_id=newest))
     session.flush()
     return len(digests)
 
