@@ -1,4 +1,4 @@
-"""At 360 px the figure tables of an investment page scroll sideways; they never break words.
+"""At 360 px words stay whole: figure tables scroll sideways, form lines wrap between words.
 
 The body allows breaking anywhere (so a long name never widens the page), which inside a table
 squeezed a column to one letter per line ("E/n/e/r/o") instead of letting the table scroll.
@@ -10,10 +10,11 @@ from datetime import date
 
 from sqlalchemy import select
 
-#: Words of a table cell that the browser split across lines, as "word (n lines)".
-BROKEN_WORDS = """(table) => {
+#: Words (of each table cell, or of the element) that the browser split across lines, as "word (n lines)".
+BROKEN_WORDS = """(root) => {
   const broken = [];
-  for (const cell of table.querySelectorAll('th, td')) {
+  const cells = root.matches('table') ? root.querySelectorAll('th, td') : [root];
+  for (const cell of cells) {
     const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
     for (let node = walker.nextNode(); node; node = walker.nextNode()) {
       for (const match of node.data.matchAll(/[^\\s-]+/g)) {
@@ -38,6 +39,7 @@ def _cui_with_f12b_months(app) -> str:
 
 
 def _assert_no_broken_words(page, selector: str) -> None:
+    """Every element matching ``selector`` shows its words whole, and nothing scrolls sideways."""
     tables = page.locator(selector)
     assert tables.count() > 0, f"no table matches {selector}"
     for index in range(tables.count()):
@@ -56,3 +58,10 @@ def test_figures_on_a_date_keep_words_whole_on_a_phone(phone360, live_app, live_
     cui = _cui_with_f12b_months(live_app)
     phone360.goto(f"{live_server}/inversiones/{cui}?fecha={date.today().isoformat()}")
     _assert_no_broken_words(phone360, ".as-of table")
+
+
+def test_observation_consent_line_keeps_words_whole(phone360, live_app, live_server):
+    # The "(obligatorio)" after the consent label was a third flex item: a column of letters.
+    cui = _cui_with_f12b_months(live_app)
+    phone360.goto(f"{live_server}/observaciones/nueva?cui={cui}")
+    _assert_no_broken_words(phone360, ".consent .choice")
