@@ -10,7 +10,7 @@ from datetime import date
 
 from sqlalchemy import select
 
-#: Words (of each table cell, or of the element) that the browser split across lines, as "word (n lines)".
+#: Words (of each table cell, or of the element) split across lines, as "word (n lines)".
 BROKEN_WORDS = """(root) => {
   const broken = [];
   const cells = root.matches('table') ? root.querySelectorAll('th, td') : [root];
