@@ -65,3 +65,12 @@ def test_observation_consent_line_keeps_words_whole(phone360, live_app, live_ser
     cui = _cui_with_f12b_months(live_app)
     phone360.goto(f"{live_server}/observaciones/nueva?cui={cui}")
     _assert_no_broken_words(phone360, ".consent .choice")
+
+
+def test_tracking_code_stays_on_one_line_on_a_phone(phone360, live_server, observation_code):
+    # Split as "VC-" / "PK7W-A9EB", a code copied from a phone loses its head.
+    phone360.goto(f"{live_server}/observaciones/{observation_code}?nueva=1")
+    code = phone360.locator(".tracking-code")
+    assert code.inner_text() == observation_code
+    assert code.evaluate("(el) => el.getClientRects().length") == 1
+    assert phone360.evaluate("document.documentElement.scrollWidth") <= 360
