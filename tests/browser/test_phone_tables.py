@@ -74,3 +74,12 @@ def test_tracking_code_stays_on_one_line_on_a_phone(phone360, live_server, obser
     assert code.inner_text() == observation_code
     assert code.evaluate("(el) => el.getClientRects().length") == 1
     assert phone360.evaluate("document.documentElement.scrollWidth") <= 360
+
+
+def test_chart_labels_are_readable_on_a_phone(phone360, live_server):
+    # The 640-unit SVG is drawn about 330 px wide: 12-unit labels came out 6 px tall.
+    phone360.goto(f"{live_server}/")
+    heights = phone360.locator("svg.chart text").evaluate_all(
+        "(els) => els.map((el) => el.getBoundingClientRect().height)"
+    )
+    assert heights and min(heights) >= 10, heights
