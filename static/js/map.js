@@ -46,6 +46,16 @@
     return box;
   }
 
+  // Leaflet drops a new view asked for while a zoom animation runs (the opening fit to the region
+  // animates, and data from a fast server arrives within it): wait for that zoom to end.
+  function fitWhenStill(map, bounds, fitOptions) {
+    if (map._animatingZoom) {
+      map.once("zoomend", function () { map.fitBounds(bounds, fitOptions); });
+    } else {
+      map.fitBounds(bounds, fitOptions);
+    }
+  }
+
   function points(map, options) {
     var status = document.getElementById("map-status");
     var cluster = L.markerClusterGroup({ chunkedLoading: true, showCoverageOnHover: false, maxClusterRadius: 50 });
@@ -69,7 +79,7 @@
       // animation: a zoom animated while the clusters load is dropped, and a jump is cheaper.)
       if (options.fit && markers.length) {
         var where = L.latLngBounds(markers.map(function (m) { return m.getLatLng(); }));
-        map.fitBounds(where, { padding: [24, 24], maxZoom: 13, animate: false });
+        fitWhenStill(map, where, { padding: [24, 24], maxZoom: 13, animate: false });
       }
       if (status) status.textContent = (markers.length === 1 ? options.labels.loaded_one : options.labels.loaded).replace("{count}", markers.length);
     }).catch(function () {
@@ -113,7 +123,7 @@
         if (choro && choro[layer.feature.id]) coloured.push(layer);
       });
       // A unit or words chosen without a place: go to the districts that have their investments.
-      if (options.fit && coloured.length) map.fitBounds(L.featureGroup(coloured).getBounds(), { padding: [24, 24], animate: false });
+      if (options.fit && coloured.length) fitWhenStill(map, L.featureGroup(coloured).getBounds(), { padding: [24, 24], animate: false });
     });
     getJSON(options.provinces).then(function (d) { provinceLayer.addData(d); });
   }
