@@ -205,6 +205,22 @@ def _format_measure(value, measure: str) -> str:
     return format_number(value)
 
 
+def _legend_label(colour, measure: str, last: bool) -> str:
+    """A class of the legend in words. Counts are whole numbers and a class holds its lower bound
+    but not its upper one (but the last), so '1 a 2', '2 a 3' would put 2 in two classes: they
+    read '1', '2', '3 a 4', and the last class keeps its top."""
+    lower, upper = colour.lower, colour.upper
+    if measure == "cantidad":
+        upper = upper if last else upper - 1
+        if upper <= lower:
+            return format_number(lower)
+    return _(
+        "%(lower)s a %(upper)s",
+        lower=_format_measure(lower, measure),
+        upper=_format_measure(upper, measure),
+    )
+
+
 def _choropleth(session, filters: Filters, measure: str):
     """District colours for the map, the legend and the same figures as a table."""
     figures = find_district_figures(session, filters)
@@ -214,17 +230,7 @@ def _choropleth(session, filters: Filters, measure: str):
     for ubigeo, value in values.items():
         index = class_of(value, classes)
         colours[ubigeo] = [index if index is not None else "none", _format_measure(value, measure)]
-    legend = [
-        (
-            c.index,
-            _(
-                "%(lower)s a %(upper)s",
-                lower=_format_measure(c.lower, measure),
-                upper=_format_measure(c.upper, measure),
-            ),
-        )
-        for c in classes
-    ]
+    legend = [(c.index, _legend_label(c, measure, c is classes[-1])) for c in classes]
     districts = place_options(session)[1]
     rows = [
         (d.name, figures[d.ubigeo], colours[d.ubigeo][1]) for d in districts if d.ubigeo in figures

@@ -15,6 +15,8 @@ def test_follow_confirm_digest_unsubscribe_and_nothing_after(app, tmp_path):
 
     assert answer.status_code == 200
     assert "Revisa tu correo" in answer.get_data(as_text=True)
+    # One way of addressing the person in a sentence (tú, as the rest of the follow pages).
+    assert "te enviamos un mensaje con un enlace" in answer.get_data(as_text=True)
     [confirmation] = outbox(app)
     assert confirmation.recipient == "vecina@example.pe"
     assert "PUESTO DE SALUD DE CHOTA" in confirmation.subject

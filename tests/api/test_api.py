@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 import pytest
 
 
@@ -103,3 +105,12 @@ def test_api_page_shows_examples_and_is_linked_from_the_footer(search_client):
     assert "http://localhost/api/v1/openapi.json" in page
     assert "http://localhost/api/v1/inversiones?q=agua+potable" in page
     assert "<code>estado</code>" in page
+
+
+def test_api_page_says_what_each_code_parameter_means(search_client):
+    page = html.unescape(search_client.get("/api").get_data(as_text=True))
+    # A journalist reads "ubigeo of the province, 4 digits", not only ^[0-9]{4}$.
+    assert "ubigeo de la provincia, 4 cifras (por ejemplo 0604)" in page
+    assert "ubigeo del distrito, 6 cifras" in page
+    # The warning signs a caller may ask for, by their codes.
+    assert "plazo_vencido" in page and "sobrecosto" in page

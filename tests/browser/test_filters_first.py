@@ -63,3 +63,19 @@ def test_district_chip_goes_back_to_its_province_on_the_map(page, live_server):
     page.locator(".filter-chips a.chip", has_text="Distrito").click()
     page.wait_for_load_state()
     assert "distrito=" not in page.url and "provincia=0604" in page.url
+
+
+def test_a_long_chip_keeps_its_round_remove_button(phone360, live_app, live_server):
+    # A unit's long name wraps the chip onto two lines; the × was squeezed into a sliver.
+    from sqlalchemy import func, select
+
+    from portal.db import get_session
+    from portal.investments.models import ExecutingUnit
+
+    with live_app.app_context():
+        sec_ejec = get_session().scalar(
+            select(ExecutingUnit.sec_ejec).order_by(func.length(ExecutingUnit.name).desc()).limit(1)
+        )
+    phone360.goto(f"{live_server}/buscar?unidad={sec_ejec}")
+    box = phone360.locator(".filter-chips .chip-x").first.bounding_box()
+    assert box["width"] >= 20 and abs(box["width"] - box["height"]) < 1, box

@@ -23,6 +23,7 @@ LIST_PAGES = {
     "unit": ("/unidades/{slug}", LISTED),
     "map list": ("/mapa", ".map-list table a[href^='/inversiones/']"),
     "search": ("/buscar?q=agua", ".result-name a[href^='/inversiones/']"),
+    "data status": ("/estado", "table.list-table tbody tr > th"),
 }
 ADMIN_LIST_PAGES = {
     "admin queue": ("/admin/", "table tbody a[href^='/admin/observaciones/']"),

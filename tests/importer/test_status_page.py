@@ -14,6 +14,8 @@ def test_status_page_lists_each_run_with_hash_counts_and_rejects_report(app, cli
     page = client.get("/estado").get_data(as_text=True)
 
     assert result.file_hash[:12] in page
+    # Each run names its source in words, as the table of sources above it does.
+    assert '<td data-label="Fuente" data-source="mef-inversiones">MEF, Banco de Inversiones' in page
     assert f"/estado/rechazos/{result.rejects_file}" in page
     with client.get(f"/estado/rechazos/{result.rejects_file}") as report:
         assert report.status_code == 200 and "UBIGEO" in report.get_data(as_text=True)

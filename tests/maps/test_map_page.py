@@ -283,9 +283,25 @@ def test_coordinates_the_importer_unswapped_are_drawn_where_they_belong(map_app)
     from tests.maps.conftest import add_investment
 
     with map_app.app_context(), session_scope() as session:
-        add_investment(session, "2000007", "RIEGO CON COORDENADAS INVERTIDAS", coords_status="swapped")
+        add_investment(
+            session, "2000007", "RIEGO CON COORDENADAS INVERTIDAS", coords_status="swapped"
+        )
 
     features = {f["properties"]["c"]: f for f in geojson(map_app.test_client())["features"]}
 
     assert features["2000007"]["geometry"]["coordinates"] == [-78.66, -6.55]
     assert "a" not in features["2000007"]["properties"]
+
+
+def test_choropleth_legend_of_counts_puts_each_number_in_one_class(map_client):
+    html = map_client.get("/mapa?modo=coropletas&medida=cantidad").get_data(as_text=True)
+    labels = re.findall(
+        r'<span class="swatch choro-\d" aria-hidden="true"></span> ([^<]+)</li>', html
+    )
+    assert labels, "no legend"
+    covered: list[int] = []
+    for label in labels:
+        numbers = [int(n) for n in re.findall(r"\d+", label)]
+        covered += list(range(numbers[0], numbers[-1] + 1))
+    # '1 a 2', '2 a 3' put a district with 2 investments in two colours at once.
+    assert len(covered) == len(set(covered)), labels
