@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import OrderedDict
+from dataclasses import replace
 
 from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 from flask_babel import get_locale, gettext
@@ -54,6 +55,8 @@ def _feed_response(build, *version_parts: str):
         feed = build(session, language)
         if feed is None:
             abort(404)
+        if not feed.entries:  # nothing changed yet: the feed is as new as the data it watches
+            feed = replace(feed, updated=modified)
         document = built[etag] = atom_document(feed)
         while len(built) > BUILT_FEEDS_KEPT:
             built.popitem(last=False)

@@ -115,3 +115,12 @@ def test_investment_feed_carries_published_observations_and_replies(app, tmp_pat
     assert any("VC-PUBL-ICAD" in t and "Observación" in t for t in titles)
     assert any("VC-PUBL-ICAD" in t and "Respuesta oficial" in t for t in titles)
     assert not any("VC-OCUL-TADA" in t for t in titles)
+
+
+def test_a_feed_with_no_entry_yet_is_dated_by_the_data_it_watches(app, tmp_path):
+    first_import(app, tmp_path)
+
+    feed = feedparser.parse(app.test_client().get("/lugares/0604.atom").data)
+
+    assert feed.entries == []
+    assert feed.feed.updated_parsed.tm_year >= 2026
