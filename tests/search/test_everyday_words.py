@@ -164,3 +164,11 @@ def test_vocabulary_file_is_well_formed():
     assert vocab.expansions[(term("obras"),)] == ()  # "works" narrows nothing
     with pytest.raises(ValueError, match="line 1"):
         vocabulary.parse("colegio institución educativa")
+
+
+def test_results_name_the_executing_unit_that_matched(demo_client):
+    """A search by a unit's everyday name lists works in many places: each says whose it is."""
+    page = demo_client.get("/buscar?q=subregi%C3%B3n+Chota").get_data(as_text=True)
+
+    assert page.count("Unidad ejecutora: ") >= 3
+    assert "SUB REGION CHOTA" in page.upper()
