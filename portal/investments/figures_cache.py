@@ -1,7 +1,7 @@
 """Aggregate figures kept in memory until the next import: they cannot change in between.
 
-The key includes the newest ImportRun id (and the count and newest change of investments), so every process sees new figures right after an
-import without any signal between processes. Only plain data is kept (never ORM objects).
+The key is the newest ImportRun id and the newest change of an investment, so every process
+sees new figures right after an import without any signal between processes. Only plain data is kept (never ORM objects).
 
 At national size one aggregate takes seconds. A worker's threads asking for the same missing
 figure at once (a cold start, or the first requests after an import) used to compute it each,
@@ -78,9 +78,12 @@ class _Store:
 
 def figures_cache(session: Session) -> Callable[[Hashable, Callable[[], T]], T]:
     """A ``queries.Cache`` for this request: keeps results until the data changes."""
+    # Both answered from an index. (Counting the investments here too cost a full scan per
+    # page: 110 ms at 20,000 rows; an import's swap inserts its ImportRun in the same
+    # transaction that changes the rows, so the run id alone already follows every import.)
     version = (
         session.scalar(select(func.max(ImportRun.id))),
-        *session.execute(select(func.count(), func.max(Investment.changed_at))).one(),
+        session.scalar(select(func.max(Investment.changed_at))),
     )
     store = current_app.extensions.get("portal.figures")
     if store is None:

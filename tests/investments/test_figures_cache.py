@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 import time
 
-from tests.search.factories import add_investment
+from tests.search.factories import NOW, add_investment
 
 
 def _ask_together(app, compute, threads: int = 6) -> list[object]:
@@ -49,7 +50,8 @@ def test_after_new_data_the_figures_are_computed_again_once(app):
         add_investment(session, "2400001", "OBRA UNO")
     assert _ask_together(app, lambda: 1) == [1] * 6
     with app.app_context(), session_scope() as session:
-        add_investment(session, "2400002", "OBRA DOS")
+        # As an import does: the new row carries a newer change time.
+        add_investment(session, "2400002", "OBRA DOS", changed_at=NOW + dt.timedelta(days=1))
     calls: list[int] = []
 
     def recount() -> int:
