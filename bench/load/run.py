@@ -94,9 +94,10 @@ def gunicorn(app: str, port: int, env: dict, chdir: Path | None = None) -> subpr
     ]
     if chdir:
         command += ["--chdir", str(chdir)]
-    process = subprocess.Popen(
-        [*command, app], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
+    # VIGIA_GUNICORN_LOG=path keeps gunicorn's own log (worker timeouts, restarts) for a look.
+    log_path = env.get("VIGIA_GUNICORN_LOG")
+    log = open(log_path, "a", encoding="utf-8") if log_path else subprocess.DEVNULL  # noqa: SIM115
+    process = subprocess.Popen([*command, app], env=env, stdout=log, stderr=log)
     wait_for(port)
     return process
 
