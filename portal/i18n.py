@@ -7,6 +7,7 @@ Money, numbers, percentages and dates go through Babel for the active locale; Pe
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from decimal import Decimal
 from pathlib import Path
 from urllib.parse import quote, urlencode
@@ -87,6 +88,12 @@ def _format_locale() -> str:
     return FORMAT_LOCALES.get(language, language)
 
 
+@functools.lru_cache(maxsize=16)
+def _int_symbols(locale: str) -> tuple[str, str]:
+    """The locale's group separator and minus sign (what babel writes for ``#,##0``)."""
+    return numbers.get_group_symbol(locale), numbers.get_minus_sign_symbol(locale)
+
+
 def format_money(value: Decimal | float | int | None, cents: bool = False) -> str:
     """'S/ 1,234,567' — soles, whole by default: citizens read totals, not cents.
 
@@ -102,6 +109,12 @@ def format_money(value: Decimal | float | int | None, cents: bool = False) -> st
 def format_number(value: Decimal | float | int | None, digits: int = 0) -> str:
     if value is None:
         return "—"
+    if type(value) is int and not digits:
+        # Counts (hundreds per search page, beside every facet): babel parses the pattern and
+        # looks the locale up each time; grouping an integer needs only the group symbol.
+        symbols = _int_symbols(_format_locale())
+        text = f"{abs(value):,}".replace(",", symbols[0])
+        return symbols[1] + text if value < 0 else text
     pattern = "#,##0" + ("." + "0" * digits if digits else "")
     return numbers.format_decimal(value, format=pattern, locale=_format_locale())
 

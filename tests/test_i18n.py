@@ -229,3 +229,18 @@ def test_strings_in_template_macros_are_translated_too(demo_client):
 
     assert "Source: MEF" in page and "Fuente:" not in page
     assert "(initial budget)" in demo_client.get("/?lang=en").get_data(as_text=True)
+
+
+def test_counts_are_written_as_babel_writes_them_in_every_language(app):
+    """Counts take a fast path (hundreds per search page): same text as babel's in es and en."""
+    from babel import numbers
+
+    from portal import i18n
+
+    values = [0, 7, -7, 999, 1000, -1234, 20865, 1234567, -300000000, 10**12]
+    for language, locale in (("es", "es_PE"), ("en", "en")):
+        with app.test_request_context(f"/?lang={language}"):
+            for value in values:
+                assert i18n.format_number(value) == numbers.format_decimal(
+                    value, format="#,##0", locale=locale
+                )

@@ -50,10 +50,14 @@ def wait_for(port: int, timeout: float = 60) -> None:
     raise SystemExit(f"nothing answers on port {port}")
 
 
-def changed_copy(source: Path, out: Path, share: float = 0.01) -> Path:
-    """The next night's file: the same rows, ``share`` of them with new figures."""
+def changed_copy(source: Path, out: Path, share: float = 0.01, seed: int = 14) -> Path:
+    """The next night's file: the same rows, ``share`` of them with new figures.
+
+    A run against a database that already imported this seed's copy finds the file unchanged
+    (and measures no import at all): each run takes a new seed unless ``--seed`` is given.
+    """
     csv.field_size_limit(32 * 1024 * 1024)
-    rng = random.Random(14)
+    rng = random.Random(seed)
     with (
         source.open(encoding="utf-8-sig", newline="") as inp,
         out.open("w", encoding="utf-8-sig", newline="") as dst,
@@ -90,9 +94,10 @@ def gunicorn(app: str, port: int, env: dict, chdir: Path | None = None) -> subpr
     ]
     if chdir:
         command += ["--chdir", str(chdir)]
-    process = subprocess.Popen(
-        [*command, app], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
+    # VIGIA_GUNICORN_LOG=path keeps gunicorn's own log (worker timeouts, restarts) for a look.
+    log_path = env.get("VIGIA_GUNICORN_LOG")
+    log = open(log_path, "a", encoding="utf-8") if log_path else subprocess.DEVNULL  # noqa: SIM115
+    process = subprocess.Popen([*command, app], env=env, stdout=log, stderr=log)
     wait_for(port)
     return process
 
@@ -154,6 +159,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=120)
     parser.add_argument("--instance", type=Path)
     parser.add_argument("--region", default="all")
+    parser.add_argument("--seed", type=int, default=int(time.time()))
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="vigia-load-"))
@@ -175,8 +181,8 @@ def main() -> None:
         "PORTAL_LOG_LEVEL": "WARNING",
         "VIGIA_CUIS": str(sample_cuis(args.database, 2000, work / "cuis.txt")),
     }
-    print("writing the next night's file (1 % of rows changed)…", flush=True)
-    next_night = changed_copy(args.file, work / "DETALLE_INVERSIONES.csv")
+    print(f"writing the next night's file (1 % of rows changed, seed {args.seed})…", flush=True)
+    next_night = changed_copy(args.file, work / "DETALLE_INVERSIONES.csv", seed=args.seed)
     web = gunicorn("portal:create_app()", web_port, env)
     try:
         # Warm up: each worker opens the search index and the map data once.

@@ -163,14 +163,32 @@ def list_provinces(session: Session, region: str) -> list[Place]:
     return list(session.scalars(select(Place).where(where).order_by(Place.name)))
 
 
-def list_region_wide(session: Session, limit: int = PAGE_SIZE) -> list[Investment]:
+def list_region_wide(
+    session: Session, limit: int = PAGE_SIZE, cache: Cache = compute_now
+) -> list[Investment]:
     """Investments published for a whole department (UBIGEO 'DD0000', stored as 'DD'): no
-    district's page lists them, so the region's page does, the costliest first."""
+    district's page lists them, so the region's page does, the costliest first.
+
+    Finding them scans every investment (no index answers ``length(ubigeo) = 2``), so which ones
+    they are is kept with the figures until the next import; the rows themselves are read fresh.
+    """
+    cuis = cache(
+        ("region-wide", limit),
+        lambda: list(
+            session.scalars(
+                select(Investment.cui)
+                .where(func.length(Investment.ubigeo) == 2)
+                .order_by(Investment.updated_cost.desc().nulls_last(), Investment.cui)
+                .limit(limit)
+            )
+        ),
+    )
+    if not cuis:
+        return []
     return list(
         session.scalars(
             select(Investment)
-            .where(func.length(Investment.ubigeo) == 2)
+            .where(Investment.cui.in_(cuis))
             .order_by(Investment.updated_cost.desc().nulls_last(), Investment.cui)
-            .limit(limit)
         )
     )

@@ -228,18 +228,19 @@ def find_bottlenecks(session: Session, limit: int = 5) -> list[Bottleneck]:
     return result
 
 
-def latest_changed_investments(session: Session, limit: int = 10) -> list[Investment]:
-    # Narrow first: after a full import every row shares one changed_at, so the sort is wide.
-    newest = (
-        select(Investment.cui)
-        .order_by(Investment.changed_at.desc(), Investment.cui)
-        .limit(limit)
-        .scalar_subquery()
+def latest_changed_investments(
+    session: Session, limit: int = 10, cache: Cache = compute_now
+) -> list[Investment]:
+    """The investments changed last. Which ones they are is kept with the figures (it changes
+    only with an import): after a full import every row shares one ``changed_at``, so the sort
+    reads the whole table (35 ms at 20,000 rows, on every home page); the rows are read fresh."""
+    order = (Investment.changed_at.desc(), Investment.cui)
+    cuis = cache(
+        ("latest-changed", limit),
+        lambda: list(session.scalars(select(Investment.cui).order_by(*order).limit(limit))),
     )
+    if not cuis:
+        return []
     return list(
-        session.scalars(
-            select(Investment)
-            .where(Investment.cui.in_(newest))
-            .order_by(Investment.changed_at.desc(), Investment.cui)
-        )
+        session.scalars(select(Investment).where(Investment.cui.in_(cuis)).order_by(*order))
     )

@@ -60,8 +60,8 @@ def home():
         prioritised=cache("region-pp", lambda: prioritised_status_counts(session)),
         bottlenecks=cache("bottlenecks", lambda: find_bottlenecks(session)),
         provinces=list_provinces(session, current_app.config["PORTAL_REGION"]),
-        region_wide=list_region_wide(session),
-        latest=latest_changed_investments(session),
+        region_wide=list_region_wide(session, cache=cache),
+        latest=latest_changed_investments(session, cache=cache),
         freshness=source_freshness(session),
     )
 

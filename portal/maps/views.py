@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import threading
+from collections import OrderedDict
 from dataclasses import replace
 from functools import cache
 from pathlib import Path
@@ -298,7 +300,12 @@ def _json_response(raw: bytes, gzipped: bytes, etag: str, mimetype: str, max_age
 def small_map_for(investment=None, district=None) -> render.MapParts:
     """A small map for the investment page (``investment``, with its district Place) or a
     place page (``district``: the district's or province's Place). Template global: see
-    templates/maps/_small_map.html."""
+    templates/maps/_small_map.html.
+
+    Laying a map out with folium costs ~10 ms of CPU (more than all the page's queries), and
+    the same place or investment gives the same map until its coordinates change: the parts are
+    kept per process, keyed by everything they are made of.
+    """
     ubigeo = district.ubigeo if district is not None else getattr(investment, "ubigeo", None)
     centroid = (district.latitude, district.longitude) if district is not None else None
     point = None
@@ -306,10 +313,49 @@ def small_map_for(investment=None, district=None) -> render.MapParts:
         point = locate(
             investment.latitude, investment.longitude, investment.coords_status, centroid
         )
+    label = getattr(investment, "name", "")
+    config = current_app.config
+    key = (
+        ubigeo,
+        point,
+        label,
+        config["PORTAL_TILE_URL"],
+        config["PORTAL_TILE_ATTRIBUTION"],
+        request.script_root,
+    )
+    return _small_maps(current_app).get(key, lambda: _draw_small_map(ubigeo, point, label))
+
+
+def _draw_small_map(ubigeo: str | None, point, label: str) -> render.MapParts:
     feature = place_feature(ubigeo)
     # A few districts have no outline in the files (Amantaní, an island): show their province.
     province_outline = feature is None and len(ubigeo or "") == 6
     if province_outline:
         feature = place_feature(ubigeo[:4])
-    parts = render.small_map(point, feature, label=getattr(investment, "name", ""))
+    parts = render.small_map(point, feature, label=label)
     return replace(parts, province_outline=province_outline)
+
+
+class _PartsCache:
+    """At most ``size`` rendered maps (~4 KB each), the least recently used dropped first."""
+
+    def __init__(self, size: int = 4096) -> None:
+        self.size = size
+        self.lock = threading.Lock()
+        self.items: OrderedDict = OrderedDict()
+
+    def get(self, key, draw):
+        with self.lock:
+            if key in self.items:
+                self.items.move_to_end(key)
+                return self.items[key]
+        parts = draw()
+        with self.lock:
+            self.items[key] = parts
+            while len(self.items) > self.size:
+                self.items.popitem(last=False)
+        return parts
+
+
+def _small_maps(app) -> _PartsCache:
+    return app.extensions.setdefault("portal.small_maps", _PartsCache())

@@ -487,6 +487,8 @@ class Snapshot:
 
 
 _lock = threading.Lock()
+#: Signalled when an opening finishes, so threads that had no snapshot to fall back on wake up.
+_opened = threading.Condition(_lock)
 _open: OrderedDict[Path, Snapshot] = OrderedDict()
 #: Roots whose new snapshot is being opened (reading postings takes a moment at 100,000 rows).
 _opening: set[Path] = set()
@@ -512,16 +514,25 @@ def use_snapshot(root: Path) -> Iterator[Snapshot | None]:
 
 
 def _acquire(root: Path) -> Snapshot | None:
-    """The open snapshot of the current index; while a new one opens, others keep the old one."""
+    """The open snapshot of the current index; while a new one opens, others keep the old one.
+
+    Only one thread per process opens a given index: a national snapshot takes seconds and about a
+    gigabyte to load, so threads with no older snapshot to answer from wait for that one instead
+    of each loading their own copy (which, under load, ran a worker out of memory and time).
+    """
     for _attempt in range(3):
         directory = current_directory(root)
         if directory is None:
             return None
         with _lock:
-            snapshot = _open.get(root)
-            if snapshot is not None and (snapshot.directory == directory or root in _opening):
-                snapshot.refs += 1
-                return snapshot
+            while True:
+                snapshot = _open.get(root)
+                if snapshot is not None and (snapshot.directory == directory or root in _opening):
+                    snapshot.refs += 1
+                    return snapshot
+                if root not in _opening:
+                    break
+                _opened.wait()  # another thread is opening the first snapshot of this root
             _opening.add(root)
         try:
             fresh = open_snapshot(directory)
@@ -532,6 +543,7 @@ def _acquire(root: Path) -> Snapshot | None:
         finally:
             with _lock:
                 _opening.discard(root)
+                _opened.notify_all()
         with _lock:
             if root in _open:
                 _retire(_open[root])

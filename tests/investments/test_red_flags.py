@@ -150,3 +150,47 @@ def test_every_flag_is_explained_in_one_sentence(app, code):
         sentence = explain_flag(code, RULES)
     assert sentence.endswith(".") and sentence.count(". ") == 0
     assert "%" not in sentence.replace("100 %", "").replace("30 %", "")
+
+
+def test_refresh_stores_flags_of_many_investments_in_one_update(app):
+    """After a national import ~300,000 investments change flags: one set-based UPDATE, not one each."""
+    from sqlalchemy import event, select
+
+    from portal.db import get_engine, session_scope
+    from portal.investments.flags import refresh_red_flags
+    from portal.investments.models import Investment
+    from tests.search.factories import add_investment
+
+    with app.app_context():
+        with session_scope() as session:
+            for n in range(400):
+                add_investment(
+                    session,
+                    f"24{n:05d}",
+                    f"OBRA {n}",
+                    viable_cost=Decimal("1000000"),
+                    updated_cost=Decimal("2000000") if n % 2 else Decimal("1000000"),
+                    devengado_accumulated=Decimal("100000"),
+                    last_devengado_on=dt.date(2026, 10, 1),
+                    execution_start_on=dt.date(2025, 1, 1),
+                    has_f12b=True,
+                    red_flags="plazo_vencido" if n % 4 == 0 else "",
+                )
+        engine = get_engine()
+        updates: list[bool] = []
+
+        def count(conn, cursor, statement, parameters, context, executemany):
+            if statement.lstrip().upper().startswith("UPDATE INVESTMENTS"):
+                updates.append(executemany)
+
+        event.listen(engine, "before_cursor_execute", count)
+        try:
+            with engine.begin() as conn:
+                refresh_red_flags(conn, RULES, TODAY)
+        finally:
+            event.remove(engine, "before_cursor_execute", count)
+        with session_scope() as session:
+            stored = dict(session.execute(select(Investment.cui, Investment.red_flags)).all())
+    assert updates == [False]  # one statement for all 400 rows (n % 4 == 1, 3: 200 changes)
+    assert {stored[f"24{n:05d}"] for n in range(1, 400, 2)} == {"sobrecosto"}
+    assert {stored[f"24{n:05d}"] for n in range(0, 400, 2)} == {""}  # stale flag cleared

@@ -144,3 +144,38 @@ def test_index_left_by_an_older_portal_is_rebuilt_not_misread(search_app, search
     close_all()
     assert search_total(search_client, q="subregión chota") == 1
     assert current_directory(root) / CATALOGUE_FILE != saved
+
+
+def test_threads_arriving_together_open_the_index_once(search_app, monkeypatch):
+    """A national snapshot is ~1 GB: eight threads of a fresh worker must not each load a copy."""
+    import time
+
+    from portal.search import index as index_module
+
+    index_module.close_all()
+    opened: list[str] = []
+    real_open = index_module.open_snapshot
+
+    def slow_open(directory):
+        opened.append(directory.name)
+        time.sleep(0.3)  # long enough for every thread to arrive while the first one reads
+        return real_open(directory)
+
+    monkeypatch.setattr(index_module, "open_snapshot", slow_open)
+    root = index_root(search_app.config["PORTAL_INSTANCE_DIR"])
+    barrier = threading.Barrier(8)
+    seen: list[object] = []
+
+    def ask() -> None:
+        barrier.wait()
+        with index_module.use_snapshot(root) as snapshot:
+            seen.append(snapshot)
+
+    threads = [threading.Thread(target=ask) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(opened) == 1
+    assert len(seen) == 8 and all(s is seen[0] and s is not None for s in seen)
+    index_module.close_all()
