@@ -1,7 +1,8 @@
 """Aggregate figures kept in memory until the next import: they cannot change in between.
 
 The key is the newest ImportRun id and the newest change of an investment, so every process
-sees new figures right after an import without any signal between processes. Only plain data is kept (never ORM objects).
+sees new figures right after an import without any signal between processes. Only plain data is
+kept (never ORM objects).
 
 At national size one aggregate takes seconds. A worker's threads asking for the same missing
 figure at once (a cold start, or the first requests after an import) used to compute it each,

@@ -1,4 +1,4 @@
-"""The home page's figures under concurrent visitors: computed once per worker, never all at once."""
+"""The home page's figures under concurrent visitors: computed once per worker, not all at once."""
 
 from __future__ import annotations
 

@@ -153,7 +153,7 @@ def test_every_flag_is_explained_in_one_sentence(app, code):
 
 
 def test_refresh_stores_flags_of_many_investments_in_one_update(app):
-    """After a national import ~300,000 investments change flags: one set-based UPDATE, not one each."""
+    """A national import changes ~300,000 investments' flags: one set-based UPDATE, not one each."""
     from sqlalchemy import event, select
 
     from portal.db import get_engine, session_scope
