@@ -36,7 +36,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from portal.demo_infobras import HEADER_2025, by_position, soles, write_workbook  # noqa: E402
+from portal.demo_infobras import by_position, header_2026, soles, write_workbook  # noqa: E402
 
 SHEET = "xl/worksheets/sheet1.xml"
 ROW_TAG = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}row"
@@ -45,35 +45,6 @@ DEPARTMENTS = (
     "JUNIN LA_LIBERTAD LAMBAYEQUE LIMA LORETO MADRE_DE_DIOS MOQUEGUA PASCO PIURA PUNO SAN_MARTIN "
     "TACNA TUMBES UCAYALI"
 ).split()
-DROPPED_2026 = {
-    "Fecha de aprobación",
-    "Fecha de actualización",
-    "Tipo de certificado de inversión pública",
-    "Número del CIPRIL /CIPGN",
-    "Fecha del CIPRIL / CIPGN",
-    "Monto CIPRIL / CIPGN",
-    # Ten more went; the personal columns of resident and supervisor are assumed.
-    "Tipo de documento de identidad",
-    "Número de documento",
-    "Nombres Apellidos",
-    "Colegiatura",
-    "Número de colegiatura",
-}
-RENAMED_2026 = {
-    "Monto Viable actualizado": "Costo Actualizado de la inversión",
-    "Monto de aprobación de expediente técnico": "Costo de obra según Expediente técnico",
-    "Monto aprobado en soles": "Costo de obra en soles según ET en soles",
-}
-
-
-def header_2026() -> list[str]:
-    header, rucs = [], iter(("RUC (Ejecución)", "RUC (Supervisión)"))
-    for name in HEADER_2025:
-        if name not in DROPPED_2026:
-            header.append(next(rucs) if name == "RUC" else RENAMED_2026.get(name, name))
-    return header
-
-
 def national_rows(count: int, seed: int = 2026):
     """`count` works over the 25 departments, ~3.3 KB of sheet XML each like the real ones."""
     header = header_2026()

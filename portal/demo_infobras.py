@@ -337,3 +337,35 @@ def demo_work(
 
 def _day(when: datetime | None) -> str:
     return when.strftime(DAY) if when else ""
+
+
+DROPPED_2026 = {
+    "Fecha de aprobación",
+    "Fecha de actualización",
+    "Tipo de certificado de inversión pública",
+    "Número del CIPRIL /CIPGN",
+    "Fecha del CIPRIL / CIPGN",
+    "Monto CIPRIL / CIPGN",
+    # Ten more went; the personal columns of resident and supervisor are assumed.
+    "Tipo de documento de identidad",
+    "Número de documento",
+    "Nombres Apellidos",
+    "Colegiatura",
+    "Número de colegiatura",
+}
+RENAMED_2026 = {
+    "Monto Viable actualizado": "Costo Actualizado de la inversión",
+    "Monto de aprobación de expediente técnico": "Costo de obra según Expediente técnico",
+    "Monto aprobado en soles": "Costo de obra en soles según ET en soles",
+}
+
+
+def header_2026() -> list[str]:
+    """The 2026 export as reported (97 columns): dated and CIPRIL columns dropped, three amounts
+    renamed, RUC split by contractor and supervisor. Which ten more columns went is not known; the
+    resident's and supervisor's personal columns are assumed. Tests and the bench build it here."""
+    header, rucs = [], iter(("RUC (Ejecución)", "RUC (Supervisión)"))
+    for name in HEADER_2025:
+        if name not in DROPPED_2026:
+            header.append(next(rucs) if name == "RUC" else RENAMED_2026.get(name, name))
+    return header

@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 from sqlalchemy import select
 
-from portal.demo_infobras import TITLE, by_position, write_workbook
+from portal.demo_infobras import RENAMED_2026, TITLE, by_position, header_2026, write_workbook
 from portal.importer.xlsx import open_xlsx_table
 from portal.investments.models import InfobrasWork
 from tests.conftest import import_sources
@@ -20,43 +20,6 @@ from tests.conftest import import_sources
 PUBLISHED = Path(__file__).resolve().parents[1] / "fixtures" / "published"
 SAMPLE = PUBLISHED / "DataSet-Obras-Publicas 23-11-2026.xlsx"
 HEADER_2025 = json.loads((PUBLISHED / "infobras_2025_113.json").read_text(encoding="utf-8"))
-PERSON_COLUMNS = (
-    "Tipo de documento de identidad",
-    "Número de documento",
-    "Nombres Apellidos",
-    "Colegiatura",
-    "Número de colegiatura",
-)
-RENAMED_2026 = {
-    "Monto Viable actualizado": "Costo Actualizado de la inversión",
-    "Monto de aprobación de expediente técnico": "Costo de obra según Expediente técnico",
-    "Monto aprobado en soles": "Costo de obra en soles según ET en soles",
-}
-DROPPED_2026 = {
-    "Fecha de aprobación",
-    "Fecha de actualización",
-    "Tipo de certificado de inversión pública",
-    "Número del CIPRIL /CIPGN",
-    "Fecha del CIPRIL / CIPGN",
-    "Monto CIPRIL / CIPGN",
-    *PERSON_COLUMNS,
-}
-
-
-def layout_2026() -> list[str]:
-    """The 2026 export as reported: 97 columns (see the source module's docstring).
-
-    Which ten columns besides the dated and CIPRIL ones went is not known; the resident's and
-    supervisor's personal columns (ten) are assumed here. The reader must not care.
-    """
-    header, rucs = [], iter(("RUC (Ejecución)", "RUC (Supervisión)"))
-    for name in HEADER_2025:
-        if name in DROPPED_2026:
-            continue
-        header.append(next(rucs) if name == "RUC" else RENAMED_2026.get(name, name))
-    return header
-
-
 def sample_rows() -> tuple[list[str], list[list[str]]]:
     with open_xlsx_table(SAMPLE, ["Código INFOBRAS"]) as table:
         return table.header, [row for _, row in table.rows()]
@@ -113,7 +76,7 @@ def test_the_published_sample_imports_with_no_rejected_row(app):
 
 def test_a_2026_layout_file_imports_by_name(app, tmp_path):
     header, rows = sample_rows()
-    new_header = layout_2026()
+    new_header = header_2026()
     assert len(new_header) == 97
     rows = relayout(header, rows, new_header)
     ruc = new_header.index("RUC (Supervisión)")
