@@ -100,3 +100,16 @@ def test_province_page_is_a_reasonable_length_on_a_phone(phone360, live_server):
     height = phone360.evaluate("document.documentElement.scrollHeight")
     # 20 investment cards of about 250 px, the district cards, figures and charts.
     assert height < 15_000, f"the province page is {height}px tall"
+
+
+def test_card_labels_wrap_inside_the_card(phone360, live_server):
+    """A long label in a number cell ("Accrued spending to date (devengado)") wraps, never runs
+    off the card (the number cell's nowrap used to hold the label on one line)."""
+    phone360.goto(live_server + "/unidades?lang=en")
+    overflowing = phone360.evaluate(
+        """() => [...document.querySelectorAll('table.list-table tbody td[data-label]')]
+             .filter((td) => td.scrollWidth > td.clientWidth + 1)
+             .map((td) => td.dataset.label)"""
+    )
+
+    assert overflowing == []
