@@ -25,6 +25,7 @@ def create_app(config: dict | None = None) -> Flask:
         maps,
         navigation,
         operations,
+        page_cache,
         search,
         security,
         sharing,
@@ -42,6 +43,7 @@ def create_app(config: dict | None = None) -> Flask:
     load_config(app, config)
     operations.init_app(app)
     db.init_app(app)
+    page_cache.init_app(app)
     compression.init_app(app)
     i18n.init_app(app, ROOT / "translations")
     security.init_app(app)

@@ -91,6 +91,10 @@ class DefaultConfig:
     PORTAL_PUBLIC_URL = "http://localhost:5000"
     #: Import days whose dated files (/datos/<day>/) are kept; older days are removed.
     PORTAL_DATOS_KEEP_DAYS = 60
+    # Public pages kept in memory (portal/page_cache.py): how long a node trusts its data version
+    # before asking the database again (0 = no page cache), and the memory per process.
+    PORTAL_PAGE_CACHE_SECONDS = 2
+    PORTAL_PAGE_CACHE_MB = 64
     #: OC4IDS project identifier prefix: register one with the Open Contracting Partnership.
     PORTAL_OC4IDS_PREFIX = "oc4ids-vigia0"
     PORTAL_PUBLISHER_NAME = "Vigía"

@@ -34,6 +34,7 @@ from portal.investments.sheet import find_close_matches, find_investment_sheet
 from portal.investments.sheet_json import sheet_as_dict
 from portal.investments.unit_list import list_units, units_csv
 from portal.investments.unit_queries import find_unit_page
+from portal.page_cache import cached_page
 from portal.search.filters import Filters
 
 bp = Blueprint("investments", __name__)
@@ -51,6 +52,7 @@ def _flag_sentences() -> dict[str, str]:
 
 
 @bp.get("/")
+@cached_page
 def home():
     session = get_session()
     cache = figures_cache(session)
@@ -80,6 +82,7 @@ def _official_links(sheet) -> dict[str, str]:
 
 
 @bp.get("/inversiones/<cui>")
+@cached_page
 def show(cui: str):
     session = get_session()
     sheet = find_investment_sheet(session, cui, _thresholds(), dt.date.today())
@@ -128,6 +131,7 @@ def show_json(cui: str):
 
 
 @bp.get("/lugares/<ubigeo>")
+@cached_page
 def place(ubigeo: str):
     if ubigeo == current_app.config["PORTAL_REGION"]:
         return redirect(url_for("investments.home"), 308)  # the region's page is the home page
@@ -143,6 +147,7 @@ def place(ubigeo: str):
 
 
 @bp.get("/unidades")
+@cached_page
 def units():
     return render_template("units/index.html", listing=list_units(get_session(), dt.date.today()))
 
@@ -159,6 +164,7 @@ def units_download():
 
 
 @bp.get("/unidades/<slug>")
+@cached_page
 def unit(slug: str):
     session = get_session()
     page = find_unit_page(session, slug, cache=figures_cache(session))

@@ -8,6 +8,7 @@ from flask import Blueprint, Response, jsonify, redirect, render_template, reque
 
 from portal.api.params import SEARCH_PARAMETERS, parse_api_filters
 from portal.db import get_session
+from portal.page_cache import cached_page
 from portal.search.export import (
     csv_document,
     csv_filename,
@@ -21,6 +22,7 @@ bp = Blueprint("search", __name__)
 
 
 @bp.get("/buscar")
+@cached_page
 def results():
     filters = Filters.from_args(request.args)
     session = get_session()
