@@ -302,9 +302,8 @@ def small_map_for(investment=None, district=None) -> render.MapParts:
     place page (``district``: the district's or province's Place). Template global: see
     templates/maps/_small_map.html.
 
-    Laying a map out with folium costs ~10 ms of CPU (more than all the page's queries), and
-    the same place or investment gives the same map until its coordinates change: the parts are
-    kept per process, keyed by everything they are made of.
+    Laying a map out with folium costs ~4 ms of CPU (more than all the page's queries): each
+    place's map is laid out once per process and the investment's point added to it.
     """
     ubigeo = district.ubigeo if district is not None else getattr(investment, "ubigeo", None)
     centroid = (district.latitude, district.longitude) if district is not None else None
@@ -313,27 +312,30 @@ def small_map_for(investment=None, district=None) -> render.MapParts:
         point = locate(
             investment.latitude, investment.longitude, investment.coords_status, centroid
         )
-    label = getattr(investment, "name", "")
+    feature, province_outline = _outline(ubigeo)
+    # Drawn once per place (and per point only where there is no outline to fit).
+    center = point[:2] if point is not None and feature is None else None
     config = current_app.config
     key = (
         ubigeo,
-        point,
-        label,
+        center,
         config["PORTAL_TILE_URL"],
         config["PORTAL_TILE_ATTRIBUTION"],
         request.script_root,
     )
-    return _small_maps(current_app).get(key, lambda: _draw_small_map(ubigeo, point, label))
+    parts = _small_maps(current_app).get(key, lambda: render.small_map(center, feature))
+    parts = replace(parts, province_outline=province_outline)
+    return render.with_point(parts, point, getattr(investment, "name", ""))
 
 
-def _draw_small_map(ubigeo: str | None, point, label: str) -> render.MapParts:
+def _outline(ubigeo: str | None) -> tuple[dict | None, bool]:
+    """The place's outline, and whether it is its province's: a few districts have no
+    outline in the files (Amantaní, an island)."""
     feature = place_feature(ubigeo)
-    # A few districts have no outline in the files (Amantaní, an island): show their province.
-    province_outline = feature is None and len(ubigeo or "") == 6
-    if province_outline:
-        feature = place_feature(ubigeo[:4])
-    parts = render.small_map(point, feature, label=label)
-    return replace(parts, province_outline=province_outline)
+    if feature is None and len(ubigeo or "") == 6:
+        province = place_feature(ubigeo[:4])
+        return province, province is not None
+    return feature, False
 
 
 class _PartsCache:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 
@@ -33,3 +34,25 @@ def test_province_page_shows_its_outline_on_a_small_map(demo_client):
     assert 'class="small-map' in page
     assert 'href="/mapa?provincia=0604"' in page
     assert "Límite de la provincia." in page
+
+
+def test_a_hostile_name_in_a_published_file_stays_text_in_the_map_tooltip(map_app):
+    """Investment names come from public files: one must not run code in the page's script
+    (it carries the nonce) nor add markup to the tooltip."""
+    from portal.db import session_scope
+    from tests.maps.conftest import add_investment
+
+    name = "Puente `${alert(1)}` </script><img src=x onerror=alert(2)> & 'canal'"
+    with map_app.app_context(), session_scope() as session:
+        add_investment(session, "2999999", name)
+    page = map_app.test_client().get("/inversiones/2999999").get_data(as_text=True)
+    script = page[page.index('<figure class="small-map') :]
+    script = script[script.index("<script nonce=") : script.index("</figure>")]
+    assert script.count("</script>") == 1  # the name did not close the script element
+    assert "L.circleMarker([-6.55, -78.66]" in script
+    tooltip = re.search(r"\.bindTooltip\((\"[^\"]*\")", script).group(1)
+    # A JSON string (no template literal: `${…}` is inert), HTML-escaped for the tooltip.
+    assert json.loads(tooltip) == (
+        "Puente `${alert(1)}` &lt;/script&gt;&lt;img src=x onerror=alert(2)&gt; "
+        "&amp; &#39;canal&#39;"
+    )
