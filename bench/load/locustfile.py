@@ -4,7 +4,8 @@
 
 ``VIGIA_CUIS`` names a file of CUIs (one a line) to visit; ``VIGIA_WAIT`` the seconds a visitor
 pauses between pages (default 1–3 s, as a person reading; 0 measures raw throughput);
-``VIGIA_ONLY`` = ``investment`` or ``bare`` limits the visit to one page (throughput runs).
+``VIGIA_ONLY`` = ``investment`` (random pages of ``VIGIA_CUIS``), ``story`` (everybody on the
+first one: the morning a story links it) or ``bare`` limits the visit to one kind of page.
 Driven by bench/load/run.py, which starts gunicorn, Redis and the import and prints the figures.
 """
 
@@ -82,5 +83,8 @@ class Visitor(HttpUser):
     def _only(self):
         if ONLY == "bare":
             self.client.get("/", name="bare Flask + Jinja page")
+        elif ONLY == "story":
+            cui = CUIS[0] if CUIS else "2001234"
+            self.client.get(f"/inversiones/{cui}", name="/inversiones/<one CUI>")
         else:
             self.client.get(f"/inversiones/{self._cui()}", name="/inversiones/<CUI>")

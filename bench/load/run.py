@@ -208,8 +208,12 @@ def main() -> None:
         print("\n".join(summary(mix)))
         only = {**env, "VIGIA_WAIT": "0", "VIGIA_ONLY": "investment"}
         pages = locust(web_port, args.users, args.seconds // 2, only, work / "investment")
-        print("\n2. investment pages only, no pause")
+        print("\n2. investment pages only, no pause (2,000 random CUIs)")
         print("\n".join(summary(pages)))
+        story = {**env, "VIGIA_WAIT": "0", "VIGIA_ONLY": "story"}
+        one = locust(web_port, args.users, args.seconds // 2, story, work / "story")
+        print("\n2b. one investment page for everybody (a story's link), no pause")
+        print("\n".join(summary(one)))
     finally:
         stop(web)
     bare = gunicorn("bare_app:app", bare_port, env, chdir=ROOT / "bench" / "load")
