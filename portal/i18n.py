@@ -11,6 +11,7 @@ import functools
 from decimal import Decimal
 from pathlib import Path
 from urllib.parse import quote, urlencode
+from zoneinfo import ZoneInfo
 
 from babel import dates, numbers
 from flask import Flask, current_app, g, has_request_context, request
@@ -81,6 +82,15 @@ def init_app(app: Flask, translations_dir: Path) -> None:
     app.jinja_env.globals["current_language"] = lambda: str(get_locale() or "es")
     app.jinja_env.globals["language_links"] = lambda: language_switch_links(languages)
     app.jinja_env.globals["language_name"] = language_name
+
+
+def local_today() -> dt.date:
+    """Today in the portal's time zone (Lima): the day a visitor reads on the page and cites.
+
+    The server's own day (UTC on most machines) turns five hours early: an evening visitor
+    would read "consultado el" tomorrow.
+    """
+    return dt.datetime.now(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
 
 
 def _format_locale() -> str:

@@ -21,7 +21,6 @@ its memory per process (least recently used pages go first).
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import threading
 import time
@@ -36,6 +35,7 @@ from flask_babel import get_locale
 from sqlalchemy import event, func, select
 from sqlalchemy.engine import Engine
 
+from portal.i18n import local_today
 from portal.security import csp_nonce
 
 #: A kept page older than this is rendered again even if no change was seen.
@@ -163,7 +163,9 @@ def cached_page(view: Callable) -> Callable:
             nonce = g.get("csp_nonce")
             headers = [(k, v) for k, v in response.headers.items() if k != "Content-Length"]
             body = response.get_data()
-            cache.put(key, _Page(body, headers, nonce.encode() if nonce else None, time.monotonic()))
+            cache.put(
+                key, _Page(body, headers, nonce.encode() if nonce else None, time.monotonic())
+            )
         response.headers["X-Cache"] = "MISS"
         return response
 
@@ -176,7 +178,7 @@ def _request_key() -> tuple | None:
     address = request.full_path
     if len(address) > MAX_KEY_LENGTH:
         return None
-    return (address, str(get_locale()), request.host_url, dt.date.today())
+    return (address, str(get_locale()), request.host_url, local_today())
 
 
 def _keepable(response: Response) -> bool:

@@ -6,7 +6,6 @@ Every page here requires a logged-in moderator (checked once, before any view ru
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 
 from flask import (
@@ -44,6 +43,7 @@ from portal.complaints.review import (
 from portal.complaints.service import find_investment_choice
 from portal.complaints.views import status_url
 from portal.db import get_session
+from portal.i18n import local_today
 from portal.spreadsheets import spreadsheet_text
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -204,7 +204,7 @@ def routed_csv():
                 )
             ]
         )
-    name = f"observaciones-{target}-{dt.date.today().isoformat()}.csv"
+    name = f"observaciones-{target}-{local_today().isoformat()}.csv"
     return Response(
         "\ufeff" + out.getvalue(),
         mimetype="text/csv",
@@ -223,7 +223,7 @@ def routed_print():
         rows=rows,
         target_label=ROUTE_LABELS[target],
         unit=unit,
-        today=dt.date.today(),
+        today=local_today(),
     )
 
 

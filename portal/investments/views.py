@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from flask import (
     Blueprint,
     Response,
@@ -18,6 +16,7 @@ from flask import (
 
 from portal.complaints.service import find_place_observations, published_observations
 from portal.db import get_session
+from portal.i18n import local_today
 from portal.importer.queries import source_freshness
 from portal.investments.as_of import figures_as_of, parse_day
 from portal.investments.charts import execution_chart, monthly_chart
@@ -85,12 +84,16 @@ def _official_links(sheet) -> dict[str, str]:
 @cached_page
 def show(cui: str):
     session = get_session()
-    sheet = find_investment_sheet(session, cui, _thresholds(), dt.date.today())
+    today = local_today()
+    sheet = find_investment_sheet(session, cui, _thresholds(), today)
     if sheet is None:
         matches = find_close_matches(session, cui)
         return render_template("investments/not_found.html", cui=cui[:60], matches=matches), 404
     permalink = url_for("investments.show", cui=sheet.investment.cui, _external=True)
     as_of, bad_date = _as_of(session, sheet.investment)
+    # The citation links the figures of the day they were read, so a reader can check them
+    # next year (?fecha= rebuilds them); the canonical address stays the undated page.
+    cited_day = as_of.day if as_of else today
     return render_template(
         "investments/show.html",
         sheet=sheet,
@@ -101,10 +104,10 @@ def show(cui: str):
         as_of=as_of,
         bad_date=bad_date,
         cite_url=url_for(
-            "investments.show", cui=sheet.investment.cui, fecha=as_of.day.isoformat(),
+            "investments.show", cui=sheet.investment.cui, fecha=cited_day.isoformat(),
             _external=True,
-        ) if as_of else permalink,
-        today=dt.date.today(),
+        ),
+        today=today,
         observations=published_observations(session, sheet.investment.cui),
     )  # fmt: skip
 
@@ -115,7 +118,7 @@ def _as_of(session, inv) -> tuple:
     text = request.args.get("fecha", "")
     if not text:
         return None, None
-    day = parse_day(text, dt.date.today())
+    day = parse_day(text, local_today())
     if day is None:
         return None, text[:40]
     return figures_as_of(session, inv, day, current_app.config["BABEL_DEFAULT_TIMEZONE"]), None
@@ -123,7 +126,7 @@ def _as_of(session, inv) -> tuple:
 
 @bp.get("/inversiones/<cui>.json")
 def show_json(cui: str):
-    sheet = find_investment_sheet(get_session(), cui, _thresholds(), dt.date.today())
+    sheet = find_investment_sheet(get_session(), cui, _thresholds(), local_today())
     if sheet is None:
         abort(404)
     url = url_for("investments.show", cui=sheet.investment.cui, _external=True)
@@ -149,13 +152,13 @@ def place(ubigeo: str):
 @bp.get("/unidades")
 @cached_page
 def units():
-    return render_template("units/index.html", listing=list_units(get_session(), dt.date.today()))
+    return render_template("units/index.html", listing=list_units(get_session(), local_today()))
 
 
 @bp.get("/unidades.csv")
 def units_download():
-    listing = list_units(get_session(), dt.date.today())
-    name = f"vigia-unidades-ejecutoras-{dt.date.today().isoformat()}.csv"
+    listing = list_units(get_session(), local_today())
+    name = f"vigia-unidades-ejecutoras-{local_today().isoformat()}.csv"
     return Response(
         units_csv(listing),
         mimetype="text/csv",

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from flask import Blueprint, Response, jsonify, redirect, render_template, request, url_for
 
 from portal.api.params import SEARCH_PARAMETERS, parse_api_filters
 from portal.db import get_session
+from portal.i18n import local_today
 from portal.page_cache import cached_page
 from portal.search.export import (
     csv_document,
@@ -59,7 +58,7 @@ def csv_export():
     found = find_investments(session, filters, page_size=None)
     pp_year = int(filters.pp) if filters.pp.isdigit() else None
     prioritised = find_prioritisations(session, [inv.cui for inv in found.investments], pp_year)
-    name = csv_filename(filters, found.facets, dt.date.today())
+    name = csv_filename(filters, found.facets, local_today())
     return Response(
         csv_document(found.investments, prioritised),
         mimetype="text/csv",

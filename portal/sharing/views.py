@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 from flask import (
@@ -19,7 +18,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from portal.db import get_session
-from portal.i18n import format_day, format_money, format_percent
+from portal.i18n import format_day, format_money, format_percent, local_today
 from portal.investments.flags import FlagThresholds
 from portal.investments.labels import STATUS_LABELS
 from portal.investments.sheet import find_investment_sheet
@@ -32,7 +31,7 @@ bp = Blueprint("sharing", __name__)
 
 def _sheet_or_404(cui: str):
     thresholds = FlagThresholds.from_config(current_app.config)
-    sheet = find_investment_sheet(get_session(), cui, thresholds, dt.date.today())
+    sheet = find_investment_sheet(get_session(), cui, thresholds, local_today())
     if sheet is None:
         abort(404)
     return sheet

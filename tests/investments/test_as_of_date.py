@@ -109,7 +109,30 @@ def test_a_bad_date_shows_todays_figures_with_a_notice(client, history, fecha):
     assert "no es una fecha válida" in html
     assert "data-as-of-field" not in html
     citation = re.search(r'<textarea id="cita"[^>]*>(.*?)</textarea>', html, re.S).group(1)
-    assert "fecha=" not in citation
+    assert f"fecha={fecha}" not in citation  # the figures shown are today's: so is the link
+    assert re.search(rf"/inversiones/{CUI}\?fecha=\d{{4}}-\d\d-\d\d ", citation)
+
+
+def test_without_a_date_the_citation_links_the_figures_of_the_day_read_in_lima(
+    client, history, monkeypatch
+):
+    """At 22:00 in Lima (03:00 UTC the next day) a journalist reads and cites the page: the
+    citation's link rebuilds that day's figures and says it was consulted that day."""
+    import portal.i18n
+
+    class LateEveningInLima(dt.datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return dt.datetime(2026, 12, 2, 3, 0, tzinfo=dt.UTC).astimezone(tz)
+
+    monkeypatch.setattr(portal.i18n.dt, "datetime", LateEveningInLima)
+    html = client.get(f"/inversiones/{CUI}").get_data(as_text=True)
+    citation = re.search(r'<textarea id="cita"[^>]*>(.*?)</textarea>', html, re.S).group(1)
+    assert f"http://localhost/inversiones/{CUI}?fecha=2026-12-01 " in citation
+    assert "(consultado el 1 dic. 2026)" in citation
+    assert f'<link rel="canonical" href="http://localhost/inversiones/{CUI}">' in html
+    later = client.get(f"/inversiones/{CUI}?fecha=2026-12-01").get_data(as_text=True)
+    assert _then(later, "physical_progress") == "55.0%"
 
 
 def test_without_a_date_the_page_has_no_dated_banner(client, history):

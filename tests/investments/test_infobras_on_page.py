@@ -36,3 +36,27 @@ def test_the_paralysis_gives_cause_date_and_days(works):
     assert figure(works, "stall") == (
         "LLUVIAS INTENSAS; VÍA DE ACCESO INTERRUMPIDA (13 jun. 2026; 163 días paralizada)"
     )
+
+
+def test_a_long_paralysis_is_counted_with_thousands_grouped(app):
+    """Years of paralysis read "1,615 días", as every other figure of the page is grouped."""
+    import datetime as dt
+
+    from portal.db import session_scope
+    from portal.investments.models import InfobrasWork
+    from tests.search.factories import add_investment
+
+    with app.app_context(), session_scope() as session:
+        add_investment(session, "2100999", "CARRETERA CHOTA - BAMBAMARCA")
+        session.add(
+            InfobrasWork(
+                infobras_code="900001", cui="2100999", name="CARRETERA CHOTA - BAMBAMARCA",
+                stalled=True, stall_cause="FALTA DE PRESUPUESTO", stalled_on=dt.date(2022, 5, 2),
+                stalled_days=1615,
+            )
+        )  # fmt: skip
+    client = app.test_client()
+    spanish = client.get("/inversiones/2100999").get_data(as_text=True)
+    assert figure(spanish, "stall") == "FALTA DE PRESUPUESTO (2 may. 2022; 1,615 días paralizada)"
+    english = client.get("/inversiones/2100999?lang=en").get_data(as_text=True)
+    assert figure(english, "stall") == "FALTA DE PRESUPUESTO (May 2, 2022; stalled for 1,615 days)"

@@ -3,6 +3,7 @@
 import csv
 import datetime as dt
 import io
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
@@ -19,7 +20,7 @@ def test_file_name_says_what_was_filtered(demo_client):
     response = demo_client.get(
         "/buscar.csv", query_string={"provincia": "0606", "estado": "en_ejecucion"}
     )
-    today = dt.date.today().isoformat()
+    today = dt.datetime.now(ZoneInfo("America/Lima")).date().isoformat()  # the portal's day
     disposition = response.headers["Content-Disposition"]
     assert (
         disposition == f'attachment; filename="vigia-inversiones-cutervo-en-ejecucion-{today}.csv"'
