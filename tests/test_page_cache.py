@@ -68,7 +68,8 @@ def test_a_published_observation_shows_on_the_next_view(app, client, investment)
     assert client.get(f"/inversiones/{CUI}").headers["X-Cache"] == "HIT"
     moderate(moderator, code, "review")
     moderate(moderator, code, "publish")
-    page = client.get(f"/inversiones/{CUI}")
+    with app.extensions["portal.page_cache"].rendering_one():  # even while busy: never stale
+        page = client.get(f"/inversiones/{CUI}")
     assert "Paralizada desde marzo" in page.text and code in page.text
 
 
@@ -91,6 +92,37 @@ def test_another_nodes_change_shows_within_the_setting(app, client, investment, 
     clock[0] += 2
     fresh = client.get(f"/inversiones/{CUI}")
     assert fresh.headers["X-Cache"] == "MISS" and "Puente Chonta renovado" in fresh.text
+
+
+def test_right_after_another_nodes_import_a_busy_process_serves_the_previous_page(
+    app, client, investment, monkeypatch
+):
+    """After an import every page is new; while this process is rendering one, a visitor gets
+    the previous page at once instead of queueing for the CPU, for a short while only."""
+    clock = [1000.0]
+    monkeypatch.setattr(page_cache.time, "monotonic", lambda: clock[0])
+    english = {"Accept-Language": "en"}
+    client.get(f"/inversiones/{CUI}")
+    client.get(f"/inversiones/{CUI}", headers=english)
+    other_node = create_engine(app.config["PORTAL_DATABASE_URL"])
+    with other_node.begin() as conn:
+        conn.execute(
+            text("UPDATE investments SET name = 'Puente Chonta renovado', changed_at = :now"),
+            {"now": "2031-01-01 00:00:00"},
+        )
+    other_node.dispose()
+    clock[0] += 3
+    cache = app.extensions["portal.page_cache"]
+    with cache.rendering_one():  # another visitor's page is being rendered right now
+        busy = client.get(f"/inversiones/{CUI}")
+    assert busy.headers["X-Cache"] == "STALE" and "Puente Chonta renovado" not in busy.text
+    assert f"'nonce-{NONCE.search(busy.text).group(1)}'" in busy.headers["Content-Security-Policy"]
+    idle = client.get(f"/inversiones/{CUI}")  # nobody rendering: this visitor renders it
+    assert idle.headers["X-Cache"] == "MISS" and "Puente Chonta renovado" in idle.text
+    clock[0] += page_cache.STALE_SECONDS  # later, the previous pages are no longer offered
+    with cache.rendering_one():
+        late = client.get(f"/inversiones/{CUI}", headers=english)
+    assert late.headers["X-Cache"] == "MISS" and "Puente Chonta renovado" in late.text
 
 
 def test_search_pages_are_kept_per_query(client, investment):
