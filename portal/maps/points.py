@@ -13,7 +13,7 @@ import os
 import tempfile
 from collections import OrderedDict
 from pathlib import Path
-from threading import Lock
+from threading import Event, Lock
 
 from flask import Flask, current_app
 from sqlalchemy.orm import Session
@@ -36,31 +36,55 @@ def points_etag(session: Session, filters: Filters) -> tuple[int | None, str]:
 
 
 def load_points(session: Session, filters: Filters, cache_dir: Path) -> tuple[bytes, bytes, str]:
-    """(raw JSON, gzipped JSON, ETag) of the selected investments: memory, then disk, then built."""
+    """(raw JSON, gzipped JSON, ETag) of the selected investments: memory, then disk, then built.
+
+    One thread builds a missing selection; the others asking for it meanwhile wait for that
+    build. Right after an import every province's map data is missing at once: each visitor
+    used to build it again (seven builds of one province side by side in the load test).
+    """
     run_id, etag = points_etag(session, filters)
-    lock, memory = _memory()
-    with lock:
-        cached = memory.get(etag)
-        if cached is not None:
-            memory.move_to_end(etag)
-            return cached[0], cached[1], etag
-    path = cache_dir / f"{run_id}-{etag}.geojson.gz"
-    if path.is_file():
-        gzipped = path.read_bytes()
-        raw = gzip.decompress(gzipped)
-    else:
-        raw, gzipped = _build(session, filters)
-        _store(path, gzipped, run_id)
-    with lock:
-        memory[etag] = (raw, gzipped)
-        while len(memory) > MEMORY_ENTRIES:
-            memory.popitem(last=False)
+    store = _memory()
+    while True:
+        with store.lock:
+            cached = store.memory.get(etag)
+            if cached is not None:
+                store.memory.move_to_end(etag)
+                return cached[0], cached[1], etag
+            building = store.building.get(etag)
+            if building is None:
+                building = store.building[etag] = Event()
+                break
+        building.wait(timeout=60)  # then served from memory, or built here if that build failed
+    try:
+        path = cache_dir / f"{run_id}-{etag}.geojson.gz"
+        if path.is_file():
+            gzipped = path.read_bytes()
+            raw = gzip.decompress(gzipped)
+        else:
+            raw, gzipped = _build(session, filters)
+            _store(path, gzipped, run_id)
+        with store.lock:
+            store.memory[etag] = (raw, gzipped)
+            while len(store.memory) > MEMORY_ENTRIES:
+                store.memory.popitem(last=False)
+    finally:
+        with store.lock:
+            del store.building[etag]
+        building.set()
     return raw, gzipped, etag
 
 
-def _memory() -> tuple[Lock, OrderedDict[str, tuple[bytes, bytes]]]:
-    """The app's own cache (one app per web process)."""
-    return current_app.extensions.setdefault("portal.maps.points", (Lock(), OrderedDict()))
+class _Points:
+    """One app's map data in memory (one app per web process), and the builds under way."""
+
+    def __init__(self) -> None:
+        self.lock = Lock()
+        self.memory: OrderedDict[str, tuple[bytes, bytes]] = OrderedDict()
+        self.building: dict[str, Event] = {}
+
+
+def _memory() -> _Points:
+    return current_app.extensions.setdefault("portal.maps.points", _Points())
 
 
 def _build(session: Session, filters: Filters) -> tuple[bytes, bytes]:
