@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.db import Base
+from portal.db import Base, UTCDateTime
 
 #: What can be followed: an investment (CUI), a place (ubigeo), a search (its query string).
 KINDS = ("investment", "place", "search")
@@ -28,7 +28,7 @@ class Subscriber(Base):
     token: Mapped[str] = mapped_column(String(64), unique=True)
     #: The language the person used when following: their emails are written in it.
     language: Mapped[str] = mapped_column(String(8), default="es")
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
 
     subscriptions: Mapped[list[Subscription]] = relationship(
         order_by="Subscription.id", lazy="raise", back_populates="subscriber"
@@ -50,9 +50,9 @@ class Subscription(Base):
     label: Mapped[str] = mapped_column(Text)
     #: Secret of the confirmation link; cleared once confirmed.
     confirm_token: Mapped[str | None] = mapped_column(String(64), unique=True)
-    requested_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    confirmed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
-    ended_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    requested_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    confirmed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    ended_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, index=True)
     #: The last change-log entry already told (digests start after it; set when confirmed).
     last_change_id: Mapped[int] = mapped_column(Integer, default=0)
 

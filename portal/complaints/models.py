@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.db import Base
+from portal.db import Base, UTCDateTime
 
 #: Workflow stages in order; ``not_published`` ends publication but the case can still be routed.
 STATUSES = (
@@ -45,7 +45,7 @@ class Observation(Base):
     email: Mapped[str | None] = mapped_column(String(254))
     phone: Mapped[str | None] = mapped_column(String(40))
     publish_name: Mapped[bool] = mapped_column(Boolean, default=False)
-    consent_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    consent_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     #: The latest workflow stage (one of STATUSES).
     status: Mapped[str] = mapped_column(String(20), default="received", index=True)
     #: Shown on the investment page only when True; hiding keeps the row.
@@ -53,14 +53,14 @@ class Observation(Base):
     hidden_reason: Mapped[str | None] = mapped_column(Text)
     routed_to: Mapped[str | None] = mapped_column(String(20))
     routed_to_name: Mapped[str | None] = mapped_column(String(300))
-    routed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    routed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     reply: Mapped[str | None] = mapped_column(Text)
-    replied_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
-    closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    replied_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    closed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, index=True)
     #: Salted hash of the sender's IP: lets moderators spot floods without storing the address.
     ip_hash: Mapped[str | None] = mapped_column(String(64))
-    personal_data_purged_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+    personal_data_purged_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, index=True)
 
     events: Mapped[list[ObservationEvent]] = relationship(
         order_by="ObservationEvent.id", lazy="raise", back_populates="observation"
@@ -79,7 +79,7 @@ class ObservationEvent(Base):
     observation_id: Mapped[int] = mapped_column(ForeignKey("observations.id"), index=True)
     status: Mapped[str] = mapped_column(String(20))
     note: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
 
     observation: Mapped[Observation] = relationship(back_populates="events", lazy="raise")
 
@@ -109,7 +109,7 @@ class Moderator(Base):
     email: Mapped[str] = mapped_column(String(254), unique=True)
     password_hash: Mapped[str] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
 
 
 class AuditEntry(Base):
@@ -123,7 +123,7 @@ class AuditEntry(Base):
     action: Mapped[str] = mapped_column(String(40))
     observation_code: Mapped[str | None] = mapped_column(String(14), index=True)
     detail: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, index=True)
 
 
 class OutboxMessage(Base):
@@ -136,8 +136,8 @@ class OutboxMessage(Base):
     recipient: Mapped[str] = mapped_column(String(254))
     subject: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     #: Extra headers as JSON (the digests' List-Unsubscribe, RFC 8058).
     headers: Mapped[str | None] = mapped_column(Text)

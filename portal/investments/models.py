@@ -30,7 +30,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Mapped, column_property, mapped_column
 from sqlalchemy.sql.functions import FunctionElement
 
-from portal.db import Base
+from portal.db import Base, UTCDateTime
 
 Money = Numeric(16, 2)
 Percent = Numeric(7, 2)
@@ -132,8 +132,8 @@ class Investment(Base):
     red_flags: Mapped[str] = mapped_column(String(200), default="")
     #: Digest of the imported fields: a rerun compares it instead of every column.
     row_hash: Mapped[str] = mapped_column(String(40))
-    first_seen_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    changed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+    first_seen_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    changed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, index=True)
 
 
 class YearlyExecution(Base):
@@ -277,7 +277,7 @@ class ChangeLogEntry(Base):
     old_value: Mapped[str | None] = mapped_column(Text)
     new_value: Mapped[str | None] = mapped_column(Text)
     import_run_id: Mapped[int] = mapped_column(ForeignKey("import_runs.id"), index=True)
-    changed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    changed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
 
 
 class greatest(FunctionElement):

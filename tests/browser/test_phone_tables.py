@@ -6,7 +6,8 @@ squeezed a column to one letter per line ("E/n/e/r/o") instead of letting the ta
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
@@ -56,7 +57,8 @@ def test_monthly_f12b_table_keeps_month_names_whole_on_a_phone(phone360, live_ap
 
 def test_figures_on_a_date_keep_words_whole_on_a_phone(phone360, live_app, live_server):
     cui = _cui_with_f12b_months(live_app)
-    phone360.goto(f"{live_server}/inversiones/{cui}?fecha={date.today().isoformat()}")
+    today_in_lima = datetime.now(ZoneInfo("America/Lima")).date()  # the portal's day
+    phone360.goto(f"{live_server}/inversiones/{cui}?fecha={today_in_lima.isoformat()}")
     _assert_no_broken_words(phone360, ".as-of table")
 
 

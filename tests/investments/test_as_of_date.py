@@ -138,3 +138,20 @@ def test_without_a_date_the_citation_links_the_figures_of_the_day_read_in_lima(
 def test_without_a_date_the_page_has_no_dated_banner(client, history):
     html = client.get(f"/inversiones/{CUI}").get_data(as_text=True)
     assert "data-as-of" not in html
+
+
+def test_an_evening_import_in_lima_is_dated_that_evening_on_every_engine(client, history):
+    """22:30 in Lima is 03:30 UTC the next day: the page dates the import by Lima's calendar
+    (SQLite keeps no offset; its moments are read back as the UTC they were written in)."""
+    from portal.db import session_scope
+    from portal.importer.models import ImportRun
+
+    with client.application.app_context(), session_scope() as session:
+        session.add(
+            ImportRun(source="mef-inversiones", location="x", status="imported",
+                      started_at=_utc(2026, 12, 1, 3, 30), finished_at=_utc(2026, 12, 1, 3, 35))
+        )  # fmt: skip
+    html = client.get(f"/inversiones/{CUI}").get_data(as_text=True)
+    sources = html[html.index('id="fuentes"') :]
+    assert "importado el 30 nov. 2026" in sources
+    assert "importado el 1 dic. 2026" not in html
