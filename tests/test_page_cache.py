@@ -23,6 +23,17 @@ from tests.conftest import make_test_app
 NONCE = re.compile(r'<script nonce="([^"]+)"')
 
 
+def _rename_on_another_node(app) -> None:
+    """A change this process does not see being made: another node's import, say."""
+    other_node = create_engine(app.config["PORTAL_DATABASE_URL"])
+    with other_node.begin() as conn:
+        conn.execute(
+            text("UPDATE investments SET name = 'Puente Chonta renovado', changed_at = :now"),
+            {"now": "2031-01-01 00:00:00"},
+        )
+    other_node.dispose()
+
+
 @pytest.fixture
 def investment(app):
     app.config["PORTAL_RATELIMIT_OBSERVATIONS"] = "1000 per hour"
@@ -79,13 +90,7 @@ def test_another_nodes_change_shows_within_the_setting(app, client, investment, 
     clock = [1000.0]
     monkeypatch.setattr(page_cache.time, "monotonic", lambda: clock[0])
     client.get(f"/inversiones/{CUI}")
-    other_node = create_engine(app.config["PORTAL_DATABASE_URL"])
-    with other_node.begin() as conn:
-        conn.execute(
-            text("UPDATE investments SET name = 'Puente Chonta renovado', changed_at = :now"),
-            {"now": "2031-01-01 00:00:00"},
-        )
-    other_node.dispose()
+    _rename_on_another_node(app)
     clock[0] += 1  # within PORTAL_PAGE_CACHE_SECONDS (2): the kept page
     kept = client.get(f"/inversiones/{CUI}")
     assert kept.headers["X-Cache"] == "HIT" and "Puente Chonta renovado" not in kept.text
@@ -104,13 +109,7 @@ def test_right_after_another_nodes_import_a_busy_process_serves_the_previous_pag
     english = {"Accept-Language": "en"}
     client.get(f"/inversiones/{CUI}")
     client.get(f"/inversiones/{CUI}", headers=english)
-    other_node = create_engine(app.config["PORTAL_DATABASE_URL"])
-    with other_node.begin() as conn:
-        conn.execute(
-            text("UPDATE investments SET name = 'Puente Chonta renovado', changed_at = :now"),
-            {"now": "2031-01-01 00:00:00"},
-        )
-    other_node.dispose()
+    _rename_on_another_node(app)
     clock[0] += 3
     cache = app.extensions["portal.page_cache"]
     with cache.rendering_one():  # another visitor's page is being rendered right now
