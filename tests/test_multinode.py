@@ -58,3 +58,38 @@ def test_every_node_follows_an_import_run_on_the_worker(nodes, demo_dir, tmp_pat
         data = client.get("/api/v1/inversiones.geojson")
         assert data.headers["ETag"] != old_etag
         assert NEW_WORD.upper() in data.get_data(as_text=True)
+
+
+def test_a_node_rebuilds_its_index_outside_its_web_process(nodes, demo_dir, tmp_path, monkeypatch):
+    """The rebuild is CPU for seconds (minutes nationally): run in the web worker, it held the
+    interpreter and every page that worker served waited. It must happen in another process."""
+    import portal.search.index as search_index
+
+    node_a, _node_b, worker = nodes
+    import_sources(worker, [("mef-inversiones", demo_dir / "DETALLE_INVERSIONES.csv")])
+    client = node_a.test_client()
+    assert _search_total(client, NEW_WORD) == 0  # this node's first index, built here
+    renamed, _cui = _renamed_detalle(demo_dir, tmp_path / "DETALLE_INVERSIONES.csv")
+    assert import_sources(worker, [("mef-inversiones", renamed)])[0].status == "imported"
+    built_here = []
+    monkeypatch.setattr(search_index, "build_index", lambda *a, **k: built_here.append(a))
+    with node_a.app_context():
+        from portal.search.freshness import latest_data_import, refresh_if_stale
+
+        root = search_index.index_root(node_a.config["PORTAL_INSTANCE_DIR"])
+        with worker.app_context():
+            from portal.db import session_scope
+
+            with session_scope() as session:
+                latest = latest_data_import(session)
+                before = search_index.index_generation(search_index.current_directory(root))
+                assert before < latest
+                refresh_if_stale(session, root, before)  # as a search does on newer data
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        current = search_index.current_directory(root)
+        if current is not None and search_index.index_generation(current) == latest:
+            break
+        time.sleep(0.2)
+    assert search_index.index_generation(search_index.current_directory(root)) == latest
+    assert built_here == []

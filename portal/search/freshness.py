@@ -1,13 +1,18 @@
 """Every web node keeps its own index, and follows imports run on any other machine.
 
 Each index records the import run it was built from; a search that finds a newer successful
-import in the (shared) database starts a rebuild in the background and is answered from the
-old index meanwhile, so no visitor waits for it and no node needs a restart.
+import in the (shared) database starts a rebuild in a background process (portal.search.rebuild)
+and is answered from the old index meanwhile, so no visitor waits for it and no node needs a
+restart.
 """
 
 from __future__ import annotations
 
 import logging
+import os
+import shutil
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -37,21 +42,34 @@ def refresh_if_stale(session: Session, root: Path, built_from: int) -> None:
         if root in _refreshing:
             return
         _refreshing.add(root)
-    app = current_app._get_current_object()
+    url = current_app.config["PORTAL_DATABASE_URL"]
     threading.Thread(
-        target=_rebuild, args=(app, root, latest), name="search-index-refresh", daemon=True
+        target=_rebuild, args=(url, root, latest), name="search-index-refresh", daemon=True
     ).start()
 
 
-def _rebuild(app, root: Path, generation: int) -> None:
-    from portal.db import session_scope
-    from portal.search.index import build_index
-
+def _rebuild(url: str, root: Path, generation: int) -> None:
+    """Run portal.search.rebuild at a lower priority and wait for it (see that module)."""
+    nice = [shutil.which("nice"), "-n", "10"] if shutil.which("nice") else []
+    command = [*nice, sys.executable, "-m", "portal.search.rebuild", str(root), str(generation)]
     try:
-        with app.app_context(), session_scope() as session:
-            build_index(session, root, generation, only_if_older=True)
-        log.info("search index in %s rebuilt for import run %s", root, generation)
-    except Exception:
+        done = subprocess.run(
+            command,
+            env={**os.environ, "PORTAL_DATABASE_URL": url},
+            capture_output=True,
+            text=True,
+            timeout=3600,
+            check=False,
+        )
+        if done.returncode == 0:
+            log.info("search index in %s rebuilt for import run %s", root, generation)
+        else:
+            log.error(
+                "search index in %s could not be rebuilt; the old one keeps answering: %s",
+                root,
+                done.stderr.strip().splitlines()[-1:] or done.returncode,
+            )
+    except (OSError, subprocess.SubprocessError):
         log.exception("search index in %s could not be rebuilt; the old one keeps answering", root)
     finally:
         with _refreshing_lock:
