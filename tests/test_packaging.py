@@ -16,7 +16,7 @@ def _name(requirement: str) -> str:
 
 
 def _locked() -> dict[str, str]:
-    text = (ROOT / "requirements" / "lock.txt").read_text(encoding="utf-8")
+    text = (ROOT / "requirements.txt").read_text(encoding="utf-8")
     return {_name(m.group(1)): m.group(2) for m in re.finditer(r"^([\w.-]+)==(\S+)", text, re.M)}
 
 
@@ -27,8 +27,8 @@ def test_every_runtime_and_test_dependency_is_pinned_with_hashes():
 
     missing = sorted({_name(r) for r in wanted} - locked.keys())
 
-    assert not missing, f"not in requirements/lock.txt (run scripts/lock): {missing}"
-    lock = (ROOT / "requirements" / "lock.txt").read_text(encoding="utf-8")
+    assert not missing, f"not in requirements.txt (run scripts/lock): {missing}"
+    lock = (ROOT / "requirements.txt").read_text(encoding="utf-8")
     assert all("--hash=sha256:" in block for block in re.split(r"\n(?=[\w.-]+==)", lock)[1:])
 
 
