@@ -38,7 +38,11 @@ from flask_babel import get_locale
 from sqlalchemy import event, func, select
 from sqlalchemy.engine import Engine
 
+from portal.complaints.models import AuditEntry, Observation, ObservationEvent
+from portal.db import get_session
 from portal.i18n import local_today
+from portal.importer.models import ImportRun
+from portal.investments.models import Investment
 from portal.security import csp_nonce
 
 #: A kept page older than this is rendered again even if no change was seen.
@@ -152,10 +156,6 @@ def data_version(db_session) -> tuple:
     """What the public pages are built from, each from an index: the newest import run, the
     newest change of an investment, the newest step of an observation, moderator action and
     purge of personal data (a published observation's author may disappear)."""
-    from portal.complaints.models import AuditEntry, Observation, ObservationEvent
-    from portal.importer.models import ImportRun
-    from portal.investments.models import Investment
-
     return tuple(
         db_session.execute(
             select(
@@ -178,8 +178,6 @@ def cached_page(view: Callable) -> Callable:
         key = _request_key() if cache is not None else None
         if key is None:
             return view(*args, **kwargs)
-        from portal.db import get_session
-
         cache.refresh(lambda: data_version(get_session()))
         found = cache.get(key)
         if found is not None:

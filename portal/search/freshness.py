@@ -50,7 +50,8 @@ def refresh_if_stale(session: Session, root: Path, built_from: int) -> None:
 
 def _rebuild(url: str, root: Path, generation: int) -> None:
     """Run portal.search.rebuild at a lower priority and wait for it (see that module)."""
-    nice = [shutil.which("nice"), "-n", "10"] if shutil.which("nice") else []
+    nice_binary = shutil.which("nice")
+    nice = [nice_binary, "-n", "10"] if nice_binary else []
     command = [*nice, sys.executable, "-m", "portal.search.rebuild", str(root), str(generation)]
     try:
         done = subprocess.run(
