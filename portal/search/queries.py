@@ -42,7 +42,7 @@ log = logging.getLogger(__name__)
 CODE_LENGTHS = range(4, 11)
 _ROWS_PER_QUERY = 500
 _ARG_ORDER = (*FILTER_PARAMS, "orden", "pagina")
-#: "obras en Chota", "stalled works in Chota": the word before a place's name that makes it a filter.
+#: "obras en Chota", "works in Chota": the word before a place's name that makes it a filter.
 _PLACE_PREPOSITIONS = frozenset({"en", "in"})
 #: Words that may stand between the preposition and the name ("en la Encañada").
 _PLACE_ARTICLES = frozenset({"el", "la", "los", "las"})
@@ -219,11 +219,9 @@ def understand(snap: Snapshot, filters: Filters) -> Understood:
     return Understood(replace(filters, q=q, **changes), tuple(read))
 
 
-def _place_after(
-    snap: Snapshot, folded: list[str], start: int
-) -> tuple[int, int, str, str] | None:
-    """(start, end, parameter, ubigeo) of the place named from ``folded[start]`` on (articles aside):
-    a province first ("Chota" is a province and its capital district), else a district, and
+def _place_after(snap: Snapshot, folded: list[str], start: int) -> tuple[int, int, str, str] | None:
+    """(start, end, parameter, ubigeo) of the place named from ``folded[start]`` on (articles
+    aside): a province first ("Chota" is a province and its capital district), else a district, and
     only when one place has the name."""
     names = _names_of(snap)
     while start < len(folded) and folded[start] in _PLACE_ARTICLES:

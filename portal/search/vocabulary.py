@@ -107,7 +107,7 @@ FILTER_WORDS_FILE = Path(__file__).with_name("vocabulary_filters.tsv")
 
 @dataclass(frozen=True)
 class FilterWords:
-    """Status words that are filters (vocabulary_filters.tsv): folded word tuple -> (param, value)."""
+    """Status words that are filters (vocabulary_filters.tsv): folded words -> (param, value)."""
 
     phrases: dict[tuple[str, ...], tuple[str, str]]
     longest: int

@@ -1,5 +1,5 @@
 """Status words in the search box are filters (issue 21): "obras paralizadas en Chota" lists the
-stalled works of Chota, "sobrecosto" the investments over their viable cost, each a chip to remove."""
+stalled works of Chota, "sobrecosto" the investments over their viable cost, each a chip."""
 
 from __future__ import annotations
 
