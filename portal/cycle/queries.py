@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import statistics
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -85,7 +86,7 @@ def stage_of(status: str, phase: str, viable_on: dt.date | None) -> str:
     return "formulacion"
 
 
-def load_cycle(session: Session, sec_ejec: str | None = None) -> list[CycleInvestment]:
+def load_cycle(session: Session, where: Sequence = ()) -> list[CycleInvestment]:
     """Every investment with its stage and the four dates of the cycle, in one query.
 
     The works' end comes from INFObras' actual end, else the 12-B's or the bank's physical end,
@@ -114,7 +115,7 @@ def load_cycle(session: Session, sec_ejec: str | None = None) -> list[CycleInves
             Investment.closed_on,
             infobras_end.label("infobras_end"),
             f12b_end.label("f12b_end"),
-        ).where(*([Investment.sec_ejec == sec_ejec] if sec_ejec is not None else []))
+        ).where(*where)
     )
     found = []
     for row in rows:
@@ -148,19 +149,21 @@ def load_cycle(session: Session, sec_ejec: str | None = None) -> list[CycleInves
 
 
 def summarise_cycle(
-    session: Session, today: dt.date, sec_ejec: str | None = None
+    session: Session, today: dt.date, sec_ejec: str | None = None, where: Sequence = ()
 ) -> list[UnitCycle]:
-    """Per executing unit (or only ``sec_ejec``'s): investments per stage, median days per
-    interval, pending closures. Units with most pending closures first: there the cycle is stuck.
+    """Per executing unit (or only ``sec_ejec``'s; only investments matching ``where``):
+    investments per stage, median days per interval, pending closures.
+    Units with most pending closures first: there the cycle is stuck.
     """
     units_query = select(ExecutingUnit)
     if sec_ejec is not None:
         units_query = units_query.where(ExecutingUnit.sec_ejec == sec_ejec)
+        where = [*where, Investment.sec_ejec == sec_ejec]
     units = {
         u.sec_ejec: UnitCycle(u.sec_ejec, u.name, u.slug) for u in session.scalars(units_query)
     }
     intervals: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
-    for inv in load_cycle(session, sec_ejec):
+    for inv in load_cycle(session, where):
         unit = units.get(inv.sec_ejec or "")
         if unit is None:
             continue

@@ -1,7 +1,10 @@
 """/ciclo on the demo data: stages, medians and pending closures agree with the records."""
 
 import html
+import csv
+import io
 import re
+from collections import Counter
 import statistics
 
 import pytest
@@ -112,3 +115,22 @@ def test_cycle_is_linked_and_defined(demo_client):
 def test_cycle_page_in_english(demo_client):
     page = demo_client.get("/ciclo?lang=en").get_data(as_text=True)
     assert "pending closure" in page.lower()
+
+
+def test_units_csv_pending_closures_match_the_published_investments_file(demo_client):
+    datos = demo_client.get("/datos").get_data(as_text=True)
+    link = re.search(r'href="([^"]*/inversiones\.csv)"', datos).group(1)
+    published = csv.DictReader(io.StringIO(demo_client.get(link).data.decode("utf-8-sig")))
+    expected = Counter(
+        row["unidad_ejecutora"]
+        for row in published
+        if row["estado"] == "finalizada" and row["fase"] != "cierre"
+    )
+    units = csv.DictReader(
+        io.StringIO(demo_client.get("/unidades.csv").data.decode("utf-8-sig"))
+    )
+    rows = list(units)
+    assert {"mediana_dias_viable_a_gasto", "mediana_dias_termino_a_cierre"} <= set(rows[0])
+    assert sum(expected.values()) > 0
+    for row in rows:
+        assert int(row["pendientes_de_cierre"]) == expected.get(row["sec_ejec"], 0), row["unidad"]
