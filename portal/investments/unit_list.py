@@ -11,13 +11,14 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, extract, func, select
 from sqlalchemy.orm import Session
 
+from portal.cycle.queries import INTERVALS, summarise_cycle
 from portal.investments.flags import financial_progress
 from portal.investments.models import ExecutingUnit, Investment, Place
 from portal.investments.place_queries import list_provinces, place_condition
@@ -46,6 +47,9 @@ class UnitRow:
     devengado_accumulated: Decimal
     closures: dict[int, int]
     stalled: int = 0
+    #: Finished works not yet closed, and median days per step of the cycle (see /ciclo).
+    pending_closures: int = 0
+    medians: dict[str, int | None] = field(default_factory=dict)
 
     @property
     def execution(self) -> Decimal | None:
@@ -142,6 +146,7 @@ def list_units(
         .join(totals, totals.c.sec_ejec == ExecutingUnit.sec_ejec)
         .order_by(totals.c.cost.desc(), ExecutingUnit.name)
     ).all()
+    cycles = {u.sec_ejec: u for u in summarise_cycle(session, today, where=where)}
     units = [
         UnitRow(
             sec_ejec=unit.sec_ejec,
@@ -152,6 +157,8 @@ def list_units(
             devengado_accumulated=Decimal(spent),
             closures={y: closures.get(unit.sec_ejec, {}).get(y, 0) for y in years},
             stalled=int(stalled or 0),
+            pending_closures=len(cycles[unit.sec_ejec].pending_closures),
+            medians=cycles[unit.sec_ejec].medians,
         )
         for unit, count, cost, spent, stalled in rows
     ]
@@ -191,6 +198,8 @@ def units_csv(listing: UnitList) -> str:
             "devengado_acumulado",
             "ejecucion_pct",
             *(f"cierres_{year}" for year in listing.years),
+            "pendientes_de_cierre",
+            *(f"mediana_dias_{key}" for key, _start, _end in INTERVALS),
         ]
     )
     for row in listing.units:
@@ -204,6 +213,15 @@ def units_csv(listing: UnitList) -> str:
                 f"{row.devengado_accumulated:.2f}",
                 "" if execution is None else str(execution),
                 *(row.closures[year] for year in listing.years),
+                row.pending_closures,
+                *(
+                    "" if row.medians[key] is None else row.medians[key]
+                    for key, _s, _e in INTERVALS
+                ),
             ]
         )
     return out.getvalue()
+
+
+def _blank_if_none(value) -> object:
+    return "" if value is None else value

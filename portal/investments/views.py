@@ -16,6 +16,7 @@ from flask import (
 from flask_babel import gettext as _
 
 from portal.complaints.service import find_place_observations, published_observations
+from portal.cycle.queries import find_unit_cycle
 from portal.db import get_session
 from portal.i18n import local_today
 from portal.importer.queries import source_freshness
@@ -241,7 +242,9 @@ def unit(slug: str):
     page = find_unit_page(session, slug, cache=figures_cache(session))
     if page is None:
         abort(404)
-    return render_template("units/show.html", page=page)
+    today = local_today()
+    cycle = find_unit_cycle(session, page.unit.sec_ejec, today)
+    return render_template("units/show.html", page=page, cycle=cycle, today=today)
 
 
 @bp.get("/metodologia")
