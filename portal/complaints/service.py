@@ -19,9 +19,10 @@ from portal.complaints.models import Observation, ObservationEvent, ObservationP
 from portal.complaints.outbox import queue_mail
 from portal.complaints.photos import StoredPhoto
 from portal.complaints.redaction import redact_personal_data
-from portal.investments.labels import STATUS_LABELS as STATUS_LABELS_INV
+from portal.investments.labels import STATUS_LABELS as INVESTMENT_STATUS_LABELS
 from portal.investments.models import Investment
 from portal.investments.place_queries import place_condition
+from portal.places import title_name
 from portal.search.filters import MAX_QUERY_LENGTH, Filters
 from portal.search.queries import find_code, find_investments
 
@@ -85,14 +86,14 @@ def search_investment_choices(session: Session, query: str, limit: int = 20) -> 
 
 
 def _choice(row: Investment) -> InvestmentChoice:
-    place = ", ".join(part for part in (row.district, row.province) if part)
+    place = ", ".join(title_name(part) for part in (row.district, row.province) if part)
     return InvestmentChoice(
         cui=row.cui,
         name=row.name,
         place=place,
         executing_unit=row.executing_unit_name or row.entity,
         sec_ejec=row.sec_ejec,
-        status=str(STATUS_LABELS_INV.get(row.status, "")) if row.status else "",
+        status=str(INVESTMENT_STATUS_LABELS.get(row.status, "")) if row.status else "",
     )
 
 

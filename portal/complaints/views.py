@@ -202,8 +202,8 @@ def _search(session, form, query: str):
             None,
             found,
             _(
-                "Ninguna inversión tiene todas las palabras de «%(query)s»; estas tienen la mayoría: "
-                "elija una de la lista o busque con otras palabras.",
+                "Ninguna inversión tiene todas las palabras de «%(query)s»; estas tienen la "
+                "mayoría: elija una de la lista o busque con otras palabras.",
                 query=query,
             ),
         )
