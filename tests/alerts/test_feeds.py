@@ -82,7 +82,7 @@ def test_pages_announce_their_feed_and_offer_the_follow_form(changed):
         ("/buscar?q=camino", "/buscar.atom?q=camino"),
     ]:
         page = changed.get(path).get_data(as_text=True)
-        assert f'type="application/atom+xml"' in page, path
+        assert 'type="application/atom+xml"' in page, path
         assert f'href="{feed}"' in page, path
         assert 'action="/seguir"' in page, path
         assert "Ley 29733" in page, path
