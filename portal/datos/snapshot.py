@@ -37,6 +37,7 @@ from portal.datos.datapackage import write_datapackage
 from portal.datos.oc4ids import PROJECT_FIELDS, build_project, write_package
 from portal.datos.writers import write_csv, write_xlsx
 from portal.importer.models import ImportRun
+from portal.investments.as_of import latest_run_id
 from portal.investments.models import Investment, YearlyExecution
 
 DAY_PATTERN = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -186,16 +187,6 @@ def _runs_since(session: Session, previous: int | None, newest: int | None) -> l
     if previous is not None:
         query = query.where(ImportRun.id > previous)
     return list(session.scalars(query.order_by(ImportRun.id)))
-
-
-def latest_run_id(session: Session) -> int | None:
-    """The newest import run that left data as they are now (the current ``version``)."""
-    return session.scalar(
-        select(ImportRun.id)
-        .where(ImportRun.status.in_(("imported", "unchanged")))
-        .order_by(ImportRun.id.desc())
-        .limit(1)
-    )
 
 
 def prune_days(root: Path, keep: int) -> list[str]:
