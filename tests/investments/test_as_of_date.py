@@ -130,7 +130,8 @@ def test_without_a_date_the_citation_links_the_figures_of_the_day_read_in_lima(
     html = client.get(f"/inversiones/{CUI}").get_data(as_text=True)
     citation = re.search(r'<textarea id="cita"[^>]*>(.*?)</textarea>', html, re.S).group(1)
     # The newest import (1 Sept) is the version read: the link names it as well as the day.
-    assert f"http://localhost/inversiones/{CUI}?fecha=2026-12-01&amp;version={history[9]} " in citation
+    link = f"http://localhost/inversiones/{CUI}?fecha=2026-12-01&amp;version={history[9]} "
+    assert link in citation
     assert "(consultado el 1 dic. 2026)" in citation
     assert f'<link rel="canonical" href="http://localhost/inversiones/{CUI}">' in html
     later = client.get(f"/inversiones/{CUI}?fecha=2026-12-01").get_data(as_text=True)
@@ -181,7 +182,7 @@ def test_a_cited_version_keeps_its_figures_after_another_import_the_same_day(app
 
     evening = write_detalle(tmp_path / "b.csv", [detalle_row(CUI, COSTO_ACTUALIZADO="55000000")])
     import_sources(app, [("mef-inversiones", evening)])
-    assert 'S/ 55,000,000<' in client.get(f"/inversiones/{CUI}").get_data(as_text=True)
+    assert "S/ 55,000,000<" in client.get(f"/inversiones/{CUI}").get_data(as_text=True)
 
     again = client.get(cited.removeprefix("http://localhost")).get_data(as_text=True)
     assert _then(again, "updated_cost") == "S/ 52,301,598"
