@@ -24,8 +24,9 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from flask import Flask, url_for
-from sqlalchemy import literal_column, select
+from sqlalchemy import literal_column, select, type_coerce
 from sqlalchemy.orm import Session
+from sqlalchemy.types import NullType
 
 from portal.datos.columns import (
     INVESTMENT_COLUMNS,
@@ -252,9 +253,9 @@ def _yearly_rows(session: Session):
 
 def _driver_rows(session: Session, attributes, table, order: tuple[str, ...]):
     columns = [
-        literal_column(table.c[a.key].name) if a.key in table.c else a.expression
+        literal_column(table.c[a.key].name) if a.key in table.c else type_coerce(a, NullType)
         for a in attributes
-    ]  # a derived figure (``Investment.progress``) keeps its one definition
+    ]  # a derived figure (``Investment.progress``) keeps its one definition, read raw too
     query = select(*columns).select_from(table).order_by(*(table.c[o] for o in order))
     return session.execute(query.execution_options(yield_per=_BATCH))
 
