@@ -233,3 +233,13 @@ def test_a_version_between_imports_shows_that_imports_figures(client, history):
     assert _then(html, "updated_cost") == "S/ 1,200,000"
     assert _then(html, "physical_progress") == "40.0%"
     assert f"?fecha=2026-06-01&amp;version={history[6]} " in _citation(html)
+
+
+def test_the_banners_progress_is_labelled_as_the_figure_it_is(client, history):
+    """The banner rebuilds the bank of investments' own progress (the page's bar may take a
+    higher one from F12-B or INFObras): it says so, as the page's row for that figure does."""
+    html = client.get(f"/inversiones/{CUI}?version={history[6]}").get_data(as_text=True)
+    row = re.search(r'data-as-of-field="physical_progress"[^>]*>(.*?)</tr>', html, re.S).group(1)
+    assert "Avance físico según el banco de inversiones" in row
+    now = re.search(r"<td>(.*?)</td>", row).group(1)
+    assert f'data-figure="mef_progress">{now}<' in html
