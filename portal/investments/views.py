@@ -20,7 +20,13 @@ from portal.cycle.queries import find_unit_cycle
 from portal.db import get_session
 from portal.i18n import local_today
 from portal.importer.queries import source_freshness
-from portal.investments.as_of import figures_as_of, parse_day
+from portal.investments.as_of import (
+    figures_as_of,
+    figures_of_version,
+    latest_run_id,
+    parse_day,
+    parse_version,
+)
 from portal.investments.charts import execution_chart, monthly_chart
 from portal.investments.figures_cache import figures_cache
 from portal.investments.flags import FLAG_LABELS, FlagThresholds, explain_flag
@@ -108,10 +114,7 @@ def show(cui: str):
         matches = find_close_matches(session, cui)
         return render_template("investments/not_found.html", cui=cui[:60], matches=matches), 404
     permalink = url_for("investments.show", cui=sheet.investment.cui, _external=True)
-    as_of, bad_date = _as_of(session, sheet.investment)
-    # The citation links the figures of the day they were read, so a reader can check them
-    # next year (?fecha= rebuilds them); the canonical address stays the undated page.
-    cited_day = as_of.day if as_of else today
+    as_of, bad_date, bad_version = _as_of(session, sheet.investment)
     return render_template(
         "investments/show.html",
         sheet=sheet,
@@ -121,25 +124,49 @@ def show(cui: str):
         permalink=permalink,
         as_of=as_of,
         bad_date=bad_date,
-        cite_url=url_for(
-            "investments.show", cui=sheet.investment.cui, fecha=cited_day.isoformat(),
-            _external=True,
-        ),
+        bad_version=bad_version,
+        cite_url=_cite_url(session, sheet.investment.cui, as_of, today),
         today=today,
         observations=published_observations(session, sheet.investment.cui),
-    )  # fmt: skip
+    )
+
+
+def _cite_url(session, cui: str, as_of, today) -> str:
+    """The citation links the version (import run) of the figures read, and their day: the
+    link rebuilds exactly those figures next year, whatever was imported later that day too.
+    The canonical address stays the undated page."""
+    if as_of is None:
+        day, version = today, latest_run_id(session)
+    else:
+        day, version = as_of.day, as_of.run_id
+    args = {"fecha": day.isoformat()}
+    if version is not None:
+        args["version"] = version
+    return url_for("investments.show", cui=cui, _external=True, **args)
 
 
 def _as_of(session, inv) -> tuple:
-    """(figures on ``?fecha=``, None) or (None, the bad text): a bad date shows today's page
-    with a notice rather than an error, so a mistyped link still reaches the investment."""
+    """(figures of ``?version=`` or ``?fecha=``, bad date text, bad version text).
+
+    A bad date or version shows the page with a notice rather than an error, so a mistyped link
+    still reaches the investment: a bad version falls back to the date, if a good one is given.
+    """
+    timezone = current_app.config["BABEL_DEFAULT_TIMEZONE"]
+    version_text = request.args.get("version", "")
+    bad_version = None
+    if version_text:
+        run_id = parse_version(version_text)
+        as_of = figures_of_version(session, inv, run_id, timezone) if run_id else None
+        if as_of is not None:
+            return as_of, None, None
+        bad_version = version_text[:40]
     text = request.args.get("fecha", "")
     if not text:
-        return None, None
+        return None, None, bad_version
     day = parse_day(text, local_today())
     if day is None:
-        return None, text[:40]
-    return figures_as_of(session, inv, day, current_app.config["BABEL_DEFAULT_TIMEZONE"]), None
+        return None, text[:40], bad_version
+    return figures_as_of(session, inv, day, timezone), None, bad_version
 
 
 @bp.get("/inversiones/<cui>.json")
