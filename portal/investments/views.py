@@ -31,6 +31,7 @@ from portal.investments.queries import (
 )
 from portal.investments.sheet import find_close_matches, find_investment_sheet
 from portal.investments.sheet_json import sheet_as_dict
+from portal.investments.summary import summarise_sheet
 from portal.investments.unit_list import list_units, units_csv
 from portal.investments.unit_queries import find_unit_page
 from portal.page_cache import cached_page
@@ -98,6 +99,7 @@ def show(cui: str):
         "investments/show.html",
         sheet=sheet,
         inv=sheet.investment,
+        glance=summarise_sheet(sheet, today),
         links=_official_links(sheet),
         flag_sentences=_flag_sentences(),
         permalink=permalink,
