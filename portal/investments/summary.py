@@ -183,7 +183,7 @@ def sentence_case(name: str) -> str:
             continue
         if not word[0].isalnum():
             out.append(word)
-            # A comma or a bracket ends a place name; "-" and "Y" separate two ("Los Alisos - La Pauca").
+            # A comma or a bracket ends a place name; "-" separates two ("Los Alisos - La Pauca").
             in_name = in_name and word in {"-", "/"}
             name_start = in_name
             continue

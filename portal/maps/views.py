@@ -20,8 +20,8 @@ from flask import (
     send_from_directory,
     url_for,
 )
-from flask_babel import gettext as _
 from flask_babel import get_locale, ngettext
+from flask_babel import gettext as _
 
 from portal.api.params import FILTERS, parse_api_filters
 from portal.db import get_session
