@@ -48,6 +48,7 @@ from portal.investments.queries import (
 )
 from portal.investments.sheet import find_close_matches, find_investment_sheet
 from portal.investments.sheet_json import sheet_as_dict
+from portal.investments.summary import summarise_sheet
 from portal.investments.unit_list import (
     UNIT_ORDERS,
     list_units,
@@ -119,6 +120,7 @@ def show(cui: str):
         "investments/show.html",
         sheet=sheet,
         inv=sheet.investment,
+        glance=summarise_sheet(sheet, today),
         links=_official_links(sheet),
         flag_sentences=_flag_sentences(),
         permalink=permalink,
