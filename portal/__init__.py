@@ -20,6 +20,7 @@ def create_app(config: dict | None = None) -> Flask:
         db,
         discovery,
         errors,
+        glossary,
         health,
         i18n,
         maps,
@@ -61,5 +62,6 @@ def create_app(config: dict | None = None) -> Flask:
     api.init_app(app)
     datos.init_app(app)
     sharing.init_app(app)
+    glossary.init_app(app)
     cli.init_app(app)
     return app
