@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from decimal import ROUND_HALF_UP, Decimal
 from collections.abc import Callable
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import NamedTuple
 from urllib.parse import quote, urlencode
