@@ -84,6 +84,7 @@ def init_app(app: Flask, translations_dir: Path) -> None:
         number=format_number,
         percent=format_percent,
         date=format_day,
+        time=format_time,
         month=format_month,
     )
     app.jinja_env.globals["current_language"] = lambda: str(get_locale() or "es")
@@ -209,14 +210,26 @@ def format_percent(value: Decimal | float | None, digits: int = 1) -> str:
     return _percent_text(value, digits, symbols=_symbols(_format_locale()))
 
 
+def _in_lima(value: dt.datetime) -> dt.datetime:
+    """A stored moment in the visitor's zone (Lima). Moments are stored in UTC; SQLite gives
+    them back without a zone, PostgreSQL with one: both read the same."""
+    return to_user_timezone(value if value.tzinfo else value.replace(tzinfo=dt.UTC))
+
+
 def format_day(value: dt.date | dt.datetime | None, style: str = "medium") -> str:
-    """'23 nov. 2026' in Spanish (es_PE); 'Nov 23, 2026' in English; times shown in Lima's zone."""
+    """'23 nov. 2026' in Spanish (es_PE); 'Nov 23, 2026' in English; a moment's day in Lima."""
     if value is None:
         return "—"
     if isinstance(value, dt.datetime):
-        value = to_user_timezone(value) if value.tzinfo else value
-        value = value.date()
+        value = _in_lima(value).date()
     return dates.format_date(value, style, locale=_format_locale())
+
+
+def format_time(value: dt.datetime | None) -> str:
+    """A moment's time of day in Lima, as CLDR writes it: '10:05 p. m.' (es_PE), '10:05 PM'."""
+    if value is None:
+        return "—"
+    return dates.format_time(_in_lima(value), "short", locale=_format_locale())
 
 
 def format_month(month: int | None, width: str = "wide") -> str:
