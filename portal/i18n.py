@@ -127,10 +127,17 @@ def _symbols(locale: str) -> _Symbols:
     )
 
 
+#: 1, 0.1, 0.01…: the steps figures are rounded to.
+_STEPS = tuple(Decimal(1).scaleb(-digits) for digits in range(7))
+
+
 def rounded(value: Decimal | float | int, digits: int = 0) -> Decimal:
-    """``value`` to ``digits`` decimals, half up (away from zero): the one rounding rule."""
+    """``value`` to ``digits`` decimals, half up (away from zero): the one rounding rule.
+
+    A float is read as the decimal it prints as (12314604.88), not as its binary value.
+    """
     amount = value if isinstance(value, Decimal) else Decimal(str(value))
-    return amount.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+    return amount.quantize(_STEPS[digits], rounding=ROUND_HALF_UP)
 
 
 def money_value(value: Decimal | float | int | None) -> Decimal | None:
@@ -143,14 +150,12 @@ def percent_value(value: Decimal | float | int | None, digits: int = 1) -> Decim
     return None if value is None else rounded(value, digits)
 
 
-def _digits_text(value: Decimal | float | int, digits: int, symbols: _Symbols) -> str:
-    """``value`` rounded by our rule and grouped as babel's ``#,##0.00`` would write it.
+def _digits_text(value: Decimal | int, digits: int, symbols: _Symbols) -> str:
+    """``value``, already rounded to ``digits``, grouped as babel's ``#,##0.00`` would write it.
 
     Written here rather than by babel: the map's popups format 20,000 figures per response, and
     babel parses the pattern each time (and rounds half to even, 2.5 → 2).
     """
-    if type(value) is not int or digits:
-        value = rounded(value, digits)
     whole, _, fraction = f"{abs(value):,.{digits}f}".partition(".")
     text = whole.replace(",", symbols.group) + (symbols.decimal + fraction if digits else "")
     return symbols.minus + text if value < 0 else text
@@ -184,11 +189,17 @@ def _money_text(value, cents: bool = False, *, symbols: _Symbols) -> str:
 
 
 def _number_text(value, digits: int = 0, *, symbols: _Symbols) -> str:
-    return "—" if value is None else _digits_text(value, digits, symbols)
+    if value is None:
+        return "—"
+    if type(value) is not int or digits:
+        value = rounded(value, digits)
+    return _digits_text(value, digits, symbols)
 
 
 def _percent_text(value, digits: int = 1, *, symbols: _Symbols) -> str:
-    return "—" if value is None else symbols.percent.format(_digits_text(value, digits, symbols))
+    if value is None:
+        return "—"
+    return symbols.percent.format(_digits_text(rounded(value, digits), digits, symbols))
 
 
 def format_money(value: Decimal | float | int | None, cents: bool = False) -> str:

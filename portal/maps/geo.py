@@ -166,11 +166,13 @@ def feature_collection(
             where = locate(lat, lon, row.coords_status, centroids.get(row.ubigeo))
         props = {"c": row.cui, "n": row.name, "s": row.status}
         if row.updated_cost is not None:
-            props["k"] = float(money_value(row.updated_cost))
-            props["kt"] = texts.money(row.updated_cost)
+            cost = money_value(row.updated_cost)
+            props["k"] = float(cost)
+            props["kt"] = texts.money(cost)
         if row.physical_progress is not None:
-            props["p"] = float(percent_value(row.physical_progress))
-            props["pt"] = texts.percent(row.physical_progress)
+            progress = percent_value(row.physical_progress)
+            props["p"] = float(progress)
+            props["pt"] = texts.percent(progress)
         geometry = None
         if where is not None:
             lat, lon, approximate = where
