@@ -21,6 +21,7 @@ def create_app(config: dict | None = None) -> Flask:
         db,
         discovery,
         errors,
+        glossary,
         health,
         i18n,
         maps,
@@ -63,5 +64,6 @@ def create_app(config: dict | None = None) -> Flask:
     datos.init_app(app)
     sharing.init_app(app)
     cycle.init_app(app)
+    glossary.init_app(app)
     cli.init_app(app)
     return app

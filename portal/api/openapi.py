@@ -120,8 +120,19 @@ FEATURE_COLLECTION = {
                             "c": {"type": "string", "description": "CUI."},
                             "n": {"type": "string", "description": "Name."},
                             "s": {"type": "string", "enum": list(STATUS_LABELS)},
-                            "k": {"type": "integer", "description": "Updated cost, whole soles."},
+                            "k": {
+                                "type": "number",
+                                "description": "Updated cost, soles to the céntimo.",
+                            },
+                            "kt": {
+                                "type": "string",
+                                "description": "k as the pages write it ('S/ 12,314,605').",
+                            },
                             "p": {"type": "number", "description": "Physical progress, %."},
+                            "pt": {
+                                "type": "string",
+                                "description": "p as the pages write it ('84.5%').",
+                            },
                             "a": {
                                 "const": 1,
                                 "description": "Drawn at the district centre (approximate).",

@@ -21,7 +21,7 @@ PHASE_LABELS = {
     "formulacion": _l("Formulación y evaluación"),
     "ejecucion": _l("Ejecución"),
     "funcionamiento": _l("Funcionamiento"),
-    "cierre": _l("Cerrada"),
+    "cierre": _l("Cierre"),
 }
 
 SOURCE_LABELS = {
@@ -101,7 +101,7 @@ CHANGE_FIELD_LABELS = {
     "balance_to_execute": _l("Saldo por ejecutar"),
     "liquidation_total": _l("Monto de liquidación"),
     "physical_progress": _l("Avance físico"),
-    "execution_progress": _l("Avance de ejecución"),
+    "execution_progress": _l("Avance financiero (según el MEF)"),
     "has_f12b": _l("Tiene Formato 12-B"),
     "has_technical_file": _l("Tiene expediente técnico"),
     "concurrent_control_amount": _l("Control concurrente de la Contraloría (monto)"),

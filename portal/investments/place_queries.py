@@ -202,10 +202,10 @@ COMPARE_ORDERS = {
     "inversiones": _l("Número de inversiones"),
     "costo": _l("Costo actualizado"),
     "devengado": _l("Devengado acumulado"),
-    "ejecucion": _l("Ejecución financiera"),
+    "ejecucion": _l("Avance financiero"),
     "avance": _l("Avance físico"),
     "paralizadas": _l("Obras paralizadas"),
-    "sobrecostos": _l("Sobrecostos"),
+    "sobrecostos": _l("Costo mayor que el viable"),
 }
 _ONE_DECIMAL = Decimal("0.1")
 

@@ -32,7 +32,7 @@ UNIT_ORDERS = {
     "nombre": _l("Nombre (A–Z)"),
     "inversiones": _l("Número de inversiones (más primero)"),
     "devengado": _l("Devengado acumulado (mayor primero)"),
-    "ejecucion": _l("Ejecución (mayor primero)"),
+    "ejecucion": _l("Avance financiero (mayor primero)"),
     "paralizadas": _l("Obras paralizadas (más primero)"),
 }
 

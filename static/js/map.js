@@ -5,11 +5,6 @@
   // The map is shown only when it can work: without JavaScript the list below it is the page.
   document.documentElement.classList.add("has-js");
 
-  var lang = document.documentElement.lang || "es";
-  var locale = lang === "es" ? "es-PE" : lang;
-  var money = new Intl.NumberFormat(locale, { style: "currency", currency: "PEN", maximumFractionDigits: 0 });
-  var percent = new Intl.NumberFormat(locale, { maximumFractionDigits: 1 });
-
   function el(tag, className, text) {
     var node = document.createElement(tag);
     if (className) node.className = className;
@@ -37,8 +32,9 @@
     box.appendChild(el("p", "map-popup-name", props.n));
     box.appendChild(line("CUI", props.c));
     box.appendChild(line(labels.status, labels.statuses[props.s] || props.s));
-    box.appendChild(line(labels.cost, props.k === undefined ? "—" : money.format(props.k)));
-    box.appendChild(line(labels.progress, props.p === undefined ? "—" : percent.format(props.p) + " %"));
+    // Figures come written by the server (kt, pt), rounded and labelled as on the pages.
+    box.appendChild(line(labels.cost, props.kt || "—"));
+    box.appendChild(line(labels.progress, props.pt || "—"));
     if (props.a) box.appendChild(el("p", "map-popup-note", labels.approximate));
     var link = el("a", "map-popup-link", labels.link);
     link.href = options.link.replace("{cui}", encodeURIComponent(props.c));

@@ -112,8 +112,10 @@ def test_map_data_carries_what_the_popup_shows(map_client):
         "c": "2000002",
         "n": "PUENTE PARALIZADO EN COCHABAMBA",
         "s": "paralizada",
-        "k": 1000000,
+        "k": 1000000.0,
+        "kt": "S/ 1,000,000",
         "p": 10.0,
+        "pt": "10.0%",
     }
 
 
