@@ -21,6 +21,7 @@ from portal.complaints.photos import StoredPhoto
 from portal.complaints.redaction import redact_personal_data
 from portal.investments.models import Investment
 from portal.investments.place_queries import place_condition
+from portal.places import place_line
 
 #: Crockford-style alphabet without 0/1 (read as O/I) and without I, L, O, U: easy to dictate.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -74,7 +75,7 @@ def search_investment_choices(
 
 
 def _choice(row: Investment) -> InvestmentChoice:
-    place = ", ".join(part for part in (row.district, row.province) if part)
+    place = place_line(row.ubigeo, row.province, row.district)
     return InvestmentChoice(
         cui=row.cui,
         name=row.name,
