@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from babel import dates, numbers
 from flask import Flask, current_app, g, has_request_context, request
-from flask_babel import Babel, get_locale, to_user_timezone
+from flask_babel import Babel, get_locale
 
 LANG_COOKIE = "lang"
 #: The regional variant each language is formatted with: soles and Peruvian dates.
@@ -77,6 +77,7 @@ def init_app(app: Flask, translations_dir: Path) -> None:
         number=format_number,
         percent=format_percent,
         date=format_day,
+        time=format_time,
         month=format_month,
     )
     app.jinja_env.globals["current_language"] = lambda: str(get_locale() or "es")
@@ -91,6 +92,30 @@ def local_today() -> dt.date:
     would read "consultado el" tomorrow.
     """
     return dt.datetime.now(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
+
+
+def local_time(value: dt.datetime) -> dt.datetime:
+    """A stored moment (UTC) in the portal's time zone (``PORTAL_TIMEZONE``, Lima).
+
+    Naive values are taken as UTC, as the database stores them.
+    """
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    return value.astimezone(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"]))
+
+
+def local_day(value: dt.date | dt.datetime | None) -> dt.date | None:
+    """The day of a moment in Lima (an import at 01:00 UTC belongs to the evening before)."""
+    if isinstance(value, dt.datetime):
+        return local_time(value).date()
+    return value
+
+
+def format_time(value: dt.datetime | None) -> str:
+    """'02:56': the hour and minute of a moment in Lima, 24-hour clock in every language."""
+    if value is None:
+        return "—"
+    return local_time(value).strftime("%H:%M")
 
 
 def _format_locale() -> str:
@@ -143,10 +168,7 @@ def format_day(value: dt.date | dt.datetime | None, style: str = "medium") -> st
     """'23 nov. 2026' in Spanish (es_PE); 'Nov 23, 2026' in English; times shown in Lima's zone."""
     if value is None:
         return "—"
-    if isinstance(value, dt.datetime):
-        value = to_user_timezone(value) if value.tzinfo else value
-        value = value.date()
-    return dates.format_date(value, style, locale=_format_locale())
+    return dates.format_date(local_day(value), style, locale=_format_locale())
 
 
 def format_month(month: int | None, width: str = "wide") -> str:

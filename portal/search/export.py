@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from portal.i18n import local_day
 from portal.investments.flags import FLAG_LABELS
 from portal.investments.labels import PHASE_LABELS, STATUS_LABELS
 from portal.investments.models import Investment, Prioritisation
@@ -98,7 +99,7 @@ def csv_document(investments: list[Investment], prioritised: dict[str, Prioritis
                 spreadsheet_text(inv.executing_unit_name or inv.sec_ejec),
                 _decimal(inv.updated_cost) or "",
                 _decimal(inv.devengado_accumulated) or "", _decimal(inv.progress) or "",
-                flags, inv.changed_at.date().isoformat() if inv.changed_at else "",
+                flags, local_day(inv.changed_at).isoformat() if inv.changed_at else "",
                 pp.year if pp else "", pp.rank if pp and pp.rank is not None else "",
                 _decimal(pp.amount) or "" if pp else "",
                 spreadsheet_text(pp.committee) if pp else "",
