@@ -41,7 +41,8 @@ class DefaultConfig:
     PORTAL_TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
     PORTAL_TILE_ATTRIBUTION = "&copy; OpenStreetMap contributors"
     BABEL_DEFAULT_LOCALE = "es"
-    BABEL_DEFAULT_TIMEZONE = "America/Lima"
+    #: Time zone of every time and day shown (pages and files): Lima. Babel's setting follows it.
+    PORTAL_TIMEZONE = "America/Lima"
     PORTAL_LANGUAGES = ("es", "en")
     MAX_CONTENT_LENGTH = 25 * 1024 * 1024
     SESSION_COOKIE_HTTPONLY = True
@@ -122,6 +123,7 @@ def load_config(app, overrides: dict | None = None) -> None:
     if not app.config["PORTAL_DATA_DIR"]:
         app.config["PORTAL_DATA_DIR"] = str(instance.resolve() / "data")
     _settle_region(app.config)
+    _settle_timezone(app.config)
     if app.config["PORTAL_ENV"] == "production":
         app.config["SESSION_COOKIE_SECURE"] = True
         # Tests of production behaviour (TESTING) and a debugging session may run without one;
@@ -195,3 +197,15 @@ def source_locations(config) -> dict[str, str]:
         env_key = "PORTAL_SOURCE_" + name.upper().replace("-", "_")
         locations[name] = config.get(env_key) or str(data_dir / filename)
     return locations
+
+
+def _settle_timezone(config) -> None:
+    """PORTAL_TIMEZONE ('America/Lima') for babel too; an unknown zone stops the start."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    name = str(config["PORTAL_TIMEZONE"]).strip()
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"PORTAL_TIMEZONE={name!r} is not a known time zone") from None
+    config["PORTAL_TIMEZONE"] = config["BABEL_DEFAULT_TIMEZONE"] = name

@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 
 from babel import dates, numbers
 from flask import Flask, current_app, g, has_request_context, request
-from flask_babel import Babel, get_locale, to_user_timezone
+from flask_babel import Babel, get_locale
 
 LANG_COOKIE = "lang"
 #: The regional variant each language is formatted with: soles and Peruvian dates.
@@ -99,6 +99,30 @@ def local_today() -> dt.date:
     would read "consultado el" tomorrow.
     """
     return dt.datetime.now(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
+
+
+def local_time(value: dt.datetime) -> dt.datetime:
+    """A stored moment (UTC) in the portal's time zone (``PORTAL_TIMEZONE``, Lima).
+
+    Naive values are taken as UTC, as the database stores them.
+    """
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    return value.astimezone(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"]))
+
+
+def local_day(value: dt.date | dt.datetime | None) -> dt.date | None:
+    """The day of a moment in Lima (an import at 01:00 UTC belongs to the evening before)."""
+    if isinstance(value, dt.datetime):
+        return local_time(value).date()
+    return value
+
+
+def format_time(value: dt.datetime | None) -> str:
+    """'02:56': the hour and minute of a moment in Lima, 24-hour clock in every language."""
+    if value is None:
+        return "—"
+    return local_time(value).strftime("%H:%M")
 
 
 def _format_locale() -> str:
@@ -221,26 +245,11 @@ def format_percent(value: Decimal | float | None, digits: int = 1) -> str:
     return _percent_text(value, digits, symbols=_symbols(_format_locale()))
 
 
-def _in_lima(value: dt.datetime) -> dt.datetime:
-    """A stored moment in the visitor's zone (Lima). Moments are stored in UTC; SQLite gives
-    them back without a zone, PostgreSQL with one: both read the same."""
-    return to_user_timezone(value if value.tzinfo else value.replace(tzinfo=dt.UTC))
-
-
 def format_day(value: dt.date | dt.datetime | None, style: str = "medium") -> str:
     """'23 nov. 2026' in Spanish (es_PE); 'Nov 23, 2026' in English; a moment's day in Lima."""
     if value is None:
         return "—"
-    if isinstance(value, dt.datetime):
-        value = _in_lima(value).date()
-    return dates.format_date(value, style, locale=_format_locale())
-
-
-def format_time(value: dt.datetime | None) -> str:
-    """A moment's time of day in Lima, as CLDR writes it: '10:05 p. m.' (es_PE), '10:05 PM'."""
-    if value is None:
-        return "—"
-    return dates.format_time(_in_lima(value), "short", locale=_format_locale())
+    return dates.format_date(local_day(value), style, locale=_format_locale())
 
 
 def format_month(month: int | None, width: str = "wide") -> str:

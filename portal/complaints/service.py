@@ -22,7 +22,7 @@ from portal.complaints.redaction import redact_personal_data
 from portal.investments.labels import STATUS_LABELS as INVESTMENT_STATUS_LABELS
 from portal.investments.models import Investment
 from portal.investments.place_queries import place_condition
-from portal.places import title_name
+from portal.places import place_line
 from portal.search.filters import MAX_QUERY_LENGTH, Filters
 from portal.search.queries import find_code, find_investments
 
@@ -86,7 +86,7 @@ def search_investment_choices(session: Session, query: str, limit: int = 20) -> 
 
 
 def _choice(row: Investment) -> InvestmentChoice:
-    place = ", ".join(title_name(part) for part in (row.district, row.province) if part)
+    place = place_line(row.ubigeo, row.province, row.district)
     return InvestmentChoice(
         cui=row.cui,
         name=row.name,

@@ -40,6 +40,7 @@ from portal.datos.writers import write_csv, write_xlsx
 from portal.importer.models import ImportRun
 from portal.investments.as_of import latest_run_id
 from portal.investments.models import Investment, YearlyExecution
+from portal.places import investment_places
 
 DAY_PATTERN = re.compile(r"\d{4}-\d{2}-\d{2}")
 #: A version's folder and address: the day, then ".<n>" from the second version of a day on.
@@ -241,8 +242,21 @@ def _sha256(path: Path) -> str:
 
 
 def investment_rows(session: Session):
-    """Driver values, streamed: SQLAlchemy's per-value conversion would halve the speed."""
-    return _driver_rows(session, INVESTMENT_SELECT, Investment.__table__, ("cui",))
+    """Driver values, streamed: SQLAlchemy's per-value conversion would halve the speed.
+
+    Province and district are named by the INEI list by ubigeo, as on the pages (a record of no
+    known place keeps the file's text).
+    """
+    keys = [a.key for a in INVESTMENT_SELECT]
+    at_ubigeo, at_province, at_district = (
+        keys.index(k) for k in ("ubigeo", "province", "district")
+    )
+    for row in _driver_rows(session, INVESTMENT_SELECT, Investment.__table__, ("cui",)):
+        row = list(row)
+        row[at_province], row[at_district] = investment_places(
+            row[at_ubigeo], row[at_province], row[at_district]
+        )
+        yield row
 
 
 def _yearly_rows(session: Session):

@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from portal.i18n import format_day, format_money, format_percent
 from portal.importer.sources.mef_inversiones import DATE_FIELDS, FLAG_FIELDS, MONEY_FIELDS
 from portal.investments.flags import FLAG_LABELS
+from portal.places import place_line
 
 STATUS_LABELS = {
     "en_ejecucion": _l("En ejecución"),
@@ -171,4 +172,5 @@ def init_app(app) -> None:
         TIMELINE_LABELS=TIMELINE_LABELS,
         CHANGE_FIELD_LABELS=CHANGE_FIELD_LABELS,
         BOTTLENECK_LABELS=BOTTLENECK_LABELS,
+        place_line=place_line,
     )

@@ -15,7 +15,7 @@ from flask import current_app
 
 from portal.i18n import Formatters, money_value, percent_value
 from portal.importer.reading import BoundingBox
-from portal.places import NATIONAL, region_boundaries
+from portal.places import NATIONAL, place_name, region_boundaries, title_name
 
 #: Decimal places kept in served coordinates: 5 is about one metre, more is noise.
 COORD_DIGITS = 5
@@ -73,13 +73,14 @@ def _positions(geometry: dict):
 def boundary_features(region: str, level: str) -> tuple[dict, ...]:
     """The region's outlines of one level, reduced to an id (ubigeo) and a name; once per region.
 
+    The name is the INEI list's (the files cut names at 19 characters and write no accents).
     Places the files list without an outline are left out (the map cannot draw them).
     """
     return tuple(
         {
             "type": "Feature",
             "id": b.ubigeo,
-            "properties": {"name": b.name},
+            "properties": {"name": place_name(b.ubigeo) or title_name(b.name)},
             "geometry": b.geometry,
         }
         for b in region_boundaries(region, level)

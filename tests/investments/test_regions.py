@@ -88,7 +88,7 @@ def test_a_puno_investment_and_its_district_page_serve(region_app):
     client = region_app.test_client()
     sheet = _text(client, f"/inversiones/{JULIACA}")
     assert '<a href="/lugares/211101">Juliaca</a>' in sheet
-    assert '<a href="/lugares/2111">provincia de San Roman</a>' in sheet
+    assert '<a href="/lugares/2111">provincia de San Román</a>' in sheet
 
     district = _text(client, "/lugares/211101")
     assert "<h1>Inversiones públicas en Juliaca</h1>" in district
@@ -97,7 +97,7 @@ def test_a_puno_investment_and_its_district_page_serve(region_app):
     assert 'href="/lugares/211101">Juliaca</a>' in province
     assert client.get("/lugares/060401").status_code == 404  # Cajamarca is not published
     island = _text(client, "/lugares/210103")  # Amantaní: no outline in the boundary files
-    assert "<h1>Inversiones públicas en Amantani</h1>" in island
+    assert "<h1>Inversiones públicas en Amantaní</h1>" in island
     assert "no incluyen el contorno de este distrito: se muestra el de su provincia" in island
 
 
@@ -138,12 +138,12 @@ def test_the_map_outlines_are_punos_and_only_punos(region_app):
     provinces = json.loads(client.get("/mapa/limites/provincias.geojson").data)["features"]
     districts = json.loads(client.get("/mapa/limites/distritos.geojson").data)["features"]
     assert len(provinces) == 13 and all(f["id"].startswith("21") for f in provinces)
-    # 109 districts, one of them (Amantaní, an island) without an outline in the files.
+    # 108 outlines of 110 districts: Amantaní (an island) and San Miguel (2016) have none.
     assert len(districts) == 108 and all(f["id"].startswith("21") for f in districts)
-    assert {f["properties"]["name"] for f in provinces} >= {"PUNO", "SAN ROMAN", "CHUCUITO"}
+    assert {f["properties"]["name"] for f in provinces} >= {"Puno", "San Román", "Chucuito"}
     page = _text(client, "/mapa")
     assert "/mapa/limites/provincias.geojson" in page
-    assert '<option value="2111">San Roman</option>' in page
+    assert '<option value="2111">San Román</option>' in page
     assert "Chota" not in page
 
 
@@ -164,7 +164,7 @@ def test_the_whole_country_lists_departments_first(region_app):
     )
     department = _text(client, "/lugares/21")
     assert "<h1>Inversiones públicas en Puno</h1>" in department
-    assert 'href="/lugares/2111">San Roman</a>' in department
+    assert 'href="/lugares/2111">San Román</a>' in department
     assert f"/inversiones/{REGION_WIDE}" in department and f"/inversiones/{JULIACA}" in department
     sheet = _text(client, f"/inversiones/{REGION_WIDE}")
     assert '<a href="/lugares/21">Toda la región de Puno</a>' in sheet
