@@ -16,6 +16,7 @@ def create_app(config: dict | None = None) -> Flask:
         cli,
         complaints,
         compression,
+        cycle,
         datos,
         db,
         discovery,
@@ -61,5 +62,6 @@ def create_app(config: dict | None = None) -> Flask:
     api.init_app(app)
     datos.init_app(app)
     sharing.init_app(app)
+    cycle.init_app(app)
     cli.init_app(app)
     return app

@@ -24,13 +24,13 @@ from flask import Flask, url_for
 from sqlalchemy import literal_column, select
 from sqlalchemy.orm import Session
 
+from portal.datos import oc4ids
 from portal.datos.columns import (
     INVESTMENT_COLUMNS,
     INVESTMENT_SELECT,
     YEARLY_COLUMNS,
     YEARLY_SELECT,
 )
-from portal.datos.oc4ids import PROJECT_FIELDS, build_project, write_package
 from portal.datos.writers import write_csv, write_xlsx
 from portal.investments.models import Investment, YearlyExecution
 from portal.places import investment_places
@@ -193,25 +193,16 @@ def _driver_rows(session: Session, attributes, table, order: tuple[str, ...]):
 
 
 def _write_oc4ids(session: Session, path: Path, day: dt.date, published, config) -> int:
-    from portal.maps.geo import locate
-
-    columns = [getattr(Investment, name) for name in PROJECT_FIELDS]
-    query = select(*columns).order_by(Investment.cui).execution_options(yield_per=_BATCH)
     page = url_for("investments.show", cui="CUI", _external=True)
-    prefix = config["PORTAL_OC4IDS_PREFIX"]
-    lat, lon, coords = (PROJECT_FIELDS.index(n) for n in ("latitude", "longitude", "coords_status"))
-
-    def projects():
-        for row in session.execute(query):
-            point = locate(row[lat], row[lon], row[coords], None)
-            yield build_project(row, prefix, page.replace("CUI", row[0]), point is not None)
-
+    projects = oc4ids.projects(
+        session, config["PORTAL_OC4IDS_PREFIX"], page, config.get("PORTAL_URL_INFOBRAS")
+    )
     uri = url_for("datos.download", day=day.isoformat(), filename="oc4ids.json", _external=True)
     publisher = {
         "name": config["PORTAL_PUBLISHER_NAME"],
         "uri": url_for("datos.index", _external=True),
     }
-    return write_package(path, projects(), uri, published, publisher)
+    return oc4ids.write_package(path, projects, uri, published, publisher)
 
 
 def _write_dictionary(path: Path) -> int:
@@ -234,10 +225,16 @@ def write_after_import(app: Flask):
     """After-import hook: today's files, then pruning to ``PORTAL_DATOS_KEEP_DAYS``."""
 
     def write_today() -> None:
+        from portal.config import PublicUrlError, public_url
         from portal.db import session_scope
 
         now = dt.datetime.now(dt.UTC)
-        base_url = app.config["PORTAL_PUBLIC_URL"]
+        try:
+            base_url = public_url(app.config)
+        except PublicUrlError as error:
+            # Links (the OC4IDS URIs above all) would point at localhost: publish nothing.
+            app.logger.error("The dated files and the OC4IDS package were not written: %s", error)
+            return
         with app.test_request_context(base_url=base_url), session_scope() as session:
             root = datos_root(app.config)
             try:

@@ -13,8 +13,10 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
 
 from portal.complaints.service import find_place_observations, published_observations
+from portal.cycle.queries import find_unit_cycle
 from portal.db import get_session
 from portal.i18n import local_today
 from portal.importer.queries import source_freshness
@@ -22,7 +24,16 @@ from portal.investments.as_of import figures_as_of, parse_day
 from portal.investments.charts import execution_chart, monthly_chart
 from portal.investments.figures_cache import figures_cache
 from portal.investments.flags import FLAG_LABELS, FlagThresholds, explain_flag
-from portal.investments.place_queries import find_place_page, list_provinces, list_region_wide
+from portal.investments.models import Place
+from portal.investments.place_queries import (
+    COMPARE_ORDERS,
+    compare_places,
+    compared_level,
+    find_place_page,
+    list_provinces,
+    list_region_wide,
+    sort_places,
+)
 from portal.investments.queries import (
     find_bottlenecks,
     latest_changed_investments,
@@ -31,9 +42,16 @@ from portal.investments.queries import (
 )
 from portal.investments.sheet import find_close_matches, find_investment_sheet
 from portal.investments.sheet_json import sheet_as_dict
-from portal.investments.unit_list import list_units, units_csv
+from portal.investments.unit_list import (
+    UNIT_ORDERS,
+    list_units,
+    province_choices,
+    read_unit_choice,
+    units_csv,
+)
 from portal.investments.unit_queries import find_unit_page
 from portal.page_cache import cached_page
+from portal.places import NATIONAL
 from portal.search.filters import Filters
 
 bp = Blueprint("investments", __name__)
@@ -152,17 +170,68 @@ def place(ubigeo: str):
 @bp.get("/unidades")
 @cached_page
 def units():
-    return render_template("units/index.html", listing=list_units(get_session(), local_today()))
+    session = get_session()
+    choices = province_choices(session, current_app.config["PORTAL_REGION"])
+    choice = read_unit_choice(request.args, choices)
+    listing = list_units(session, local_today(), choice.provincia, choice.orden)
+    return render_template(
+        "units/index.html", listing=listing, choice=choice, choices=choices, orders=UNIT_ORDERS
+    )
 
 
 @bp.get("/unidades.csv")
 def units_download():
-    listing = list_units(get_session(), local_today())
-    name = f"vigia-unidades-ejecutoras-{local_today().isoformat()}.csv"
+    session = get_session()
+    choice = read_unit_choice(
+        request.args, province_choices(session, current_app.config["PORTAL_REGION"])
+    )
+    if choice.refused:
+        parameter, value = choice.refused[0]
+        message = _(
+            "Valor no válido para «%(parameter)s»: «%(value)s».", parameter=parameter, value=value
+        )
+        return Response(message + "\n", status=400, mimetype="text/plain")
+    listing = list_units(session, local_today(), choice.provincia, choice.orden)
+    suffix = f"-{choice.provincia}" if choice.provincia else ""
+    name = f"vigia-unidades-ejecutoras{suffix}-{local_today().isoformat()}.csv"
     return Response(
         units_csv(listing),
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@bp.get("/provincias")
+@cached_page
+def provinces():
+    """Provinces side by side (departments, or one department's provinces, for ``all``)."""
+    session = get_session()
+    region = current_app.config["PORTAL_REGION"]
+    refused = []
+    parent = region
+    if region == NATIONAL:
+        chosen = request.args.get("departamento", "").strip()
+        departments = {p.ubigeo: p for p in list_provinces(session, NATIONAL)}
+        if chosen in departments:
+            parent = chosen
+        elif chosen:
+            refused.append(("departamento", chosen[:40]))
+    orden = request.args.get("orden", "").strip() or "nombre"
+    if orden not in COMPARE_ORDERS:
+        refused.append(("orden", orden[:40]))
+        orden = "nombre"
+    cache = figures_cache(session)
+    places = cache(("compare-places", parent), lambda: compare_places(session, parent))
+    return render_template(
+        "places/compare.html",
+        places=sort_places(places, orden),
+        level=compared_level(parent),
+        parent=parent,
+        parent_place=session.get(Place, parent) if parent != NATIONAL else None,
+        departments=list_provinces(session, NATIONAL) if region == NATIONAL else [],
+        orden=orden,
+        orders=COMPARE_ORDERS,
+        refused=refused,
     )
 
 
@@ -173,7 +242,9 @@ def unit(slug: str):
     page = find_unit_page(session, slug, cache=figures_cache(session))
     if page is None:
         abort(404)
-    return render_template("units/show.html", page=page)
+    today = local_today()
+    cycle = find_unit_cycle(session, page.unit.sec_ejec, today)
+    return render_template("units/show.html", page=page, cycle=cycle, today=today)
 
 
 @bp.get("/metodologia")

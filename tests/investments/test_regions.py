@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 
 import pytest
 
@@ -208,3 +209,23 @@ def test_a_file_of_another_region_is_refused_and_says_why(app, tmp_path):
     [result] = import_sources(app, [("mef-inversiones", path)])  # Cajamarca's portal
     assert result.status == "rejected" and result.rows_outside_region == 1
     assert "1 of other departments" in result.error
+
+
+@country
+def test_provinces_comparison_lists_departments_then_a_departments_provinces(region_app):
+    client = region_app.test_client()
+    country_page = _text(client, "/provincias")
+    assert "<h1>Departamentos de Perú, lado a lado</h1>" in country_page
+    puno = re.search(r'<tr data-place="21">(.*?)</tr>', country_page, re.S).group(1)
+    # Juliaca and the region-wide one are Puno's; the multi-department one is nobody's.
+    assert re.search(r'data-figure="investments"><a [^>]+>2</a>', puno)
+    assert 'data-place="06"' in country_page
+    provinces = _text(client, "/provincias?departamento=21")
+    assert "<h1>Provincias de Puno, lado a lado</h1>" in provinces
+    san_roman = re.search(r'<tr data-place="2111">(.*?)</tr>', provinces, re.S).group(1)
+    assert re.search(r'data-figure="investments"><a [^>]+>1</a>', san_roman)
+    assert "No hay un departamento con el código «99»" in _text(
+        client, "/provincias?departamento=99"
+    )
+    units = _text(client, "/unidades?provincia=21")
+    assert "1 unidad ejecutora con inversiones en Puno." in units
