@@ -20,6 +20,7 @@ def create_app(config: dict | None = None) -> Flask:
         datos,
         db,
         discovery,
+        gaps,
         errors,
         health,
         i18n,
@@ -63,5 +64,6 @@ def create_app(config: dict | None = None) -> Flask:
     datos.init_app(app)
     sharing.init_app(app)
     cycle.init_app(app)
+    gaps.init_app(app)
     cli.init_app(app)
     return app
