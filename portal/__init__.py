@@ -20,6 +20,7 @@ def create_app(config: dict | None = None) -> Flask:
         datos,
         db,
         discovery,
+        gaps,
         errors,
         glossary,
         health,
@@ -65,5 +66,6 @@ def create_app(config: dict | None = None) -> Flask:
     sharing.init_app(app)
     cycle.init_app(app)
     glossary.init_app(app)
+    gaps.init_app(app)
     cli.init_app(app)
     return app
