@@ -18,6 +18,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from portal.datos.writers import as_number
+from portal.places import place_line, place_name, title_name
 
 OC4IDS_VERSION = "0.9"
 LIMA = ZoneInfo("America/Lima")
@@ -347,7 +348,11 @@ def _supplier(parties: dict, ruc: str | None, name: str | None, local_id: str) -
 
 
 def _location(r: dict, usable_point: bool) -> dict:
-    place = ", ".join(p.title() for p in (r["district"], r["province"], r["department"]) if p)
+    # Names from the reviewed table by ubigeo ('José Gálvez, Celendín'), never the file's capitals.
+    department = place_name((r["ubigeo"] or "")[:2]) or title_name(r["department"] or "")
+    place = ", ".join(
+        p for p in (place_line(r["ubigeo"], r["province"], r["district"]), department) if p
+    )
     location = {"id": "1", "description": place or None}
     if r["ubigeo"]:
         location["gazetteer"] = {"scheme": "PE-INEI-UBIGEO", "identifiers": [r["ubigeo"]]}
@@ -357,7 +362,7 @@ def _location(r: dict, usable_point: bool) -> dict:
             "coordinates": [round(r["longitude"], 6), round(r["latitude"], 6)],
         }
     location["address"] = _drop_empty(
-        {"region": (r["department"] or "").title() or None, "countryName": "Perú"}
+        {"region": department or None, "countryName": "Perú"}
     )
     return _drop_empty(location)
 

@@ -428,3 +428,22 @@ def test_scripts_start_publishes_the_address_it_serves(tmp_path):
         "import http://127.0.0.1:5077",
         "run http://127.0.0.1:5077",
     ]
+
+
+def test_places_are_spelt_as_on_the_pages(package):
+    """'Jaén, Jaén, Cajamarca', not the file's capitals title-cased ('Jaen')."""
+    from portal.places import place_name
+
+    descriptions = {
+        loc["gazetteer"]["identifiers"][0]: loc["description"]
+        for project in package["projects"]
+        for loc in project.get("locations", [])
+        if "gazetteer" in loc
+    }
+    district = next(
+        code for code in descriptions if len(code) == 6 and not place_name(code).isascii()
+    )
+    expected = place_name(district)
+    assert descriptions[district].startswith(expected)
+    assert descriptions[district].endswith("Cajamarca")
+    assert not any("Jaen" in d.split(", ") for d in descriptions.values())
