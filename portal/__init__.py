@@ -14,6 +14,7 @@ def create_app(config: dict | None = None) -> Flask:
         alerts,
         api,
         cli,
+        committees,
         complaints,
         compression,
         datos,
@@ -57,6 +58,7 @@ def create_app(config: dict | None = None) -> Flask:
     maps.init_app(app)
     complaints.init_app(app)
     alerts.init_app(app)
+    committees.init_app(app)
     discovery.init_app(app)
     api.init_app(app)
     datos.init_app(app)
