@@ -177,8 +177,22 @@ def sort_units(units: list[UnitRow], orden: str) -> list[UnitRow]:
     return sorted(units, key=key) if key else units
 
 
-def units_csv(listing: UnitList) -> str:
-    """The list as CSV with fixed column names (for scripts) and a BOM (for Excel's accents)."""
+#: Response-time columns of /unidades.csv (observations routed to the unit; see
+#: portal/complaints/response_times.py).
+RESPONSE_COLUMNS = (
+    "observaciones_derivadas",
+    "observaciones_respondidas",
+    "mediana_dias_respuesta",
+    "observaciones_vencidas",
+)
+
+
+def units_csv(listing: UnitList, response_times: dict | None = None) -> str:
+    """The list as CSV with fixed column names (for scripts) and a BOM (for Excel's accents).
+
+    ``response_times`` (by ``sec_ejec``) fills the response-time columns; a unit never sent an
+    observation has 0 routed and an empty median."""
+    response_times = response_times or {}
     out = io.StringIO()
     out.write("\ufeff")
     writer = csv.writer(out)
@@ -191,6 +205,7 @@ def units_csv(listing: UnitList) -> str:
             "devengado_acumulado",
             "ejecucion_pct",
             *(f"cierres_{year}" for year in listing.years),
+            *RESPONSE_COLUMNS,
         ]
     )
     for row in listing.units:
@@ -204,6 +219,14 @@ def units_csv(listing: UnitList) -> str:
                 f"{row.devengado_accumulated:.2f}",
                 "" if execution is None else str(execution),
                 *(row.closures[year] for year in listing.years),
+                *_response_cells(response_times.get(row.sec_ejec)),
             ]
         )
     return out.getvalue()
+
+
+def _response_cells(times) -> list:
+    if times is None:
+        return [0, 0, "", 0]
+    median = "" if times.median_days is None else f"{times.median_days:g}"
+    return [times.routed, times.answered, median, times.overdue]

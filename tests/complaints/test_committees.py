@@ -44,6 +44,20 @@ def _prioritise(app, cui=CUI, year=2026, ubigeo="060102"):
         )
 
 
+def _give_unit(app, cui=CUI, sec_ejec="000123"):
+    from portal.investments.models import ExecutingUnit, Investment
+
+    with app.app_context(), session_scope() as session:
+        session.get(Investment, cui).sec_ejec = sec_ejec
+        session.add(
+            ExecutingUnit(
+                sec_ejec=sec_ejec,
+                name="GOBIERNO REGIONAL CAJAMARCA - SEDE CENTRAL",
+                slug="gobierno-regional-cajamarca-sede-central",
+            )
+        )
+
+
 def _register(runner, *members):
     args = ["create-committee", COMMITTEE, "--ubigeo", "0601", "--year", "2026"]
     for member in members or (MEMBER.upper(),):
@@ -93,6 +107,7 @@ def test_a_committee_member_signs_in_by_email_sends_for_the_committee_and_report
     app, client, runner, investment
 ):
     _prioritise(app)
+    _give_unit(app)
     registered = _register(runner)
     assert registered.exit_code == 0, registered.output
     assert f"/comites/{SLUG}" in registered.output
@@ -147,6 +162,14 @@ def test_a_committee_member_signs_in_by_email_sends_for_the_committee_and_report
     assert COMMITTEE in text and code in text
     assert "Se reanudará la obra en junio." in text
     assert "hora de Lima" in text and "Fuentes" in text
+
+    # The executing unit's response time, in /unidades.csv (named columns) and on its page.
+    units = list(csv.DictReader(io.StringIO(client.get("/unidades.csv").text.lstrip("\ufeff"))))
+    assert [
+        (u["sec_ejec"], u["observaciones_derivadas"], u["mediana_dias_respuesta"]) for u in units
+    ] == [("000123", "1", "0")]
+    unit_page = client.get("/unidades/gobierno-regional-cajamarca-sede-central").text
+    assert re.search(r'data-figure="median_reply_days">0<', unit_page)
 
 
 def test_the_sign_in_answer_is_the_same_for_anyone_and_only_members_get_mail(app, client, runner):
@@ -244,3 +267,34 @@ def test_the_routing_sheet_names_the_committee(app, client, runner, investment):
     assert rows[0]["Presentada por"] == f"{COMMITTEE} (registrado por el portal)"
     printed = mod.get(f"/admin/derivadas/imprimir?destino=executing_unit&entidad={unit}")
     assert COMMITTEE in printed.text
+
+
+def test_response_times_give_the_median_days_to_reply_and_the_overdue(app, investment):
+    from portal.complaints.models import Observation
+    from portal.complaints.response_times import response_times
+
+    _give_unit(app)
+    now = dt.datetime(2026, 6, 30, 12, tzinfo=dt.UTC)
+    waits = [2, 5, 9, None, None]  # days to reply; None: still waiting
+    routed_ago = [50, 40, 30, 40, 10]  # the first unanswered is overdue (30 days), not the second
+    with app.app_context(), session_scope() as session:
+        for n, (wait, ago) in enumerate(zip(waits, routed_ago, strict=True)):
+            routed = now - dt.timedelta(days=ago)
+            session.add(
+                Observation(
+                    code=f"VC-TEST-000{n}",
+                    cui=CUI,
+                    category="stalled",
+                    description="x" * 30,
+                    consent_at=routed,
+                    created_at=routed,
+                    status="answered" if wait is not None else "routed",
+                    routed_to="executing_unit",
+                    routed_at=routed,
+                    replied_at=routed + dt.timedelta(days=wait) if wait is not None else None,
+                )
+            )
+        session.flush()
+        times = response_times(session, reply_days=30, now=now)
+    assert times["000123"].routed == 5 and times["000123"].answered == 3
+    assert times["000123"].median_days == 5 and times["000123"].overdue == 1
