@@ -7,6 +7,7 @@ network (an unknown address is skipped, as a browser would show a missing image)
 
 from __future__ import annotations
 
+import logging
 import mimetypes
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -18,6 +19,10 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 from portal.complaints.service import photo_is_visible
 from portal.complaints.views import upload_dir
 from portal.db import get_session
+
+# WeasyPrint logs a warning for each rule of the site's stylesheets it does not support (screen
+# media queries, SVG fills…): expected, and noise in the server's log. Errors still show.
+logging.getLogger("weasyprint").setLevel(logging.ERROR)
 
 
 class PortalFetcher(URLFetcher):

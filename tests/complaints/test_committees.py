@@ -14,6 +14,7 @@ from obs_helpers import (
     CUI,
     code_from,
     create_moderator,
+    jpeg_with_gps,
     login,
     moderate,
     post_observation,
@@ -123,7 +124,12 @@ def test_a_committee_member_signs_in_by_email_sends_for_the_committee_and_report
     form = client.get(f"/observaciones/nueva?cui={CUI}")
     assert f"A nombre del {COMMITTEE}" in form.text
     committee_id = re.search(r'name="comite" id="comite-(\d+)"', form.text).group(1)
-    sent = post_observation(client, comite=committee_id, publish_name=None)
+    sent = post_observation(
+        client,
+        comite=committee_id,
+        publish_name=None,
+        photos=[(io.BytesIO(jpeg_with_gps((800, 600))), "obra.jpg")],
+    )
     assert sent.status_code == 303
     code = code_from(sent)
 
@@ -162,6 +168,11 @@ def test_a_committee_member_signs_in_by_email_sends_for_the_committee_and_report
     assert COMMITTEE in text and code in text
     assert "Se reanudará la obra en junio." in text
     assert "hora de Lima" in text and "Fuentes" in text
+    # The photo's thumbnail is in the report (pages may share one image resource).
+    pages = pypdf.PdfReader(io.BytesIO(report.data)).pages
+    assert {(i.name, i.image.size) for p in pages for i in p.images} == {
+        (pages[0].images[0].name, (320, 240))
+    }
 
     # The executing unit's response time, in /unidades.csv (named columns) and on its page.
     units = list(csv.DictReader(io.StringIO(client.get("/unidades.csv").text.lstrip("\ufeff"))))
