@@ -14,14 +14,15 @@ def create_app(config: dict | None = None) -> Flask:
         alerts,
         api,
         cli,
+        committees,
         complaints,
         compression,
         cycle,
         datos,
         db,
         discovery,
-        gaps,
         errors,
+        gaps,
         glossary,
         health,
         i18n,
@@ -60,6 +61,7 @@ def create_app(config: dict | None = None) -> Flask:
     maps.init_app(app)
     complaints.init_app(app)
     alerts.init_app(app)
+    committees.init_app(app)
     discovery.init_app(app)
     api.init_app(app)
     datos.init_app(app)

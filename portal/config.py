@@ -68,6 +68,9 @@ class DefaultConfig:
     PORTAL_MAIL_MODE = "store"
     #: Follow-by-email requests per client (each sends a confirmation email).
     PORTAL_RATELIMIT_FOLLOW = "10 per hour; 30 per day"
+    #: Comités de vigilancia: sign-in link requests per client, and minutes a link stays valid.
+    PORTAL_RATELIMIT_SIGN_IN = "5 per 15 minutes; 20 per day"
+    PORTAL_SIGN_IN_LINK_MINUTES = 20
     PORTAL_MAIL_SENDER = "Vigía <no-responder@vigia.example>"
     PORTAL_MAIL_SMTP_HOST = "localhost"
     PORTAL_MAIL_SMTP_PORT = 587

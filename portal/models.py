@@ -1,6 +1,7 @@
 """Every model, imported in one place so migrations and tests see the whole schema."""
 
 from portal.alerts.models import Subscriber, Subscription
+from portal.committees.models import Committee, CommitteeMember, SignInLink
 from portal.complaints.models import (
     AuditEntry,
     Moderator,
@@ -25,6 +26,9 @@ from portal.investments.models import (
 
 __all__ = [
     "AuditEntry",
+    "Committee",
+    "CommitteeMember",
+    "SignInLink",
     "Moderator",
     "Observation",
     "ObservationEvent",

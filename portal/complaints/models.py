@@ -7,11 +7,15 @@ every change so the public status page can show what happened and when.
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Boolean, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.db import Base, UTCDateTime
+
+if TYPE_CHECKING:
+    from portal.committees.models import Committee
 
 #: Workflow stages in order; ``not_published`` ends publication but the case can still be routed.
 STATUSES = (
@@ -61,6 +65,8 @@ class Observation(Base):
     ip_hash: Mapped[str | None] = mapped_column(String(64))
     personal_data_purged_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, index=True)
+    #: Sent by a signed-in member on behalf of this comité de vigilancia (portal/committees).
+    committee_id: Mapped[int | None] = mapped_column(ForeignKey("committees.id"), index=True)
 
     events: Mapped[list[ObservationEvent]] = relationship(
         order_by="ObservationEvent.id", lazy="raise", back_populates="observation"
@@ -68,6 +74,8 @@ class Observation(Base):
     photos: Mapped[list[ObservationPhoto]] = relationship(
         order_by="ObservationPhoto.position", lazy="raise", back_populates="observation"
     )
+    #: Always loaded with the observation: the public views name the committee.
+    committee: Mapped[Committee | None] = relationship(lazy="joined")
 
 
 class ObservationEvent(Base):

@@ -184,6 +184,7 @@ def routed_csv():
             _("Fecha de derivación"),
             _("Fecha de recepción"),
             _("Fotos"),
+            _("Presentada por"),
         ]
     )
     for row in rows:
@@ -201,6 +202,7 @@ def routed_csv():
                     local_day(row.routed_at).isoformat(),
                     local_day(row.created_at).isoformat(),
                     row.photos,
+                    row.sent_by,
                 )
             ]
         )

@@ -166,6 +166,8 @@ class RoutedRow:
     routed_at: dt.datetime
     created_at: dt.datetime
     photos: int
+    #: Who sent it, when public: the comité de vigilancia (verified) or the name they published.
+    sent_by: str = ""
 
 
 def routed_batch(session: Session, target: str, unit: str = "") -> list[RoutedRow]:
@@ -197,9 +199,23 @@ def routed_batch(session: Session, target: str, unit: str = "") -> list[RoutedRo
                 routed_at=obs.routed_at,
                 created_at=obs.created_at,
                 photos=len(obs.photos),
+                sent_by=public_sender(obs),
             )
         )
     return rows
+
+
+def public_sender(observation: Observation) -> str:
+    """The sender as the public sees them: a committee (verified by the portal) and/or the name
+    and organisation the person agreed to publish; empty for an anonymous sender."""
+    parts = []
+    if observation.committee is not None:
+        parts.append(
+            _("%(committee)s (registrado por el portal)", committee=observation.committee.name)
+        )
+    if observation.publish_name:
+        parts += [p for p in (observation.name, observation.organisation) if p]
+    return " · ".join(parts)
 
 
 def routed_entities(session: Session) -> list[tuple[str, str, int]]:

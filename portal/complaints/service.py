@@ -238,6 +238,8 @@ class PublicObservation:
     photos: list[tuple[str, str]]
     reply: str | None
     replied_at: dt.datetime | None
+    #: (name, slug) of the comité de vigilancia it was sent for, verified by the portal.
+    committee: tuple[str, str] | None = None
 
 
 def public_view(observation: Observation) -> PublicObservation:
@@ -256,6 +258,9 @@ def public_view(observation: Observation) -> PublicObservation:
         photos=[(p.filename, p.thumbnail) for p in observation.photos],
         reply=observation.reply,
         replied_at=observation.replied_at,
+        committee=(observation.committee.name, observation.committee.slug)
+        if observation.committee
+        else None,
     )
 
 

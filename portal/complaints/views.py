@@ -20,6 +20,8 @@ from flask import (
 from flask_babel import gettext as _
 from wtforms.validators import ValidationError
 
+from portal.committees.service import attach_committee
+from portal.committees.views import signed_in_member
 from portal.complaints.antispam import (
     HONEYPOT_FIELD,
     client_hash,
@@ -133,6 +135,7 @@ def new():
         ip_hash=client_hash(),
         status_url=status_url,
     )
+    attach_committee(session, observation, signed_in_member(), request.form.get("comite"))
     send_after_response()
     return redirect(url_for("complaints.status", code=observation.code, nueva=1), code=303)
 

@@ -184,8 +184,22 @@ def sort_units(units: list[UnitRow], orden: str) -> list[UnitRow]:
     return sorted(units, key=key) if key else units
 
 
-def units_csv(listing: UnitList) -> str:
-    """The list as CSV with fixed column names (for scripts) and a BOM (for Excel's accents)."""
+#: Response-time columns of /unidades.csv (observations routed to the unit; see
+#: portal/complaints/response_times.py).
+RESPONSE_COLUMNS = (
+    "observaciones_derivadas",
+    "observaciones_respondidas",
+    "mediana_dias_respuesta",
+    "observaciones_vencidas",
+)
+
+
+def units_csv(listing: UnitList, response_times: dict | None = None) -> str:
+    """The list as CSV with fixed column names (for scripts) and a BOM (for Excel's accents).
+
+    ``response_times`` (by ``sec_ejec``) fills the response-time columns; a unit never sent an
+    observation has 0 routed and an empty median."""
+    response_times = response_times or {}
     out = io.StringIO()
     out.write("\ufeff")
     writer = csv.writer(out)
@@ -200,6 +214,7 @@ def units_csv(listing: UnitList) -> str:
             *(f"cierres_{year}" for year in listing.years),
             "pendientes_de_cierre",
             *(f"mediana_dias_{key}" for key, _start, _end in INTERVALS),
+            *RESPONSE_COLUMNS,
         ]
     )
     for row in listing.units:
@@ -214,10 +229,8 @@ def units_csv(listing: UnitList) -> str:
                 "" if execution is None else str(execution),
                 *(row.closures[year] for year in listing.years),
                 row.pending_closures,
-                *(
-                    "" if row.medians[key] is None else row.medians[key]
-                    for key, _s, _e in INTERVALS
-                ),
+                *(_blank_if_none(row.medians[key]) for key, _start, _end in INTERVALS),
+                *_response_cells(response_times.get(row.sec_ejec)),
             ]
         )
     return out.getvalue()
@@ -225,3 +238,10 @@ def units_csv(listing: UnitList) -> str:
 
 def _blank_if_none(value) -> object:
     return "" if value is None else value
+
+
+def _response_cells(times) -> list:
+    if times is None:
+        return [0, 0, "", 0]
+    median = "" if times.median_days is None else f"{times.median_days:g}"
+    return [times.routed, times.answered, median, times.overdue]

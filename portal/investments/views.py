@@ -15,6 +15,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 
+from portal.complaints.response_times import response_times
 from portal.complaints.service import find_place_observations, published_observations
 from portal.cycle.queries import find_unit_cycle
 from portal.db import get_session
@@ -204,7 +205,14 @@ def units():
     choice = read_unit_choice(request.args, choices)
     listing = list_units(session, local_today(), choice.provincia, choice.orden)
     return render_template(
-        "units/index.html", listing=listing, choice=choice, choices=choices, orders=UNIT_ORDERS
+        "units/index.html",
+        listing=listing,
+        choice=choice,
+        choices=choices,
+        orders=UNIT_ORDERS,
+        response_times=response_times(
+            session, int(current_app.config["PORTAL_OBSERVATION_REPLY_DAYS"])
+        ),
     )
 
 
@@ -221,10 +229,11 @@ def units_download():
         )
         return Response(message + "\n", status=400, mimetype="text/plain")
     listing = list_units(session, local_today(), choice.provincia, choice.orden)
+    times = response_times(session, int(current_app.config["PORTAL_OBSERVATION_REPLY_DAYS"]))
     suffix = f"-{choice.provincia}" if choice.provincia else ""
     name = f"vigia-unidades-ejecutoras{suffix}-{local_today().isoformat()}.csv"
     return Response(
-        units_csv(listing),
+        units_csv(listing, times),
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
@@ -273,7 +282,17 @@ def unit(slug: str):
         abort(404)
     today = local_today()
     cycle = find_unit_cycle(session, page.unit.sec_ejec, today)
-    return render_template("units/show.html", page=page, cycle=cycle, today=today)
+    reply_days = int(current_app.config["PORTAL_OBSERVATION_REPLY_DAYS"])
+    return render_template(
+        "units/show.html",
+        page=page,
+        cycle=cycle,
+        today=today,
+        reply_days=reply_days,
+        response=response_times(session, reply_days, sec_ejec=page.unit.sec_ejec).get(
+            page.unit.sec_ejec
+        ),
+    )
 
 
 @bp.get("/metodologia")

@@ -25,6 +25,7 @@ PAGES = {
     "observation form": "/observaciones/nueva?cui={cui}",
     "observation status": "/observaciones/{code}",
     "admin login": "/admin/entrar",
+    "committee member sign-in": "/entrar",
     "not found": "/inversiones/no-existe/tampoco",
     "api": "/api",
     "open data": "/datos",

@@ -1,11 +1,10 @@
 """/ciclo on the demo data: stages, medians and pending closures agree with the records."""
 
-import html
 import csv
 import io
 import re
-from collections import Counter
 import statistics
+from collections import Counter
 
 import pytest
 from sqlalchemy import func, select
