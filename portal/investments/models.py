@@ -164,6 +164,12 @@ class F12BReport(Base):
     cui: Mapped[str] = mapped_column(String(10), primary_key=True)
     year: Mapped[int | None] = mapped_column(Integer)
     updated_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+    @property
+    def updated_on(self) -> dt.date | None:
+        """The day the unit last updated its 12-B, as published (a day, not a UTC moment)."""
+        return self.updated_at.date() if self.updated_at else None
+
     last_period: Mapped[dt.date | None] = mapped_column(Date)
     physical_progress: Mapped[Decimal | None] = mapped_column(Percent)
     execution_progress: Mapped[Decimal | None] = mapped_column(Percent)
