@@ -114,6 +114,36 @@ def new():
     return redirect(url_for("complaints.status", code=observation.code, nueva=1), code=303)
 
 
+def rate_limited_form(wait: str):
+    """The 429 of the form: the form again with everything typed (photos must be chosen again),
+    saying which limit was reached and how long until it resets."""
+    from portal.complaints.antispam import broken_scope
+
+    form = ObservationForm()
+    investment, choices, investment_error = _chosen_investment(get_session(), form)
+    problem = {
+        "email": _(
+            "Ya recibimos muchas observaciones con este correo. Vuelva en %(wait)s.", wait=wait
+        ),
+        "attempts": _(
+            "Se intentó enviar el formulario muchas veces desde esta conexión. Vuelva en %(wait)s.",
+            wait=wait,
+        ),
+    }.get(
+        broken_scope(),
+        _("Ha enviado muchas observaciones desde esta conexión. Vuelva en %(wait)s.", wait=wait),
+    )
+    return render_template(
+        "complaints/new.html",
+        form=form,
+        investment=investment,
+        choices=choices,
+        investment_error=investment_error,
+        problem=problem + " " + _("Lo que escribió sigue en el formulario."),
+        photos_dropped=any(f and f.filename for f in (form.photos.data or [])),
+    ), 429
+
+
 def _unknown_cui_message() -> str:
     return _("No encontramos esa inversión. Escriba su CUI o parte de su nombre.")
 

@@ -23,7 +23,10 @@ def api_app(database_url, tmp_path_factory):
     from portal.db import session_scope
     from portal.search.queries import rebuild_index
 
-    app = make_test_app(database_url, tmp_path_factory.mktemp("api-instance"))
+    # Hundreds of calls a minute: the per-address API limit is not what is tested here.
+    app = make_test_app(
+        database_url, tmp_path_factory.mktemp("api-instance"), PORTAL_RATELIMIT_API="10000/minute"
+    )
     with app.app_context(), session_scope() as session:
         add_sample_investments(session)
         session.flush()
