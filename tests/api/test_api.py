@@ -19,6 +19,7 @@ import pytest
         ("orden=precio", "orden"),
         ("pp=ayer", "pp"),
         ("alerta=Rara!", "alerta"),
+        ("alerta=xyz", "alerta"),
         ("q=" + "a" * 201, "q"),
         ("estado=paralizada&estado=finalizada", "estado"),
         ("color=rojo", "color"),
@@ -136,3 +137,10 @@ def test_api_answers_say_how_much_of_the_rate_limit_is_left(app, search_client):
     assert refused.headers["Access-Control-Allow-Origin"] == "*"
     # Pages are not counted.
     assert search_client.get("/buscar").status_code == 200
+
+
+def test_api_page_states_the_rate_limit_in_words(app, search_client):
+    app.config["PORTAL_RATELIMIT_API"] = "90 per minute; 2000 per hour"
+    page = html.unescape(search_client.get("/api").get_data(as_text=True))
+    assert "90 solicitudes por minuto y 2000 solicitudes por hora" in page
+    assert "Retry-After" in page and "RateLimit-Remaining" in page
