@@ -16,10 +16,13 @@ def create_app(config: dict | None = None) -> Flask:
         cli,
         complaints,
         compression,
+        cycle,
         datos,
         db,
         discovery,
+        gaps,
         errors,
+        glossary,
         health,
         i18n,
         maps,
@@ -61,5 +64,8 @@ def create_app(config: dict | None = None) -> Flask:
     api.init_app(app)
     datos.init_app(app)
     sharing.init_app(app)
+    cycle.init_app(app)
+    glossary.init_app(app)
+    gaps.init_app(app)
     cli.init_app(app)
     return app

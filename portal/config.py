@@ -1,7 +1,9 @@
 """Settings: defaults here, then ``PORTAL_*`` environment variables, then a test dict."""
 
 import os
+import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 #: Where each public record is fetched from when ``portal import`` gets no ``--source``.
 #: Operators point these at the official downloads (or a mirror) with
@@ -39,7 +41,8 @@ class DefaultConfig:
     PORTAL_TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
     PORTAL_TILE_ATTRIBUTION = "&copy; OpenStreetMap contributors"
     BABEL_DEFAULT_LOCALE = "es"
-    BABEL_DEFAULT_TIMEZONE = "America/Lima"
+    #: Time zone of every time and day shown (pages and files): Lima. Babel's setting follows it.
+    PORTAL_TIMEZONE = "America/Lima"
     PORTAL_LANGUAGES = ("es", "en")
     MAX_CONTENT_LENGTH = 25 * 1024 * 1024
     SESSION_COOKIE_HTTPONLY = True
@@ -93,7 +96,8 @@ class DefaultConfig:
     PORTAL_METRICS_TOKEN = None
     PORTAL_URL_MEF_CONSULTA = "https://ofi5.mef.gob.pe/ssi/Ssi/Index?codigo={cui}&tipo=2"
     PORTAL_URL_MEF_INVIERTE = "https://ofi5.mef.gob.pe/invierte/ejecucion/verFichaEjecucion/{cui}"
-    #: Public address of the portal, for links in files written outside a request (dated files).
+    #: Public address of the portal, for links in files written outside a request (dated files,
+    #: the OC4IDS package, emails). Production refuses to start without a real one.
     PORTAL_PUBLIC_URL = "http://localhost:5000"
     #: Import days whose dated files (/datos/<day>/) are kept; older days are removed.
     PORTAL_DATOS_KEEP_DAYS = 60
@@ -125,8 +129,14 @@ def load_config(app, overrides: dict | None = None) -> None:
     if not app.config["PORTAL_DATA_DIR"]:
         app.config["PORTAL_DATA_DIR"] = str(instance.resolve() / "data")
     _settle_region(app.config)
+    _settle_timezone(app.config)
     if app.config["PORTAL_ENV"] == "production":
         app.config["SESSION_COOKIE_SECURE"] = True
+        # Tests of production behaviour (TESTING) and a debugging session may run without one;
+        # the dated files still refuse to be written (``public_url``).
+        if not (app.config.get("TESTING") or app.config.get("DEBUG")):
+            public_url(app.config)
+    _check_oc4ids_prefix(app.config["PORTAL_OC4IDS_PREFIX"])
 
 
 def _settle_region(config) -> None:
@@ -146,6 +156,45 @@ def _settle_region(config) -> None:
         config["PORTAL_REGION_NAME"] = region_name(region)
 
 
+class PublicUrlError(ValueError):
+    """Production without the portal's public address: links would point at nowhere."""
+
+
+_LOOPBACK = ("localhost", "127.0.0.1", "::1", "0.0.0.0")
+
+
+def public_url(config) -> str:
+    """The portal's public address (``PORTAL_PUBLIC_URL``) for links written outside a request.
+
+    In production a missing, non-HTTP or loopback address raises ``PublicUrlError``: the OC4IDS
+    package's URIs, the dated files' links and email links would otherwise point at localhost.
+    """
+    url = (config.get("PORTAL_PUBLIC_URL") or "").strip().rstrip("/")
+    if config.get("PORTAL_ENV") != "production":
+        return url or DefaultConfig.PORTAL_PUBLIC_URL
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.hostname in _LOOPBACK:
+        raise PublicUrlError(
+            f"PORTAL_PUBLIC_URL={url or None!r}: production needs the portal's public address, "
+            "e.g. PORTAL_PUBLIC_URL=https://vigia.example.pe — the OC4IDS package, the dated "
+            "files and the emails are written with it (nothing is published without it)."
+        )
+    return url
+
+
+#: What the Open Contracting Partnership registers: ``oc4ids-`` and six lower-case letters/digits.
+OC4IDS_PREFIX = re.compile(r"oc4ids-[a-z0-9]{6}")
+
+
+def _check_oc4ids_prefix(prefix: str) -> None:
+    if not OC4IDS_PREFIX.fullmatch(str(prefix)):
+        raise ValueError(
+            f"PORTAL_OC4IDS_PREFIX={prefix!r} is not an OC4IDS project identifier prefix: "
+            "'oc4ids-' and six lower-case letters or digits, as registered with the Open "
+            "Contracting Partnership (e.g. oc4ids-bu3kcz)"
+        )
+
+
 def source_locations(config) -> dict[str, str]:
     """Configured default location (path, glob or URL) for every source."""
     data_dir = Path(config["PORTAL_DATA_DIR"])
@@ -154,3 +203,15 @@ def source_locations(config) -> dict[str, str]:
         env_key = "PORTAL_SOURCE_" + name.upper().replace("-", "_")
         locations[name] = config.get(env_key) or str(data_dir / filename)
     return locations
+
+
+def _settle_timezone(config) -> None:
+    """PORTAL_TIMEZONE ('America/Lima') for babel too; an unknown zone stops the start."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    name = str(config["PORTAL_TIMEZONE"]).strip()
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"PORTAL_TIMEZONE={name!r} is not a known time zone") from None
+    config["PORTAL_TIMEZONE"] = config["BABEL_DEFAULT_TIMEZONE"] = name

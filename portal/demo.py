@@ -20,7 +20,7 @@ from typing import NamedTuple
 
 from portal import demo_names as names
 from portal.demo_infobras import write_demo_infobras
-from portal.places import load_places, title_name
+from portal.places import inei_name, load_places, title_name
 
 AS_OF = datetime(2026, 11, 23, 6, 0, 0)  # the day the demo files were "downloaded"
 YEAR = AS_OF.year
@@ -160,7 +160,7 @@ def write_demo_data(outdir: Path, seed: int = 2026) -> list[Path]:
 def _build(rng: random.Random) -> list[Investment]:
     """~400 active and 40 closed in Cajamarca plus 12 elsewhere, CUIs ascending, stages mixed."""
     districts = [p for p in load_places() if p.level == "distrito"]
-    provinces = {p.ubigeo: p.name.upper() for p in load_places() if p.level == "provincia"}
+    provinces = {p.ubigeo: inei_name(p.ubigeo) for p in load_places() if p.level == "provincia"}
     plan = ["active"] * 400 + ["cerrada"] * 40 + ["other"] * 12
     rng.shuffle(plan)
     invs, cui = [], FIRST_CUI
@@ -171,7 +171,9 @@ def _build(rng: random.Random) -> list[Investment]:
             where = Where(dep, prov, dist, ubigeo, lat, lon)
         else:
             d = rng.choice(districts)
-            where = Where("CAJAMARCA", provinces[d.parent], d.name.upper(), d.ubigeo, d.lat, d.lon)
+            where = Where(
+                "CAJAMARCA", provinces[d.parent], inei_name(d.ubigeo), d.ubigeo, d.lat, d.lon
+            )
         stage = what if what == "cerrada" else rng.choices(list(STAGES), list(STAGES.values()))[0]
         invs.append(_investment(rng, str(cui), where, stage))
     _add_quirks(rng, [i for i in invs if i.where.dep == "CAJAMARCA" and i.stage != "cerrada"])

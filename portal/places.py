@@ -1,21 +1,25 @@
-"""Places of Peru: departments, provinces and districts, from the shipped national boundaries.
+"""Places of Peru: departments, provinces and districts, named by INEI, drawn by the boundaries.
 
-The portal names places by their INEI ubigeo ('06', '0601', '060101'); public records publish the
-ubigeo as a number and the names in upper case, so this module is the one place that turns the
-boundary files into the names, centroids and outlines people see. One department (or, with
-``all``, the whole country) is published: its places are the national ones with its ubigeo prefix,
-so no file per region is needed. The files are read once per process, when first needed.
+The portal names places by their INEI ubigeo ('06', '0601', '060101'). Names come from one table,
+the INEI ubigeo lists in ``data/places`` (see its README): public records and the boundary files
+write names in capitals without accents, and the boundary files cut them at 19 characters, so this
+module is the one place that spells them (``place_name``) and gives their centroids and outlines.
+One department (or, with ``all``, the whole country) is published: its places are the national ones
+with its ubigeo prefix, so no file per region is needed. The files are read once per process.
 """
 
 from __future__ import annotations
 
+import csv
 import gzip
 import json
+import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 DATA_DIR = Path(__file__).parent / "data"
+PLACES_DIR = DATA_DIR / "places"
 #: The setting value that publishes the whole country.
 NATIONAL = "all"
 LEVELS = ("departamento", "provincia", "distrito")
@@ -24,6 +28,12 @@ _FILES = {
     "provincia": "peru_provincias.geojson.gz",
     "distrito": "peru_distritos.geojson.gz",
 }
+#: The INEI lists of names, one per level (the column of the name is the level's name).
+_NAME_FILES = {
+    "departamento": "ubigeo_departamento.csv",
+    "provincia": "ubigeo_provincia.csv",
+    "distrito": "ubigeo_distrito.csv",
+}
 #: (ubigeo, name) properties of each file: the three files of peru-geojson name them differently.
 _KEYS = {
     "departamento": ("FIRST_IDDP", "NOMBDEP"),
@@ -31,15 +41,8 @@ _KEYS = {
     "distrito": ("IDDIST", "NOMBDIST"),
 }
 _DIGITS = {"departamento": 2, "provincia": 4, "distrito": 6}
+_LEVEL_OF_DIGITS = {digits: level for level, digits in _DIGITS.items()}
 _SMALL_WORDS = {"de", "del", "la", "las", "los", "y"}
-#: The boundary files write names without accents; a department's name is on every page.
-_DEPARTMENT_SPELLING = {
-    "ANCASH": "Áncash",
-    "APURIMAC": "Apurímac",
-    "HUANUCO": "Huánuco",
-    "JUNIN": "Junín",
-    "SAN MARTIN": "San Martín",
-}
 COUNTRY_NAME = "Perú"
 
 
@@ -52,7 +55,7 @@ class Place:
     name: str
     parent: str | None
     capital: str | None
-    #: None for the few districts the boundary files list without an outline.
+    #: None for the few places known neither by an outline nor by their capital's position.
     lat: float | None
     lon: float | None
 
@@ -62,22 +65,30 @@ class Boundary:
     """One place's outline as the files give it, its parts merged under one ubigeo."""
 
     ubigeo: str
-    name: str  # upper case, as published
+    name: str  # upper case, as the file writes it (maybe cut short): never shown, see place_name
     capital: str | None
     geometry: dict | None
 
 
-def boundaries_path(level: str) -> Path:
-    """Path of the shipped national file (gzipped GeoJSON) of one level."""
-    try:
-        return DATA_DIR / _FILES[level]
-    except KeyError:
-        raise ValueError(f"no boundaries for level {level!r}") from None
+@dataclass(frozen=True)
+class NamedPlace:
+    """One row of the INEI lists: the place's spelling and its capital town."""
+
+    ubigeo: str
+    level: str
+    name: str  # 'José Gálvez'
+    inei_name: str  # 'JOSE GALVEZ', as INEI and the MEF files write it
+    capital: str | None
+    #: The capital town's position (the lists have no outline).
+    lat: float | None
+    lon: float | None
 
 
-def valid_region(region: str) -> bool:
-    """A department code the boundaries know ('01'–'25'), or ``all``."""
-    return region == NATIONAL or region in {b.ubigeo for b in national_boundaries("departamento")}
+def fold(text: str) -> str:
+    """'Cañete  Jaén' -> 'CANETE JAEN': upper case, no accents, single spaces, to compare names."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(plain.upper().split())
 
 
 def title_name(upper: str) -> str:
@@ -88,19 +99,127 @@ def title_name(upper: str) -> str:
     )
 
 
-def department_name(upper: str) -> str:
-    """'SAN MARTIN' -> 'San Martín': a department's name as people write it."""
-    return _DEPARTMENT_SPELLING.get(upper.strip(), title_name(upper))
+@cache
+def accented_words() -> dict[str, str]:
+    """The reviewed spelling of words INEI writes without accents: 'CHAVEZ' -> 'Chávez'."""
+    with (PLACES_DIR / "acentos.csv").open(encoding="utf-8", newline="") as fh:
+        return {row["palabra"]: row["escritura"] for row in csv.DictReader(fh)}
+
+
+def spell_name(inei_name: str, capital: str | None = None) -> str:
+    """A place's name as people write it, from INEI's capitals and its capital town's spelling.
+
+    'CELENDIN' with capital 'Celendín' -> 'Celendín'; 'JOSE GALVEZ' (capital Huacapampa) ->
+    'José Gálvez' by the reviewed words of ``acentos.csv``.
+    """
+    if capital and fold(capital) == fold(inei_name):
+        # The capital's own letters, with the small words in lower case ('San José De Sisa').
+        words = capital.split()
+        written = [words[0]] + [w.lower() if w.lower() in _SMALL_WORDS else w for w in words[1:]]
+    else:
+        written = title_name(inei_name).split()
+    accents = accented_words()
+    return " ".join(accents.get(word.upper(), word) for word in written)
+
+
+def _number(text: str) -> float | None:
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
+@cache
+def named_places(level: str) -> dict[str, NamedPlace]:
+    """Every place of one level in the INEI lists, by ubigeo, read once per process."""
+    digits = _DIGITS[level]
+    places = {}
+    with (PLACES_DIR / _NAME_FILES[level]).open(encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            code = row["inei"].strip()
+            if not code.isdigit():
+                continue  # a RENIEC-only row: no INEI code, not in the MEF files
+            ubigeo = code[:digits]
+            capital = " ".join(row["capital"].split())
+            capital = None if capital in ("", "NA") else capital
+            inei_name = " ".join(row[level].split())
+            places[ubigeo] = NamedPlace(
+                ubigeo=ubigeo,
+                level=level,
+                name=spell_name(inei_name, capital),
+                inei_name=inei_name.upper(),
+                capital=capital,
+                lat=_number(row["latitude"]),
+                lon=_number(row["longitude"]),
+            )
+    return dict(sorted(places.items()))
+
+
+def named_place(ubigeo: str | None) -> NamedPlace | None:
+    """The list's row of a department (2 digits), province (4) or district (6), if known."""
+    level = _LEVEL_OF_DIGITS.get(len(ubigeo or ""))
+    return named_places(level).get(ubigeo) if level else None
+
+
+def place_name(ubigeo: str | None) -> str | None:
+    """'060306' -> 'José Gálvez': the one spelling of a place everywhere; None when unknown."""
+    place = named_place(ubigeo)
+    return place.name if place else None
+
+
+def inei_name(ubigeo: str | None) -> str | None:
+    """'060306' -> 'JOSE GALVEZ': the name as the MEF files write it (the demo data uses it)."""
+    place = named_place(ubigeo)
+    return place.inei_name if place else None
+
+
+def investment_places(
+    ubigeo: str | None, province: str | None, district: str | None
+) -> tuple[str | None, str | None]:
+    """(province, district) of a record as shown: the list's names by ubigeo, else the text.
+
+    A record of a whole department ('060000') or of no known place keeps what the file says
+    ('- TODOS -'); one of a district is named by the list, whatever spelling the file used.
+    """
+    code = ubigeo or ""
+    return (
+        place_name(code[:4]) if len(code) >= 4 and place_name(code[:4]) else province,
+        place_name(code) if len(code) == 6 and place_name(code) else district,
+    )
+
+
+def boundaries_path(level: str) -> Path:
+    """Path of the shipped national file (gzipped GeoJSON) of one level."""
+    try:
+        return DATA_DIR / _FILES[level]
+    except KeyError:
+        raise ValueError(f"no boundaries for level {level!r}") from None
+
+
+def place_line(ubigeo: str | None, province: str | None, district: str | None) -> str:
+    """'José Gálvez, Celendín': where a record lies, in one line (a file's capitals title-cased).
+
+    The files' markers of no one place ('- TODOS -', '-MUL.DEP-') are left out.
+    """
+    parts = investment_places(ubigeo, province, district)[::-1]
+    return ", ".join(
+        title_name(p) if p.isupper() else p for p in parts if p and not p.startswith("-")
+    )
+
+
+def valid_region(region: str) -> bool:
+    """A department code of the INEI list ('01'–'25'), or ``all``."""
+    return region == NATIONAL or region in named_places("departamento")
 
 
 def region_name(region: str) -> str:
     """The name of the region published: its department's name, or the country's."""
     if region == NATIONAL:
         return COUNTRY_NAME
-    for boundary in national_boundaries("departamento"):
-        if boundary.ubigeo == region:
-            return department_name(boundary.name)
-    raise ValueError(f"unknown department code {region!r}")
+    name = place_name(region) if len(region) == 2 else None
+    if name is None:
+        raise ValueError(f"unknown department code {region!r}")
+    return name
 
 
 def region_boundaries(region: str, level: str) -> tuple[Boundary, ...]:
@@ -122,49 +241,32 @@ def load_places(region: str = "06") -> list[Place]:
 
 @cache
 def _places(region: str) -> tuple[Place, ...]:
-    """Built once per region and process; a tuple so callers cannot change the cached value."""
+    """Built once per region and process; a tuple so callers cannot change the cached value.
+
+    Every place of the INEI lists, named by them; centred on its outline, or on its capital town
+    for the places created after the boundaries were drawn (and the few they leave without one).
+    """
     if not valid_region(region):
         return ()
-    districts = [_district(b) for b in region_boundaries(region, "distrito")]
-    capitals = {d.parent: d.capital for d in districts if d.ubigeo.endswith("01")}
-    province_boundaries = region_boundaries(region, "provincia")
-    provinces = [
-        Place(
-            b.ubigeo,
-            "provincia",
-            title_name(b.name),
-            b.ubigeo[:2],
-            capitals.get(b.ubigeo),
-            **_centroid_of([b.geometry]),
-        )
-        for b in province_boundaries
-    ]
-    departments = []
-    for b in region_boundaries(region, "departamento"):
-        # A department's centre from its provinces' outlines, as the province lines are drawn.
-        own = [p.geometry for p in province_boundaries if p.ubigeo.startswith(b.ubigeo)]
-        departments.append(
-            Place(
-                b.ubigeo,
-                "departamento",
-                department_name(b.name),
-                None,
-                capitals.get(b.ubigeo + "01"),
-                **_centroid_of(own or [b.geometry]),
-            )
-        )
-    return (*departments, *provinces, *districts)
-
-
-def _district(boundary: Boundary) -> Place:
-    return Place(
-        ubigeo=boundary.ubigeo,
-        level="distrito",
-        name=title_name(boundary.name),
-        parent=boundary.ubigeo[:4],
-        capital=title_name(boundary.capital) if boundary.capital else None,
-        **_centroid_of([boundary.geometry]),
-    )
+    places = []
+    province_outlines = {b.ubigeo: b.geometry for b in region_boundaries(region, "provincia")}
+    for level in LEVELS:
+        outlines = {b.ubigeo: b.geometry for b in region_boundaries(region, level)}
+        for ubigeo, named in named_places(level).items():
+            if region != NATIONAL and not ubigeo.startswith(region):
+                continue
+            if level == "departamento":
+                # A department's centre from its provinces' outlines, as the province lines are.
+                shapes = [g for u, g in province_outlines.items() if u.startswith(ubigeo)]
+                shapes = shapes or [outlines.get(ubigeo)]
+            else:
+                shapes = [outlines.get(ubigeo)]
+            centre = _centroid_of(shapes)
+            if centre["lat"] is None:
+                centre = {"lat": named.lat, "lon": named.lon}
+            parent = {"departamento": None, "provincia": ubigeo[:2], "distrito": ubigeo[:4]}
+            places.append(Place(ubigeo, level, named.name, parent[level], named.capital, **centre))
+    return tuple(places)
 
 
 @cache

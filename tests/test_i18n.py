@@ -244,3 +244,25 @@ def test_counts_are_written_as_babel_writes_them_in_every_language(app):
                 assert i18n.format_number(value) == numbers.format_decimal(
                     value, format="#,##0", locale=locale
                 )
+
+
+def test_moments_are_read_in_lima_whatever_the_database_gives_back(app):
+    """03:05 UTC on 1 December is 22:05 on 30 November in Lima, stored with or without a zone."""
+    stored_by_sqlite = dt.datetime(2026, 12, 1, 3, 5)
+    stored_by_postgres = stored_by_sqlite.replace(tzinfo=dt.UTC)
+    with app.test_request_context("/?lang=es"):
+        for moment in (stored_by_sqlite, stored_by_postgres):
+            assert i18n.format_day(moment) == "30 nov. 2026"
+            assert i18n.format_time(moment) == "10:05\u202fp.\u202fm."  # CLDR: narrow spaces
+
+
+def test_figures_round_half_up_as_a_spreadsheet_does(app):
+    """Babel alone rounds half to even: S/ 0.50 read S/ 0 and 35.45% read 35.4%."""
+    with app.test_request_context("/?lang=es"):
+        assert i18n.format_money(Decimal("12314604.88")) == "S/ 12,314,605"
+        assert i18n.format_money(Decimal("1200000.50")) == "S/ 1,200,001"
+        assert i18n.format_money(12314604.88) == i18n.formatters().money(Decimal("12314604.88"))
+        assert i18n.format_money(Decimal("-0.40")) == "S/ 0"
+        assert i18n.format_percent(Decimal("35.45")) == "35.5%"
+        assert i18n.format_number(Decimal("2.5")) == "3"
+        assert i18n.money_value(12314604.875) == Decimal("12314604.88")

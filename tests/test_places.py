@@ -63,17 +63,19 @@ def test_title_name_lowercases_small_words_but_not_the_first():
 def test_puno_comes_from_the_national_files_by_its_ubigeo_prefix():
     puno = load_places("21")
     assert [p.name for p in by_level(puno, "departamento")] == ["Puno"]
-    assert len(by_level(puno, "provincia")) == 13 and len(by_level(puno, "distrito")) == 109
+    # 110 districts: San Miguel (211105, created in 2016) has no outline in the 2007 boundaries.
+    assert len(by_level(puno, "provincia")) == 13 and len(by_level(puno, "distrito")) == 110
     assert all(p.ubigeo.startswith("21") for p in puno)
     named = {p.ubigeo: p for p in puno}
-    assert named["2111"].name == "San Roman" and named["211101"].name == "Juliaca"
+    assert named["2111"].name == "San Román" and named["211101"].name == "Juliaca"
     assert named["210101"].parent == "2101"
 
 
-def test_a_district_listed_without_outline_keeps_its_name_but_no_centre():
+def test_a_district_listed_without_outline_is_centred_on_its_capital_town():
     amantani = {p.ubigeo: p for p in load_places("21")}["210103"]
-    assert amantani.name == "Amantani" and amantani.parent == "2101"
-    assert amantani.lat is None and amantani.lon is None
+    assert amantani.name == "Amantaní" and amantani.parent == "2101"
+    assert (round(amantani.lat, 2), round(amantani.lon, 2)) == (-15.66, -69.72)
+    assert [b.geometry for b in national_boundaries("distrito") if b.ubigeo == "210103"] == [None]
 
 
 def test_a_province_split_in_two_features_is_one_place_with_its_real_name():
@@ -84,7 +86,7 @@ def test_a_province_split_in_two_features_is_one_place_with_its_real_name():
     ]
 
 
-def test_region_names_come_from_the_boundaries_with_their_accents():
+def test_region_names_come_from_the_name_table_with_their_accents():
     assert region_name("06") == "Cajamarca"
     assert region_name("21") == "Puno"
     assert region_name("22") == "San Martín"
@@ -96,8 +98,9 @@ def test_the_whole_country_has_departments_as_top_level():
     country = load_places("all")
     departments = by_level(country, "departamento")
     assert len(departments) == 25 and all(d.parent is None for d in departments)
-    assert len(by_level(country, "provincia")) == 195
-    assert len(by_level(country, "distrito")) == 1834
+    # The INEI lists, not the 2007 boundaries (195 provinces, 1,834 districts), say what exists.
+    assert len(by_level(country, "provincia")) == 196
+    assert len(by_level(country, "distrito")) == 1892
 
 
 def test_an_unknown_department_code_has_no_places():

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.importer.models import ImportRun
-from portal.investments.labels import CHANGE_FIELD_LABELS, change_value_text
+from portal.investments.labels import CHANGE_FIELD_LABELS, STATUS_LABELS, change_value_text
 from portal.investments.models import ChangeLogEntry, Investment
 
 #: How far back a feed of many investments looks in the change log, and in what steps.
@@ -46,6 +46,8 @@ class InvestmentChange:
     removed: bool
     fields: list[ChangedField]
     last_entry_id: int
+    #: The investment's status word today (None once it left the records), as the page says it.
+    status: str | None = None
 
 
 def describe_changes(session: Session, entries: Iterable[ChangeLogEntry]) -> list[InvestmentChange]:
@@ -59,7 +61,7 @@ def describe_changes(session: Session, entries: Iterable[ChangeLogEntry]) -> lis
     investments = {
         row.cui: row
         for row in session.execute(
-            select(Investment.cui, Investment.name, Investment.ubigeo).where(
+            select(Investment.cui, Investment.name, Investment.ubigeo, Investment.status).where(
                 Investment.cui.in_(cuis)
             )
         )
@@ -96,6 +98,7 @@ def describe_changes(session: Session, entries: Iterable[ChangeLogEntry]) -> lis
                     if e.field not in (ADDED, REMOVED)
                 ],
                 last_entry_id=rows[-1].id,
+                status=str(STATUS_LABELS.get(known.status, known.status)) if known else None,
             )
         )
     changes.sort(key=lambda c: (c.changed_at, c.last_entry_id), reverse=True)

@@ -109,8 +109,8 @@ def _message(subscriber: Subscriber, followed: list[FollowedChanges]) -> dict:
             unsubscribe_url=unsubscribe,
         )
         subject = ngettext(
-            "Vigía: cambios en %(num)d inversión que sigues",
-            "Vigía: cambios en %(num)d inversiones que sigues",
+            "Vigía: cambios en %(num)d inversión que sigue",
+            "Vigía: cambios en %(num)d inversiones que sigue",
             investments,
         )
     return {

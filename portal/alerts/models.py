@@ -48,7 +48,7 @@ class Subscription(Base):
     target: Mapped[str] = mapped_column(String(600))
     #: What the person saw when following ("Puesto de salud …", "Cutervo", "colegio Chota").
     label: Mapped[str] = mapped_column(Text)
-    #: Secret of the confirmation link; cleared once confirmed.
+    #: Secret of the confirmation link; kept once confirmed, so a second visit says so.
     confirm_token: Mapped[str | None] = mapped_column(String(64), unique=True)
     requested_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     confirmed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)

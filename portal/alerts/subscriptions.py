@@ -114,20 +114,66 @@ def request_follow(
     return FollowRequest(email, label, existing.confirm_token, language)
 
 
-def confirm_subscription(session: Session, token: str, now: dt.datetime | None = None):
-    """Confirm by the emailed link; digests start with changes after this moment."""
-    subscription = session.scalar(
-        select(Subscription)
-        .where(Subscription.confirm_token == token, Subscription.ended_at.is_(None))
-        .options(selectinload(Subscription.subscriber))
-    )
-    if subscription is None:
+@dataclass(frozen=True)
+class Confirmation:
+    """What a confirmation link found: the subscription and whether this visit confirmed it
+    (False: it was confirmed before, by an earlier visit or a mail scanner opening the link)."""
+
+    subscription: Subscription
+    newly: bool
+
+
+def confirm_subscription(
+    session: Session, token: str, now: dt.datetime | None = None
+) -> Confirmation | None:
+    """Confirm by the emailed link; digests start with changes after this moment.
+
+    The link stays valid after use, so opening it again (the person, after their mail scanner
+    already did) says "already confirmed" instead of failing. None when the token is unknown or
+    its subscription has ended (``find_by_confirm_token`` still tells what it was about).
+    """
+    subscription = find_by_confirm_token(session, token)
+    if subscription is None or subscription.ended_at is not None:
         return None
+    if subscription.confirmed_at is not None:
+        return Confirmation(subscription, newly=False)
     subscription.confirmed_at = now or dt.datetime.now(dt.UTC)
-    subscription.confirm_token = None
     subscription.last_change_id = latest_change_id(session)
     session.flush()
-    return subscription
+    return Confirmation(subscription, newly=True)
+
+
+def find_by_confirm_token(session: Session, token: str) -> Subscription | None:
+    """The subscription (live or ended) a confirmation link belongs to."""
+    if not token:
+        return None
+    return session.scalar(
+        select(Subscription)
+        .where(Subscription.confirm_token == token)
+        .options(selectinload(Subscription.subscriber))
+    )
+
+
+#: Email subjects stay readable in a phone's inbox list; longer names are cut between words.
+SUBJECT_LABEL_LENGTH = 90
+_CUI_SUFFIX = re.compile(r"^(?P<name>.*\S)(?P<suffix> \(CUI \d+\))$", re.S)
+
+
+def shorten(text: str, limit: int) -> str:
+    """``text`` cut at the last whole word that fits in ``limit`` characters, with "…".
+
+    An investment's label keeps its "(CUI …)" whole and shortens the name before it.
+    """
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    match = _CUI_SUFFIX.match(text)
+    if match and len(match["suffix"]) < limit // 2:
+        return shorten(match["name"], limit - len(match["suffix"])) + match["suffix"]
+    cut = text[: limit - 1]
+    if text[limit - 1] != " " and " " in cut:
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip(" ,;:.-–—(«") + "…"
 
 
 def find_subscriber(session: Session, token: str) -> Subscriber | None:
@@ -154,9 +200,8 @@ def end_subscriptions(
     )
     if subscription_id is not None:
         stmt = stmt.where(Subscription.id == subscription_id)
-    result = session.execute(
-        stmt.values(ended_at=now or dt.datetime.now(dt.UTC), confirm_token=None)
-    )
+    # The confirmation token stays: an old link then says what it was about and links to it.
+    result = session.execute(stmt.values(ended_at=now or dt.datetime.now(dt.UTC)))
     session.flush()
     return result.rowcount
 

@@ -11,13 +11,16 @@ from flask_babel import get_locale, gettext
 from portal.alerts import feed_entries
 from portal.alerts.feeds import atom_document
 from portal.alerts.subscriptions import (
+    SUBJECT_LABEL_LENGTH,
     canonical_search,
     confirm_subscription,
     describe_target,
     end_subscriptions,
+    find_by_confirm_token,
     find_subscriber,
     normalise_email,
     request_follow,
+    shorten,
 )
 from portal.complaints.outbox import queue_mail, send_after_response
 from portal.db import get_session
@@ -111,11 +114,11 @@ def follow():
     errors = {}
     email = normalise_email(values.get("email", ""))
     if email is None:
-        errors["email"] = gettext("Escribe un correo electrónico válido, como nombre@ejemplo.pe.")
+        errors["email"] = gettext("Escriba un correo electrónico válido, como nombre@ejemplo.pe.")
     if values.get("acepto") != "si":
-        errors["acepto"] = gettext("Para enviarte avisos necesitamos tu consentimiento.")
+        errors["acepto"] = gettext("Para enviarle avisos necesitamos su consentimiento.")
     if values.get("sitio_web"):  # a field people never see: only bots fill it
-        errors["email"] = gettext("No pudimos registrar el pedido. Inténtalo de nuevo.")
+        errors["email"] = gettext("No pudimos registrar el pedido. Inténtelo de nuevo.")
     if errors:
         return render_template(
             "alerts/follow.html",
@@ -131,7 +134,10 @@ def follow():
         queue_mail(
             session,
             email,
-            gettext("Confirma que quieres seguir «%(label)s» en Vigía", label=label[:120]),
+            gettext(
+                "Confirme que desea seguir «%(label)s» en Vigía",
+                label=shorten(label, SUBJECT_LABEL_LENGTH),
+            ),
             render_template("alerts/confirm_email.txt", label=label, link=link),
         )
         send_after_response()
@@ -168,16 +174,40 @@ def follow_rate_limited(wait: str):
     ), 429
 
 
+def followed_url(kind: str, target: str) -> str:
+    """The page of what a subscription follows: the investment, the place or the search."""
+    if kind == "investment":
+        return url_for("investments.show", cui=target)
+    if kind == "place":
+        return url_for("investments.place", ubigeo=target)
+    return url_for("search.results") + ("?" + target if target else "")
+
+
 @bp.get("/seguir/confirmar/<token>")
 def confirm(token: str):
-    subscription = confirm_subscription(get_session(), token[:64])
-    if subscription is None:
-        return render_template("alerts/link_expired.html"), 404
+    """Confirm on GET, idempotently: mail scanners open links before people do, and a second
+    visit (theirs, then the person's) says "already confirmed" instead of failing."""
+    session = get_session()
+    confirmation = confirm_subscription(session, token[:64])
+    if confirmation is None:
+        ended = find_by_confirm_token(session, token[:64])
+        return _invalid_link(ended)
+    subscription = confirmation.subscription
     return render_template(
         "alerts/confirmed.html",
         subscription=subscription,
+        already=not confirmation.newly,
+        followed_url=followed_url(subscription.kind, subscription.target),
         manage_url=url_for("alerts.manage", token=subscription.subscriber.token),
     )
+
+
+def _invalid_link(subscription=None):
+    """The 404 page of a link that no longer works, linking to what it was about when known."""
+    followed = None
+    if subscription is not None:
+        followed = (subscription.label, followed_url(subscription.kind, subscription.target))
+    return render_template("alerts/link_expired.html", followed=followed), 404
 
 
 @bp.route("/seguir/baja/<token>", methods=["GET", "POST"])
@@ -189,7 +219,7 @@ def unsubscribe(token: str):
         end_subscriptions(session, token[:64])
         return render_template("alerts/unsubscribed.html")
     if find_subscriber(session, token[:64]) is None:
-        return render_template("alerts/link_expired.html"), 404
+        return _invalid_link()
     return render_template("alerts/unsubscribe.html", token=token)
 
 
@@ -203,8 +233,10 @@ def manage(token: str):
             end_subscriptions(session, token[:64], subscription_id)
     subscriber = find_subscriber(session, token[:64])
     if subscriber is None:
-        return render_template("alerts/link_expired.html"), 404
-    return render_template("alerts/manage.html", subscriber=subscriber, token=token)
+        return _invalid_link()
+    return render_template(
+        "alerts/manage.html", subscriber=subscriber, token=token, followed_url=followed_url
+    )
 
 
 @bp.get("/seguir/privacidad")

@@ -125,8 +125,19 @@ FEATURE_COLLECTION = {
                             "c": {"type": "string", "description": "CUI."},
                             "n": {"type": "string", "description": "Name."},
                             "s": {"type": "string", "enum": list(STATUS_LABELS)},
-                            "k": {"type": "integer", "description": "Updated cost, whole soles."},
+                            "k": {
+                                "type": "number",
+                                "description": "Updated cost, soles to the céntimo.",
+                            },
+                            "kt": {
+                                "type": "string",
+                                "description": "k as the pages write it ('S/ 12,314,605').",
+                            },
                             "p": {"type": "number", "description": "Physical progress, %."},
+                            "pt": {
+                                "type": "string",
+                                "description": "p as the pages write it ('84.5%').",
+                            },
                             "a": {
                                 "const": 1,
                                 "description": "Drawn at the district centre (approximate).",
@@ -256,6 +267,48 @@ BOUNDARIES = {
     "type": "object",
     "required": ["type", "features"],
     "properties": {"type": {"const": "FeatureCollection"}, "features": ARRAY_OF_OBJECTS},
+}
+
+DATOS_CATALOGUE = {
+    "type": "object",
+    "description": "Every dated version of the downloadable files kept, newest first.",
+    "required": ["publicador", "licencia", "pagina", "ultimo", "versiones"],
+    "properties": {
+        "publicador": {"type": "string"},
+        "licencia": {"const": "CC-BY-4.0"},
+        "pagina": {"type": "string", "format": "uri"},
+        "ultimo": {"type": "string", "format": "uri", "description": "Latest datapackage.json."},
+        "versiones": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["version", "dia", "publicado", "direccion", "archivos"],
+                "properties": {
+                    "version": {"type": "string"},
+                    "dia": {"type": "string", "format": "date"},
+                    "numero_del_dia": {"type": "integer"},
+                    "publicado": {"type": "string", "format": "date-time"},
+                    "direccion": {"type": "string", "format": "uri"},
+                    "datapackage": {"type": "string", "format": "uri"},
+                    "archivos": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "required": ["nombre", "url", "bytes", "sha256"],
+                            "properties": {
+                                "nombre": {"type": "string"},
+                                "formato": {"type": "string"},
+                                "url": {"type": "string", "format": "uri"},
+                                "bytes": {"type": "integer", "minimum": 0},
+                                "sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
+                                "filas": {"type": ["integer", "null"]},
+                            },
+                        },
+                    },
+                },
+            },
+        },
+    },
 }
 
 HEALTH = {
@@ -454,6 +507,13 @@ def openapi_document(version: str, public_url: str, api_limit: str) -> dict:
                     },
                 }
             },
+            "/datos.json": {
+                "get": {
+                    "operationId": "datedFiles",
+                    "summary": "The dated downloads (CSV, XLSX, OC4IDS) of every import kept.",
+                    "responses": {"200": _json("DatosCatalogue", "The versions and their files.")},
+                }
+            },
             "/healthz": {
                 "get": {
                     "operationId": "liveness",
@@ -481,6 +541,7 @@ def openapi_document(version: str, public_url: str, api_limit: str) -> dict:
                 "InvestmentSheet": INVESTMENT_SHEET,
                 "OEmbed": OEMBED,
                 "Boundaries": BOUNDARIES,
+                "DatosCatalogue": DATOS_CATALOGUE,
                 "Health": HEALTH,
                 "Error": ERROR,
             },

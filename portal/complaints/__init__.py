@@ -1,6 +1,8 @@
 """Citizens' observations and complaints, with moderation (issue: observations).
 
 ``init_app`` also turns on CSRF protection for the whole site: every POST form needs its token.
+The observation form checks its own token (FlaskForm) instead, so an expired page comes back
+with everything typed and every photo kept, and a clear "the page expired" beside it.
 """
 
 from flask_wtf import CSRFProtect
@@ -22,6 +24,7 @@ def init_app(app) -> None:
 
     enable_heic()
     csrf.init_app(app)
+    csrf.exempt("portal.complaints.views.new")
     app.register_blueprint(bp)
     app.register_blueprint(admin_bp)
     app.extensions["portal.limiter"] = init_limiter(

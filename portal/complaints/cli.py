@@ -30,16 +30,19 @@ def create_admin(email: str, password: str) -> None:
 @with_appcontext
 def purge_personal_data(days: int) -> None:
     """Remove contact data of observations closed, and subscriptions ended or never confirmed,
-    more than DAYS days ago."""
-    from portal.complaints.retention import purge_personal_data as purge
-
+    more than DAYS days ago; and photos of forms never sent, after a day."""
     from portal.alerts.subscriptions import purge_subscriptions
+    from portal.complaints.photos import purge_pending
+    from portal.complaints.retention import purge_personal_data as purge
+    from portal.complaints.views import upload_dir
 
     with session_scope() as session:
         count = purge(session, days)
         addresses = purge_subscriptions(session, days)
+    forms = purge_pending(upload_dir())
     click.echo(f"Personal data removed from {count} closed observation(s).")
     click.echo(f"{addresses} email address(es) with no live subscription deleted.")
+    click.echo(f"Photos of {forms} observation form(s) never sent deleted.")
 
 
 @click.command("send-mail")

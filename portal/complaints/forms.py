@@ -88,21 +88,33 @@ class ObservationForm(FlaskForm):
         validators=[DataRequired(_l("Necesitamos su autorización para registrar la observación."))],
     )
     started = HiddenField()
+    #: Token of the photos already attached on an earlier try (kept on the server, photos.py).
+    pending_photos = HiddenField()
+    #: How many photos are already kept; set by the view before validating.
+    kept_photos = 0
+    #: The photos of this request, decoded by validate_photos.
+    images: tuple | list = ()
 
     def validate_photos(self, field):
-        """Every photo must be a real image under the size limit; keeps the decoded images."""
+        """Every photo must be a real image under the size limit; keeps the decoded images.
+
+        The good photos are kept in ``images`` even when another one is refused, so a second
+        try only needs the refused one.
+        """
         files = [f for f in (field.data or []) if f and f.filename]
         self.images = []
-        if len(files) > MAX_PHOTOS:
+        room = MAX_PHOTOS - self.kept_photos
+        if len(files) > room:
             raise ValidationError(_l("Puede enviar hasta %(max)d fotos.", max=MAX_PHOTOS))
         max_bytes = int(current_app.config["PORTAL_PHOTO_MAX_BYTES"])
+        refused = []
         for upload in files:
             try:
                 self.images.append(check_photo(upload.stream, max_bytes))
             except PhotoRejected as exc:
-                raise ValidationError(
-                    _l("«%(name)s»: %(reason)s", name=upload.filename, reason=str(exc))
-                ) from None
+                refused.append(_l("«%(name)s»: %(reason)s", name=upload.filename, reason=str(exc)))
+        if refused:
+            raise ValidationError(" ".join(str(message) for message in refused))
 
 
 # The honeypot is added by name so the attribute matches what bots see in the HTML.

@@ -43,7 +43,7 @@ from portal.complaints.review import (
 from portal.complaints.service import find_investment_choice
 from portal.complaints.views import status_url
 from portal.db import get_session
-from portal.i18n import local_today
+from portal.i18n import local_day, local_today
 from portal.spreadsheets import spreadsheet_text
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -198,8 +198,8 @@ def routed_csv():
                     row.description,
                     row.location,
                     row.routed_to_name,
-                    row.routed_at.date().isoformat(),
-                    row.created_at.date().isoformat(),
+                    local_day(row.routed_at).isoformat(),
+                    local_day(row.created_at).isoformat(),
                     row.photos,
                 )
             ]

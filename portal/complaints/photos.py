@@ -6,8 +6,12 @@ only, so EXIF (GPS, camera serial) and anything hidden in the file never reach o
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+import re
 import secrets
-from dataclasses import dataclass
+import shutil
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import BinaryIO
 
@@ -89,3 +93,125 @@ def _flatten(image: Image.Image) -> Image.Image:
         background.paste(rgba, mask=rgba.getchannel("A"))
         return background
     return image.convert("RGB")
+
+
+# Pending uploads: photos already checked and cleaned while the rest of the form still has a
+# problem (an investment to choose, a missing field, an expired page). The browser cannot attach
+# a file again, so the server keeps them under a random token carried by a hidden field until the
+# form is sent, and throws them away after PENDING_MAX_AGE like other personal data.
+
+PENDING_FOLDER = "pendientes"
+PENDING_MAX_AGE = dt.timedelta(hours=24)
+_MANIFEST = "fotos.json"
+_TOKEN = re.compile(r"^[A-Za-z0-9_-]{22,64}$")
+
+
+def valid_pending_token(token: str | None) -> str:
+    """The token when it has the shape we issue, else '' (never a path outside the folder)."""
+    return token if token and _TOKEN.match(token) else ""
+
+
+def _pending_dir(root: Path, token: str) -> Path | None:
+    token = valid_pending_token(token)
+    return root / PENDING_FOLDER / token if token else None
+
+
+def pending_photos(root: Path, token: str, now: dt.datetime | None = None) -> list[StoredPhoto]:
+    """The photos kept under ``token``, in the order attached ([] when none or expired)."""
+    folder = _pending_dir(root, token)
+    if folder is None or not (folder / _MANIFEST).is_file() or _expired(folder, now):
+        return []
+    try:
+        entries = json.loads((folder / _MANIFEST).read_text(encoding="utf-8"))
+        return [StoredPhoto(**entry) for entry in entries]
+    except (OSError, ValueError, TypeError):
+        return []
+
+
+def keep_pending(
+    images: list[Image.Image], root: Path, token: str, limit: int
+) -> tuple[str, list[StoredPhoto]]:
+    """Clean and store ``images`` after those already kept (at most ``limit`` in all).
+
+    Returns the token (a new one when ``token`` is not a live one) and every photo kept.
+    """
+    kept = pending_photos(root, token)
+    if not kept:
+        purge_pending(root)
+        token = secrets.token_urlsafe(24)
+    folder = _pending_dir(root, token)
+    assert folder is not None
+    for image in images[: max(0, limit - len(kept))]:
+        kept.append(store_photo(image, folder))
+    _write_manifest(folder, kept)
+    return token, kept
+
+
+def remove_pending(root: Path, token: str, filenames: list[str]) -> list[StoredPhoto]:
+    """Forget the kept photos named in ``filenames``; returns those that stay."""
+    folder = _pending_dir(root, token)
+    kept = pending_photos(root, token)
+    if folder is None or not kept:
+        return kept
+    stay = [p for p in kept if p.filename not in filenames]
+    for photo in kept:
+        if photo not in stay:
+            for name in (photo.filename, photo.thumbnail):
+                (folder / name).unlink(missing_ok=True)
+    _write_manifest(folder, stay)
+    return stay
+
+
+def claim_pending(root: Path, token: str) -> list[StoredPhoto]:
+    """Move the kept photos next to the published ones (the form was accepted)."""
+    folder = _pending_dir(root, token)
+    kept = pending_photos(root, token)
+    if folder is None:
+        return []
+    moved = []
+    for photo in kept:
+        try:
+            for name in (photo.filename, photo.thumbnail):
+                (folder / name).replace(root / name)
+        except OSError:
+            continue
+        moved.append(photo)
+    shutil.rmtree(folder, ignore_errors=True)
+    return moved
+
+
+def pending_thumbnail(root: Path, token: str, filename: str) -> Path | None:
+    """The file of a kept photo's thumbnail, for the form to show it; None when not one."""
+    folder = _pending_dir(root, token)
+    if folder is None or filename not in {p.thumbnail for p in pending_photos(root, token)}:
+        return None
+    return folder / filename
+
+
+def purge_pending(root: Path, now: dt.datetime | None = None) -> int:
+    """Delete kept photos of forms never sent, older than PENDING_MAX_AGE; returns how many."""
+    base = root / PENDING_FOLDER
+    if not base.is_dir():
+        return 0
+    count = 0
+    for folder in base.iterdir():
+        if folder.is_dir() and _expired(folder, now):
+            shutil.rmtree(folder, ignore_errors=True)
+            count += 1
+    return count
+
+
+def _expired(folder: Path, now: dt.datetime | None) -> bool:
+    now = now or dt.datetime.now(dt.UTC)
+    try:
+        created = dt.datetime.fromtimestamp(folder.stat().st_mtime, dt.UTC)
+    except OSError:
+        return True
+    return now - created > PENDING_MAX_AGE
+
+
+def _write_manifest(folder: Path, photos: list[StoredPhoto]) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    partial = folder / (_MANIFEST + ".tmp")
+    partial.write_text(json.dumps([asdict(p) for p in photos]), encoding="utf-8")
+    partial.replace(folder / _MANIFEST)

@@ -19,8 +19,12 @@ from portal.complaints.models import Observation, ObservationEvent, ObservationP
 from portal.complaints.outbox import queue_mail
 from portal.complaints.photos import StoredPhoto
 from portal.complaints.redaction import redact_personal_data
+from portal.investments.labels import STATUS_LABELS as INVESTMENT_STATUS_LABELS
 from portal.investments.models import Investment
 from portal.investments.place_queries import place_condition
+from portal.places import place_line
+from portal.search.filters import MAX_QUERY_LENGTH, Filters
+from portal.search.queries import find_code, find_investments
 
 #: Crockford-style alphabet without 0/1 (read as O/I) and without I, L, O, U: easy to dictate.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -49,6 +53,17 @@ class InvestmentChoice:
     place: str
     executing_unit: str | None
     sec_ejec: str | None
+    status: str = ""
+
+
+@dataclass(frozen=True)
+class ChoiceSearch:
+    """What the form's investment search found: the first matches, how many in all, and whether
+    none had every word (then these have the most of them, as /buscar says too)."""
+
+    choices: list[InvestmentChoice]
+    total: int
+    partial: bool = False
 
 
 def find_investment_choice(session: Session, cui: str) -> InvestmentChoice | None:
@@ -56,31 +71,29 @@ def find_investment_choice(session: Session, cui: str) -> InvestmentChoice | Non
     return _choice(row) if row else None
 
 
-def search_investment_choices(
-    session: Session, query: str, limit: int = 20
-) -> list[InvestmentChoice]:
-    """Investments whose CUI is ``query`` or whose name contains every word of it."""
-    words = query.split()
-    if not words:
-        return []
-    stmt = select(Investment)
-    if query.strip().isdigit():
-        stmt = stmt.where(or_(Investment.cui == query.strip(), Investment.snip == query.strip()))
-    else:
-        for word in words:
-            stmt = stmt.where(Investment.name.ilike(f"%{word}%"))
-    rows = session.scalars(stmt.order_by(Investment.changed_at.desc()).limit(limit)).all()
-    return [_choice(row) for row in rows]
+def search_investment_choices(session: Session, query: str, limit: int = 20) -> ChoiceSearch:
+    """Investments for the observation form, found exactly as /buscar finds them: a CUI or SNIP
+    code, everyday words ("posta", "colegio"), places and typos all go through the search index."""
+    query = query.strip()[:MAX_QUERY_LENGTH]
+    if not query:
+        return ChoiceSearch([], 0)
+    cui = find_code(session, query)
+    if cui:
+        choice = find_investment_choice(session, cui)
+        return ChoiceSearch([choice] if choice else [], 1 if choice else 0)
+    found = find_investments(session, Filters(q=query), page_size=limit)
+    return ChoiceSearch([_choice(row) for row in found.investments], found.total, found.partial)
 
 
 def _choice(row: Investment) -> InvestmentChoice:
-    place = ", ".join(part for part in (row.district, row.province) if part)
+    place = place_line(row.ubigeo, row.province, row.district)
     return InvestmentChoice(
         cui=row.cui,
         name=row.name,
         place=place,
         executing_unit=row.executing_unit_name or row.entity,
         sec_ejec=row.sec_ejec,
+        status=str(INVESTMENT_STATUS_LABELS.get(row.status, "")) if row.status else "",
     )
 
 

@@ -18,6 +18,7 @@ from flask import (
     session as cookie_session,
 )
 from flask_babel import gettext as _
+from wtforms.validators import ValidationError
 
 from portal.complaints.antispam import (
     HONEYPOT_FIELD,
@@ -25,10 +26,18 @@ from portal.complaints.antispam import (
     filled_too_fast,
     issue_fill_token,
 )
-from portal.complaints.forms import ObservationForm
+from portal.complaints.forms import MAX_PHOTOS, ObservationForm
 from portal.complaints.next_steps import next_step
 from portal.complaints.outbox import send_after_response
-from portal.complaints.photos import store_photo
+from portal.complaints.photos import (
+    claim_pending,
+    keep_pending,
+    pending_photos,
+    pending_thumbnail,
+    remove_pending,
+    store_photo,
+    valid_pending_token,
+)
 from portal.complaints.service import (
     NewObservation,
     find_investment_choice,
@@ -62,19 +71,38 @@ def new():
         query = request.args.get("q", "").strip()
         form.investment_query.data = query
         form.started.data = issue_fill_token()
-        return render_template(
-            "complaints/new.html",
-            form=form,
-            investment=investment,
-            choices=search_investment_choices(session, query) if query and not investment else [],
-            investment_error=_unknown_cui_message()
-            if request.args.get("cui") and not investment
-            else None,
-        )
+        found, investment_error = None, None
+        if request.args.get("cui") and not investment:
+            investment_error = _unknown_cui_message()
+        elif query and not investment:
+            investment, found, investment_error = _search(session, form, query)
+        return _page(form, investment, found, investment_error)
 
-    investment, choices, investment_error = _chosen_investment(session, form)
+    uploads = upload_dir()
+    token = valid_pending_token(form.pending_photos.data)
+    removed = request.form.getlist("quitar_foto")
+    kept = remove_pending(uploads, token, removed) if removed else pending_photos(uploads, token)
+    form.kept_photos = len(kept)
+    action = request.form.get("accion", "") or ("quitar" if removed else "")
+    if action in ("buscar", "cambiar", "quitar"):
+        # Search, choose another investment, drop a photo: nothing else is judged yet, and
+        # nothing is lost (the photos of this request are kept too).
+        _check_photos(form)
+        kept = _keep_photos(form, uploads, token, kept)
+        if action == "cambiar":
+            form.cui.data = ""
+            return _page(form, None, None, None, kept)
+        if action == "buscar":
+            form.cui.data = ""
+        investment, found, investment_error = _chosen_investment(session, form)
+        if action == "quitar" and not (form.investment_query.data or "").strip():
+            investment_error = None
+        return _page(form, investment, found, investment_error, kept)
+
+    investment, found, investment_error = _chosen_investment(session, form)
     problem = None
-    if (form[HONEYPOT_FIELD].data or "").strip():
+    bot = bool((form[HONEYPOT_FIELD].data or "").strip())
+    if bot:
         problem = _("No pudimos aceptar el envío. Revise los datos y vuelva a enviarlo.")
     elif filled_too_fast(form.started.data):
         problem = _(
@@ -83,16 +111,11 @@ def new():
         form.started.data = issue_fill_token()
     valid = form.validate()
     if problem or not valid or investment is None:
-        return render_template(
-            "complaints/new.html",
-            form=form,
-            investment=investment,
-            choices=choices,
-            investment_error=investment_error,
-            problem=problem,
-            photos_dropped=any(f and f.filename for f in (form.photos.data or [])),
-        ), 422
-    stored = [store_photo(image, upload_dir()) for image in form.images]
+        if not bot:
+            kept = _keep_photos(form, uploads, token, kept)
+        return _page(form, investment, found, investment_error, kept, problem), 422
+    stored = claim_pending(uploads, token) if kept else []
+    stored += [store_photo(image, uploads) for image in form.images]
     observation = record_observation(
         session,
         NewObservation(
@@ -115,12 +138,16 @@ def new():
 
 
 def rate_limited_form(wait: str):
-    """The 429 of the form: the form again with everything typed (photos must be chosen again),
+    """The 429 of the form: the form again with everything typed and the photos kept from
+    earlier tries (this request's new photos are not stored: a flood must not fill the disk),
     saying which limit was reached and how long until it resets."""
     from portal.complaints.antispam import broken_scope
 
     form = ObservationForm()
-    investment, choices, investment_error = _chosen_investment(get_session(), form)
+    token = valid_pending_token(form.pending_photos.data)
+    kept = pending_photos(upload_dir(), token)
+    form.kept_photos = len(kept)
+    investment, found, investment_error = _chosen_investment(get_session(), form)
     problem = {
         "email": _(
             "Ya recibimos muchas observaciones con este correo. Vuelva en %(wait)s.", wait=wait
@@ -133,15 +160,38 @@ def rate_limited_form(wait: str):
         broken_scope(),
         _("Ha enviado muchas observaciones desde esta conexión. Vuelva en %(wait)s.", wait=wait),
     )
+    problem += " " + _("Lo que escribió sigue en el formulario.")
+    return _page(form, investment, found, investment_error, kept, problem), 429
+
+
+def _page(form, investment, found, investment_error, kept=(), problem=None):
     return render_template(
         "complaints/new.html",
         form=form,
         investment=investment,
-        choices=choices,
+        found=found,
+        choices=found.choices if found else [],
         investment_error=investment_error,
-        problem=problem + " " + _("Lo que escribió sigue en el formulario."),
-        photos_dropped=any(f and f.filename for f in (form.photos.data or [])),
-    ), 429
+        problem=problem,
+        kept_photos=kept,
+        max_photos=MAX_PHOTOS,
+    )
+
+
+def _check_photos(form: ObservationForm) -> None:
+    """Decode this request's photos (to keep them) without judging the other fields."""
+    try:
+        form.validate_photos(form.photos)
+    except ValidationError as exc:
+        form.photos.errors = [str(exc)]
+
+
+def _keep_photos(form: ObservationForm, uploads: Path, token: str, kept: list) -> list:
+    """Keep this request's good photos with those of earlier tries; the form carries the token."""
+    if form.images:
+        token, kept = keep_pending(list(form.images), uploads, token, MAX_PHOTOS)
+    form.pending_photos.data = token if kept else ""
+    return kept
 
 
 def _unknown_cui_message() -> str:
@@ -149,28 +199,53 @@ def _unknown_cui_message() -> str:
 
 
 def _chosen_investment(session, form):
-    """(investment, matches to choose from, error) from the hidden CUI or the typed search."""
+    """(investment, search found, error) from the CUI picked or the words typed."""
     if form.cui.data:
         investment = find_investment_choice(session, form.cui.data)
         if investment is not None:
-            return investment, [], None
-    query = (form.investment_query.data or "").strip()
+            return investment, None, None
+    return _search(session, form, (form.investment_query.data or "").strip())
+
+
+def _search(session, form, query: str):
+    """Search the words as /buscar does; one sure match is chosen, several are offered."""
     if not query:
-        return None, [], _("Indique sobre qué inversión escribe: su CUI o parte de su nombre.")
-    choices = search_investment_choices(session, query)
-    if len(choices) == 1:
-        form.cui.data = choices[0].cui
-        return choices[0], [], None
-    if not choices:
+        return None, None, _("Indique sobre qué inversión escribe: su CUI o parte de su nombre.")
+    found = search_investment_choices(session, query)
+    if found.total == 1 and not found.partial:
+        form.cui.data = found.choices[0].cui
+        return found.choices[0], None, None
+    if not found.choices:
         return (
             None,
-            [],
+            None,
             _(
                 "Ninguna inversión coincide con «%(query)s». Pruebe con otra palabra o con el CUI.",
                 query=query,
             ),
         )
-    return None, choices, _("Varias inversiones coinciden: elija una de la lista.")
+    if found.partial:
+        return (
+            None,
+            found,
+            _(
+                "Ninguna inversión tiene todas las palabras de «%(query)s»; estas tienen la "
+                "mayoría: elija una de la lista o busque con otras palabras.",
+                query=query,
+            ),
+        )
+    return None, found, _("Varias inversiones coinciden: elija una de la lista.")
+
+
+@bp.get("/observaciones/nueva/fotos/<token>/<filename>")
+def pending_photo(token: str, filename: str):
+    """The thumbnail of a photo kept for a form not yet sent (only its token opens it)."""
+    path = pending_thumbnail(upload_dir(), token, filename)
+    if path is None or not path.is_file():
+        abort(404)
+    response = send_from_directory(path.parent, path.name, mimetype="image/jpeg")
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 @bp.get("/observaciones/consultar")

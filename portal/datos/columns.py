@@ -20,6 +20,8 @@ class Column:
     kind: str
     attribute: str
     description: object
+    #: The unit of a figure (Table Schema and dictionary), in Spanish: "soles (PEN)", "%"…
+    unit: str | None = None
 
 
 _I = Investment
@@ -43,17 +45,17 @@ INVESTMENT_COLUMNS = (
     Column("provincia", "texto", "province", _l("Provincia.")),
     Column("distrito", "texto", "district", _l("Distrito.")),
     Column("ubigeo", "texto", "ubigeo", _l("Código INEI del distrito (6 dígitos).")),
-    Column("latitud", "decimal", "latitude", _l("Latitud (WGS 84) tal como la publica el MEF.")),
-    Column("longitud", "decimal", "longitude", _l("Longitud (WGS 84) tal como la publica el MEF.")),
+    Column("latitud", "decimal", "latitude", _l("Latitud (WGS 84) tal como la publica el MEF."), "grados"),
+    Column("longitud", "decimal", "longitude", _l("Longitud (WGS 84) tal como la publica el MEF."), "grados"),
     Column("coordenadas", "texto", "coords_status", _l("Calidad de las coordenadas: ok, missing, zero, swapped u outside.")),
-    Column("costo_viable", "decimal", "viable_cost", _l("Costo con el que se declaró viable, en soles.")),
-    Column("costo_actualizado", "decimal", "updated_cost", _l("Costo actualizado, en soles.")),
-    Column("pia", "decimal", "pia_current", _l("Presupuesto institucional de apertura del año, en soles.")),
-    Column("pim", "decimal", "pim_current", _l("Presupuesto institucional modificado del año, en soles.")),
-    Column("devengado_anio", "decimal", "devengado_current", _l("Devengado del año, en soles.")),
-    Column("devengado_acumulado", "decimal", "devengado_accumulated", _l("Devengado acumulado de todos los años, en soles.")),
-    Column("saldo_por_ejecutar", "decimal", "balance_to_execute", _l("Saldo por ejecutar, en soles.")),
-    Column("avance_fisico", "decimal", "physical_progress", _l("Avance físico, en porcentaje.")),
+    Column("costo_viable", "decimal", "viable_cost", _l("Costo con el que se declaró viable, en soles."), "soles (PEN)"),
+    Column("costo_actualizado", "decimal", "updated_cost", _l("Costo actualizado, en soles."), "soles (PEN)"),
+    Column("pia", "decimal", "pia_current", _l("Presupuesto institucional de apertura del año, en soles."), "soles (PEN)"),
+    Column("pim", "decimal", "pim_current", _l("Presupuesto institucional modificado del año, en soles."), "soles (PEN)"),
+    Column("devengado_anio", "decimal", "devengado_current", _l("Devengado del año, en soles."), "soles (PEN)"),
+    Column("devengado_acumulado", "decimal", "devengado_accumulated", _l("Devengado acumulado de todos los años, en soles."), "soles (PEN)"),
+    Column("saldo_por_ejecutar", "decimal", "balance_to_execute", _l("Saldo por ejecutar, en soles."), "soles (PEN)"),
+    Column("avance_fisico", "decimal", "progress", _l("Avance físico, en porcentaje: el mayor que informa alguna fuente; 100 si la inversión está cerrada y ninguna informa otro (el mismo que muestran la ficha, la API y /buscar.csv)."), "%"),
     Column("beneficiarios", "entero", "beneficiaries", _l("Beneficiarios declarados.")),
     Column("fecha_registro", "fecha", "registered_on", _l("Fecha de registro en el banco de inversiones.")),
     Column("fecha_viabilidad", "fecha", "viable_on", _l("Fecha de la declaración de viabilidad.")),
@@ -70,12 +72,12 @@ YEARLY_COLUMNS = (
     Column("unidad_ejecutora", "texto", "sec_ejec", _l("Código SEC_EJEC de la unidad ejecutora.")),
     Column("unidad_ejecutora_nombre", "texto", "executing_unit_name", _l("Nombre de la unidad ejecutora.")),
     Column("nivel_gobierno", "texto", "government_level", _l("Nivel de gobierno.")),
-    Column("pia", "decimal", "pia", _l("Presupuesto institucional de apertura, en soles.")),
-    Column("pim", "decimal", "pim", _l("Presupuesto institucional modificado, en soles.")),
-    Column("certificado", "decimal", "certified", _l("Monto certificado, en soles.")),
-    Column("comprometido", "decimal", "committed", _l("Compromiso anual, en soles.")),
-    Column("devengado", "decimal", "devengado", _l("Devengado, en soles.")),
-    Column("pagado", "decimal", "paid", _l("Girado o pagado, en soles.")),
+    Column("pia", "decimal", "pia", _l("Presupuesto institucional de apertura, en soles."), "soles (PEN)"),
+    Column("pim", "decimal", "pim", _l("Presupuesto institucional modificado, en soles."), "soles (PEN)"),
+    Column("certificado", "decimal", "certified", _l("Monto certificado, en soles."), "soles (PEN)"),
+    Column("comprometido", "decimal", "committed", _l("Compromiso anual, en soles."), "soles (PEN)"),
+    Column("devengado", "decimal", "devengado", _l("Devengado, en soles."), "soles (PEN)"),
+    Column("pagado", "decimal", "paid", _l("Girado o pagado, en soles."), "soles (PEN)"),
 )  # fmt: skip
 
 #: Table columns in file order, for one streamed SELECT per file.
@@ -83,13 +85,13 @@ INVESTMENT_SELECT = tuple(getattr(_I, c.attribute) for c in INVESTMENT_COLUMNS)
 YEARLY_SELECT = tuple(getattr(YearlyExecution, c.attribute) for c in YEARLY_COLUMNS)
 
 
-def dictionary_rows() -> list[tuple[str, str, str, str]]:
-    """(file, column, type, description) for the data dictionary file, in Spanish."""
+def dictionary_rows() -> list[tuple[str, str, str, str, str]]:
+    """(file, column, type, description, unit) for the data dictionary file, in Spanish."""
     from flask_babel import force_locale
 
     with force_locale("es"):
         return [
-            (file, c.name, c.kind, str(c.description))
+            (file, c.name, c.kind, str(c.description), c.unit or "")
             for file, columns in (
                 ("inversiones.csv / inversiones.xlsx", INVESTMENT_COLUMNS),
                 ("ejecucion_anual.csv", YEARLY_COLUMNS),

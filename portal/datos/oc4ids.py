@@ -1,23 +1,32 @@
 """One OC4IDS 0.9 project per investment, written as a streamed project package.
 
 Identifiers: ``<PORTAL_OC4IDS_PREFIX>-<CUI>``. The prefix must be registered with the Open
-Contracting Partnership before the package is announced (docs: README, "Datos abiertos"); until
-then the default ``oc4ids-vigia0`` marks the data as unregistered.
+Contracting Partnership before the package is announced (README, "OC4IDS"); until then the
+default ``oc4ids-vigia0`` marks the data as unregistered.
+
+Only fields of the 0.9 schema are written (the OCP's checker, libcoveoc4ids, must find no
+additional fields); how each figure is said is in the README's table ("OC4IDS: what each field
+holds"). Dates of the records are days in Lima: written as midnight at -05:00.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from portal.datos.writers import as_number
+from portal.places import place_line, place_name, title_name
 
 OC4IDS_VERSION = "0.9"
+LIMA = ZoneInfo("America/Lima")
 
 
 #: Plain-words status and cycle phase → projectStatus codelist (closed codelist in 0.9).
+#: A stalled work (paralizada) stays ``implementation``: the codelist has no "stalled"; the
+#: stall is said by a ``completion`` milestone that is ``notMet`` (see ``_stall_milestones``).
 def project_status(status: str, phase: str) -> str:
     if phase == "cierre" or status == "finalizada":
         return "completion"
@@ -42,25 +51,39 @@ FUNCTION_SECTORS = {
     "PLANEAMIENTO, GESTION Y RESERVA DE CONTINGENCIA": ["governance"],
 }
 
-#: The columns a project is built from, in this order.
+#: The investment columns a project is built from, in this order.
 PROJECT_FIELDS = (
     "cui", "snip", "name", "status", "phase", "function", "sec_ejec", "executing_unit_name",
     "department", "province", "district", "ubigeo", "latitude", "longitude", "coords_status",
     "viable_cost", "updated_cost", "devengado_accumulated", "viable_on", "execution_start_on",
-    "execution_end_on", "closed_on", "closure_note", "changed_at",
+    "execution_end_on", "closed_on", "closure_note", "changed_at", "physical_end_on",
+    "liquidation_total",
+)  # fmt: skip
+
+#: The INFObras work columns (``InfobrasWork``) a project's works are built from, in this order.
+WORK_FIELDS = (
+    "infobras_code", "cui", "name", "status", "contractor_ruc", "contractor", "supervisor_ruc",
+    "supervisor", "contract_amount", "supervisor_amount", "started_on", "planned_end_on",
+    "rescheduled_end_on", "actual_end_on", "stalled", "stall_cause", "stalled_on",
+    "stalled_days", "updated_on",
 )  # fmt: skip
 
 _ACCENTS = str.maketrans("ÁÉÍÓÚÜÑ", "AEIOUUN")
 
 
 def _datetime(value: dt.date | dt.datetime | None) -> str | None:
+    """A timestamp (stored in UTC) as ``…Z``; a day of the records as midnight in Lima."""
     if value is None:
         return None
     if not isinstance(value, dt.datetime):
-        value = dt.datetime.combine(value, dt.time(), tzinfo=dt.UTC)
-    elif value.tzinfo is None:
+        return dt.datetime.combine(value, dt.time(), tzinfo=LIMA).isoformat()
+    if value.tzinfo is None:
         value = value.replace(tzinfo=dt.UTC)
     return value.isoformat().replace("+00:00", "Z")
+
+
+def _day(value: dt.date | None) -> str:
+    return value.strftime("%d/%m/%Y") if value else ""
 
 
 def _value(amount) -> dict | None:
@@ -72,24 +95,47 @@ def _drop_empty(data: dict) -> dict:
     return {k: v for k, v in data.items() if v not in (None, "", [], {})}
 
 
-def build_project(row, prefix: str, page_url: str, usable_point: bool) -> dict:
-    """The OC4IDS project of one investment row (fields as ``PROJECT_FIELDS``)."""
+def build_project(
+    row,
+    prefix: str,
+    page_url: str,
+    usable_point: bool,
+    works: Sequence = (),
+    infobras_url: str | None = None,
+) -> dict:
+    """The OC4IDS project of one investment row (fields as ``PROJECT_FIELDS``) and its INFObras
+    works (rows as ``WORK_FIELDS``; ``infobras_url`` has a ``{code}`` placeholder)."""
     r = dict(zip(PROJECT_FIELDS, row, strict=True))
+    works = [dict(zip(WORK_FIELDS, w, strict=True)) for w in works]
     status = project_status(r["status"], r["phase"])
     identifiers = [{"id": r["cui"], "scheme": "PE-MEF-CUI"}]
     if r["snip"]:
         identifiers.append({"id": r["snip"], "scheme": "PE-MEF-SNIP"})
+    documents = [{"id": "ficha", "title": "Ficha en Vigía", "url": page_url, "language": "es"}]
+    if infobras_url:
+        documents += [
+            {
+                "id": f"infobras-{w['infobras_code']}",
+                "title": f"Obra {w['infobras_code']} en INFObras (Contraloría General)",
+                "url": infobras_url.format(code=w["infobras_code"], cui=r["cui"]),
+                "language": "es",
+            }
+            for w in works
+        ]
+    parties, authority = _authority(r)
+    processes = []
+    for work in works:
+        processes += _contracting_processes(work, parties)
     project = {
         "id": f"{prefix}-{r['cui']}",
         "updated": _datetime(r["changed_at"]),
         "language": "es",
         "identifiers": identifiers,
+        "publicAuthority": authority,
         "title": r["name"] or r["cui"],
         "status": status,
         "sector": FUNCTION_SECTORS.get((r["function"] or "").upper().translate(_ACCENTS)),
-        "budget": _drop_empty(
-            {"amount": _value(r["updated_cost"]), "approvalDate": _datetime(r["viable_on"])}
-        ),
+        "budget": _budget(r),
         "period": _drop_empty(
             {
                 "startDate": _datetime(r["execution_start_on"]),
@@ -97,38 +143,216 @@ def build_project(row, prefix: str, page_url: str, usable_point: bool) -> dict:
             }
         ),
         "locations": [_location(r, usable_point)] if r["ubigeo"] or usable_point else [],
-        "documents": [
-            {"id": "ficha", "title": "Ficha en Vigía", "url": page_url, "language": "es"}
-        ],
+        "parties": list(parties.values()),
+        "milestones": _viability_milestone(r) + _stall_milestones(r, works),
+        "completion": _completion(r, works) if status == "completion" else None,
+        "documents": documents,
+        "contractingProcesses": processes,
     }
-    if r["sec_ejec"]:
-        party_id = f"PE-SEC_EJEC-{r['sec_ejec']}"
-        name = r["executing_unit_name"] or r["sec_ejec"]
-        project["parties"] = [
-            {
-                "id": party_id,
-                "name": name,
-                "identifier": {"scheme": "PE-SEC_EJEC", "id": r["sec_ejec"]},
-                "roles": ["publicAuthority"],
-            }
-        ]
-        project["publicAuthority"] = {"id": party_id, "name": name}
-    if status == "completion":
-        project["completion"] = _drop_empty(
-            {
-                "endDate": _datetime(r["closed_on"] or r["execution_end_on"]),
-                "finalValue": _value(r["devengado_accumulated"]),
-                "finalValueDetails": "Devengado acumulado (MEF)."
-                if r["devengado_accumulated"] is not None
-                else None,
-                "endDateDetails": r["closure_note"],
-            }
-        ) or {"finalScope": "Cerrada o finalizada según el MEF."}
     return _drop_empty(project)
 
 
+def _authority(r: dict) -> tuple[dict, dict | None]:
+    """The executing unit (MEF's SEC_EJEC) as the project's public authority."""
+    if not r["sec_ejec"]:
+        return {}, None
+    party_id = f"PE-SEC_EJEC-{r['sec_ejec']}"
+    name = r["executing_unit_name"] or r["sec_ejec"]
+    party = {
+        "id": party_id,
+        "name": name,
+        "identifier": {"scheme": "PE-SEC_EJEC", "id": r["sec_ejec"]},
+        "roles": ["publicAuthority"],
+    }
+    return {party_id: party}, {"id": party_id, "name": name}
+
+
+def _budget(r: dict) -> dict:
+    """The updated cost as the budget, with no date (the MEF publishes none for its last
+    update); the viable cost as a breakdown of its own, dated the day of viability."""
+    viable = _value(r["viable_cost"])
+    breakdowns = []
+    if viable:
+        item = {
+            "id": "monto-viable",
+            "description": "Monto viable: costo de la inversión al declararse viable (MEF).",
+            "amount": viable,
+            "approvalDate": _datetime(r["viable_on"]),
+        }
+        breakdowns.append(
+            {
+                "id": "viabilidad",
+                "description": "Costo de la inversión al declararse viable, antes de las "
+                "actualizaciones; no se suma al costo actualizado.",
+                "budgetBreakdown": [_drop_empty(item)],
+            }
+        )
+    amount = _value(r["updated_cost"])
+    return _drop_empty(
+        {
+            "description": "Costo actualizado de la inversión según el Banco de Inversiones "
+            "del MEF (el MEF no publica la fecha de su última actualización)."
+            if amount
+            else None,
+            "amount": amount,
+            "budgetBreakdowns": breakdowns,
+        }
+    )
+
+
+def _viability_milestone(r: dict) -> list[dict]:
+    if not r["viable_on"]:
+        return []
+    return [
+        {
+            "id": "viabilidad",
+            "title": "Declaración de viabilidad",
+            "type": "approval",
+            "code": "projectApproval",
+            "status": "met",
+            "dateMet": _datetime(r["viable_on"]),
+        }
+    ]
+
+
+def _stall_milestones(r: dict, works: list[dict]) -> list[dict]:
+    """A stalled work: its completion milestone is ``notMet``, with the cause and the dates."""
+    if r["status"] != "paralizada":
+        return []
+    milestones = []
+    for w in works:
+        if not (w["stalled"] or "PARALIZ" in (w["status"] or "").upper()):
+            continue
+        since = f" desde el {_day(w['stalled_on'])}" if w["stalled_on"] else ""
+        days = f" ({w['stalled_days']} días)" if w["stalled_days"] else ""
+        cause = f": {w['stall_cause'].strip().rstrip('.')}" if w["stall_cause"] else ""
+        milestone = {
+            "id": f"paralizacion-{w['infobras_code']}",
+            "title": "Término de la obra: obra paralizada",
+            "type": "delivery",
+            "code": "completion",
+            "status": "notMet",
+            "description": f"Obra paralizada según INFObras{since}{days}{cause}.",
+            "dueDate": _datetime(w["rescheduled_end_on"] or w["planned_end_on"]),
+            "dateModified": _datetime(w["updated_on"] or w["stalled_on"]),
+        }
+        milestones.append(_drop_empty(milestone))
+    if not milestones:  # stalled according to the MEF's monthly situation reports
+        milestone = {
+            "id": "paralizacion",
+            "title": "Término de la obra: obra paralizada",
+            "type": "delivery",
+            "code": "completion",
+            "status": "notMet",
+            "description": "Obra paralizada según el estado situacional del MEF.",
+            "dueDate": _datetime(r["execution_end_on"]),
+        }
+        milestones.append(_drop_empty(milestone))
+    return milestones
+
+
+def _completion(r: dict, works: list[dict]) -> dict:
+    """End date: the closure in the MEF bank, else the works' actual end (INFObras), else the
+    physical end the MEF reports. Final value: the liquidation if registered, else devengado."""
+    ended = max((w["actual_end_on"] for w in works if w["actual_end_on"]), default=None)
+    details = []
+    if r["closed_on"]:
+        note = f": {r['closure_note'].strip().rstrip('.')}" if r["closure_note"] else ""
+        details.append(f"Cierre registrado en el MEF el {_day(r['closed_on'])}{note}.")
+    elif r["closure_note"]:
+        details.append(f"{r['closure_note'].strip().rstrip('.')}.")
+    if ended:
+        details.append(f"Obra terminada el {_day(ended)} según INFObras.")
+    elif r["physical_end_on"]:
+        details.append(f"Ejecución física culminada el {_day(r['physical_end_on'])} (MEF).")
+    if r["liquidation_total"] is not None:
+        final = _value(r["liquidation_total"])
+        final_details = "Total de la liquidación registrado en el cierre (MEF)."
+    else:
+        final = _value(r["devengado_accumulated"])
+        final_details = (
+            "Devengado acumulado (MEF): la liquidación aún no está registrada." if final else None
+        )
+    completion = {
+        "endDate": _datetime(r["closed_on"] or ended or r["physical_end_on"]),
+        "endDateDetails": " ".join(details),
+        "finalValue": final,
+        "finalValueDetails": final_details,
+    }
+    return _drop_empty(completion) or {"finalScope": "Cerrada o finalizada según el MEF."}
+
+
+_PROCESS_STATUS = {"FINALIZ": "closed", "EJECU": "active", "PARALIZ": "active"}
+
+
+def _contracting_processes(w: dict, parties: dict) -> list[dict]:
+    """The works contract and the supervision contract of one INFObras work, their companies
+    added to ``parties`` as suppliers (both are contracted: the supervisor, to oversee)."""
+    code = w["infobras_code"]
+    status = next(
+        (value for key, value in _PROCESS_STATUS.items() if key in (w["status"] or "").upper()),
+        None,
+    )
+    processes = []
+    contractor = _supplier(parties, w["contractor_ruc"], w["contractor"], f"{code}-contratista")
+    if contractor:
+        summary = {
+            "externalReference": code,
+            "title": f"Ejecución de la obra (INFObras {code})",
+            "nature": ["construction"],
+            "status": status,
+            "suppliers": [contractor],
+            "contractValue": _value(w["contract_amount"]),
+            "contractPeriod": _drop_empty(
+                {"startDate": _datetime(w["started_on"]), "endDate": _datetime(w["planned_end_on"])}
+            ),
+        }
+        if w["rescheduled_end_on"] and w["rescheduled_end_on"] != w["planned_end_on"]:
+            summary["modifications"] = [
+                {
+                    "id": "reprogramacion",
+                    "type": "duration",
+                    "description": "Término de obra reprogramado (INFObras).",
+                    "oldContractPeriod": {"endDate": _datetime(w["planned_end_on"])},
+                    "newContractPeriod": {"endDate": _datetime(w["rescheduled_end_on"])},
+                }
+            ]
+        processes.append({"id": f"INFOBRAS-{code}-obra", "summary": _drop_empty(summary)})
+    supervisor = _supplier(parties, w["supervisor_ruc"], w["supervisor"], f"{code}-supervisor")
+    if supervisor:
+        summary = {
+            "externalReference": code,
+            "title": f"Supervisión de la obra (INFObras {code})",
+            "nature": ["supervision"],
+            "status": status,
+            "suppliers": [supervisor],
+            "contractValue": _value(w["supervisor_amount"]),
+        }
+        processes.append({"id": f"INFOBRAS-{code}-supervision", "summary": _drop_empty(summary)})
+    return processes
+
+
+def _supplier(parties: dict, ruc: str | None, name: str | None, local_id: str) -> dict | None:
+    """A company of INFObras as a ``supplier`` party (id by RUC), returned as a reference."""
+    name = (name or "").strip().rstrip(":").strip()
+    if not name and not ruc:
+        return None
+    party_id = f"PE-RUC-{ruc}" if ruc else f"INFOBRAS-{local_id}"
+    party = parties.setdefault(party_id, {"id": party_id, "name": name or ruc, "roles": []})
+    if ruc:
+        identifier = {"scheme": "PE-RUC", "id": ruc, "legalName": name}
+        party.setdefault("identifier", _drop_empty(identifier))
+    if "supplier" not in party["roles"]:
+        party["roles"].append("supplier")
+    return {"id": party_id, "name": party["name"]}
+
+
 def _location(r: dict, usable_point: bool) -> dict:
-    place = ", ".join(p.title() for p in (r["district"], r["province"], r["department"]) if p)
+    # Names from the reviewed table by ubigeo ('José Gálvez, Celendín'), never the file's capitals.
+    department = place_name((r["ubigeo"] or "")[:2]) or title_name(r["department"] or "")
+    place = ", ".join(
+        p for p in (place_line(r["ubigeo"], r["province"], r["district"]), department) if p
+    )
     location = {"id": "1", "description": place or None}
     if r["ubigeo"]:
         location["gazetteer"] = {"scheme": "PE-INEI-UBIGEO", "identifiers": [r["ubigeo"]]}
@@ -138,9 +362,47 @@ def _location(r: dict, usable_point: bool) -> dict:
             "coordinates": [round(r["longitude"], 6), round(r["latitude"], 6)],
         }
     location["address"] = _drop_empty(
-        {"region": (r["department"] or "").title() or None, "countryName": "Perú"}
+        {"region": department or None, "countryName": "Perú"}
     )
     return _drop_empty(location)
+
+
+def projects(session, prefix: str, page_url: str, infobras_url: str | None) -> Iterator[dict]:
+    """Every investment's project, in CUI order, streamed; its INFObras works read per batch.
+
+    ``page_url`` is the investment page's address with ``CUI`` where the code goes.
+    """
+    from sqlalchemy import select
+
+    from portal.investments.models import InfobrasWork, Investment
+    from portal.maps.geo import locate
+
+    columns = [getattr(Investment, name) for name in PROJECT_FIELDS]
+    query = select(*columns).order_by(Investment.cui).execution_options(yield_per=_BATCH)
+    work_columns = [getattr(InfobrasWork, name) for name in WORK_FIELDS]
+    lat, lon, coords = (PROJECT_FIELDS.index(n) for n in ("latitude", "longitude", "coords_status"))
+    for batch in session.execute(query).partitions():
+        works: dict[str, list] = {}
+        cuis = [row[0] for row in batch]
+        for work in session.execute(
+            select(*work_columns)
+            .where(InfobrasWork.cui.in_(cuis))
+            .order_by(InfobrasWork.cui, InfobrasWork.infobras_code)
+        ):
+            works.setdefault(work[1], []).append(work)
+        for row in batch:
+            point = locate(row[lat], row[lon], row[coords], None)
+            yield build_project(
+                row,
+                prefix,
+                page_url.replace("CUI", row[0]),
+                point is not None,
+                works.get(row[0], ()),
+                infobras_url,
+            )
+
+
+_BATCH = 1000
 
 
 def write_package(

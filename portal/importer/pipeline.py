@@ -203,9 +203,18 @@ def _read_into_stage(engine, settings, spec, path, stage, progress) -> _Validate
         )
         width = len(table.header)
         last_row_width = width
+        #: A CSV row has as many fields as its header; XLSX rows omit trailing empty cells.
+        exact_width = spec.file_format == "csv"
         for line, values in table.rows():
             validated.rows_read += 1
             last_row_width = len(values)
+            if exact_width and len(values) != width:
+                # Shifted fields put a name where UBIGEO is read: such a row would be counted
+                # as another region's or import wrong values. Rejected, with its line.
+                validated.rejects.append(
+                    (line, f"{len(values)} fields where the header has {width}", values)
+                )
+                continue
             if len(values) < width:
                 values.extend([""] * (width - len(values)))
             values.append("")

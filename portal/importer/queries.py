@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import itertools
 from dataclasses import dataclass
+from pathlib import Path
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -59,6 +62,20 @@ def blanked_columns(run: ImportRun | None) -> list[BlankedColumn]:
         for column, entry in run.values_blanked.items()
     ]
     return sorted(columns, key=lambda c: (-c.count, c.column))
+
+
+def rejected_rows(
+    run: ImportRun | None, reports_dir: Path, limit: int = 20
+) -> list[tuple[str, str]]:
+    """(line, reason) of the first rows ``run`` rejected, read back from its report."""
+    if run is None or not run.rejects_file:
+        return []
+    try:
+        with (reports_dir / run.rejects_file).open(encoding="utf-8-sig", newline="") as fh:
+            reader = csv.DictReader(fh)
+            return [(row["linea"], row["motivo"]) for row in itertools.islice(reader, limit)]
+    except (OSError, KeyError, csv.Error):
+        return []  # a report removed by hand: the count and the link still say it
 
 
 def list_import_runs(session: Session, limit: int = 200) -> list[ImportRun]:

@@ -11,6 +11,7 @@ from portal.importer.queries import (
     blanked_columns,
     coordinate_fallbacks,
     list_import_runs,
+    rejected_rows,
     source_freshness,
 )
 
@@ -21,9 +22,13 @@ bp = Blueprint("importer", __name__)
 def status():
     session = get_session()
     freshness = source_freshness(session)
+    reports = Path(current_app.config["PORTAL_INSTANCE_DIR"]) / "reports"
     return render_template(
         "importer/status.html",
         freshness=freshness,
+        rejected={
+            f.name: (f.last_import, rejected_rows(f.last_import, reports)) for f in freshness
+        },
         blanked={source.name: blanked_columns(source.last_import) for source in freshness},
         runs=list_import_runs(session),
         coordinates=coordinate_fallbacks(session),

@@ -19,8 +19,12 @@ from portal.i18n import format_money, format_month
 WIDTH = 640
 HEIGHT = 240
 LEFT = 8
-TOP = 28
-BOTTOM = 24
+TOP = 40
+BOTTOM = 28
+#: More groups than this and the labels take two rows, so a phone's larger text never overlaps.
+ONE_ROW_LABELS = 6
+#: Room for one character of a legend at the phone's label size (24 units, static/css/portal.css).
+LEGEND_CHAR = 15
 
 
 @dataclass(frozen=True)
@@ -40,7 +44,8 @@ def bar_chart(
     """Grouped bars, one group per label and one bar per series, with a legend on top."""
     values = [Decimal(str(v)) for s in series for v in s.values if v is not None]
     top_value = max(values + [Decimal(0)])
-    plot_height = HEIGHT - TOP - BOTTOM
+    two_rows = len(labels) > ONE_ROW_LABELS
+    plot_height = HEIGHT - TOP - BOTTOM * (2 if two_rows else 1)
     group_width = (WIDTH - LEFT * 2) / max(len(labels), 1)
     bar_width = max(group_width * 0.8 / max(len(series), 1), 1)
     parts = [
@@ -49,12 +54,13 @@ def bar_chart(
         f'<title id="{escape(chart_id)}-t">{escape(title)}</title>',
         f'<desc id="{escape(chart_id)}-d">{escape(description)}</desc>',
     ]
+    x = LEFT
     for n, item in enumerate(series):
-        x = LEFT + n * 150
         parts.append(
-            f'<rect class="chart-s{n}" x="{x}" y="6" width="12" height="12"/>'
-            f'<text class="chart-legend" x="{x + 16}" y="16">{escape(item.name)}</text>'
+            f'<rect class="chart-s{n}" x="{x}" y="10" width="14" height="14"/>'
+            f'<text class="chart-legend" x="{x + 18}" y="26">{escape(item.name)}</text>'
         )
+        x += 18 + LEGEND_CHAR * len(item.name) + 28
     baseline = TOP + plot_height
     for g, label in enumerate(labels):
         group_x = LEFT + g * group_width + group_width * 0.1
@@ -71,9 +77,10 @@ def bar_chart(
                 f'width="{bar_width * 0.9:.1f}" height="{height:.1f}">'
                 f"<title>{escape(label)} · {escape(item.name)}: {escape(value_text(value))}</title></rect>"
             )
+        label_y = HEIGHT - 6 - (BOTTOM if two_rows and g % 2 == 0 else 0)
         parts.append(
             f'<text class="chart-label" x="{LEFT + g * group_width + group_width / 2:.1f}" '
-            f'y="{HEIGHT - 6}" text-anchor="middle">{escape(label)}</text>'
+            f'y="{label_y}" text-anchor="middle">{escape(label)}</text>'
         )
     parts.append(
         f'<line class="chart-axis" x1="{LEFT}" x2="{WIDTH - LEFT}" y1="{baseline}" y2="{baseline}"/>'

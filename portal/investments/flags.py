@@ -30,6 +30,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.sql.elements import ColumnElement
 
+from portal.i18n import percent_value
 from portal.investments.models import F12BReport, InfobrasWork, Investment
 
 #: Code → short label (the codes are public: URLs ``?alerta=`` and exports use them).
@@ -118,7 +119,7 @@ def financial_progress(devengado: Decimal | None, cost: Decimal | None) -> Decim
     """Accumulated *devengado* as a percentage of the updated cost."""
     if devengado is None or not cost:
         return None
-    return (Decimal(devengado) * 100 / Decimal(cost)).quantize(Decimal("0.1"))
+    return percent_value(Decimal(devengado) * 100 / Decimal(cost))
 
 
 def months_between(earlier: dt.date, later: dt.date) -> int:

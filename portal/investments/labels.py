@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from portal.i18n import format_day, format_money, format_percent
 from portal.importer.sources.mef_inversiones import DATE_FIELDS, FLAG_FIELDS, MONEY_FIELDS
 from portal.investments.flags import FLAG_LABELS
+from portal.places import place_line
 
 STATUS_LABELS = {
     "en_ejecucion": _l("En ejecución"),
@@ -21,7 +22,7 @@ PHASE_LABELS = {
     "formulacion": _l("Formulación y evaluación"),
     "ejecucion": _l("Ejecución"),
     "funcionamiento": _l("Funcionamiento"),
-    "cierre": _l("Cerrada"),
+    "cierre": _l("Cierre"),
 }
 
 SOURCE_LABELS = {
@@ -101,7 +102,7 @@ CHANGE_FIELD_LABELS = {
     "balance_to_execute": _l("Saldo por ejecutar"),
     "liquidation_total": _l("Monto de liquidación"),
     "physical_progress": _l("Avance físico"),
-    "execution_progress": _l("Avance de ejecución"),
+    "execution_progress": _l("Avance financiero (según el MEF)"),
     "has_f12b": _l("Tiene Formato 12-B"),
     "has_technical_file": _l("Tiene expediente técnico"),
     "concurrent_control_amount": _l("Control concurrente de la Contraloría (monto)"),
@@ -171,4 +172,5 @@ def init_app(app) -> None:
         TIMELINE_LABELS=TIMELINE_LABELS,
         CHANGE_FIELD_LABELS=CHANGE_FIELD_LABELS,
         BOTTLENECK_LABELS=BOTTLENECK_LABELS,
+        place_line=place_line,
     )

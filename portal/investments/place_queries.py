@@ -6,9 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import and_, case, func, select, true
 from sqlalchemy.orm import Session
 
+from portal.investments.flags import financial_progress
 from portal.investments.models import Investment, Place
 from portal.investments.queries import (
     Cache,
@@ -192,3 +194,131 @@ def list_region_wide(
             .order_by(Investment.updated_cost.desc().nulls_last(), Investment.cui)
         )
     )
+
+
+#: ``?orden=`` of the comparison of places (public: links use them), the first the default.
+COMPARE_ORDERS = {
+    "nombre": _l("Nombre (A–Z)"),
+    "inversiones": _l("Número de inversiones"),
+    "costo": _l("Costo actualizado"),
+    "devengado": _l("Devengado acumulado"),
+    "ejecucion": _l("Avance financiero"),
+    "avance": _l("Avance físico"),
+    "paralizadas": _l("Obras paralizadas"),
+    "sobrecostos": _l("Costo mayor que el viable"),
+}
+_ONE_DECIMAL = Decimal("0.1")
+
+
+@dataclass(frozen=True)
+class PlaceFigures:
+    """One province (or department) beside the others: the figures /provincias compares."""
+
+    ubigeo: str
+    name: str
+    investments: int
+    updated_cost: Decimal
+    devengado_accumulated: Decimal
+    #: Physical progress averaged over the investments that report one, each weighing its
+    #: updated cost (a large hospital counts more than a small canal); None when none reports.
+    progress: Decimal | None
+    #: Investments whose status is "paralizada".
+    stalled: int
+    #: Investments whose updated cost is above their viable cost, and by how much in all.
+    overruns: int
+    overrun_amount: Decimal
+
+    @property
+    def execution(self) -> Decimal | None:
+        """Devengado accumulated over the updated cost, as on an investment page."""
+        return financial_progress(self.devengado_accumulated, self.updated_cost)
+
+
+def compared_level(parent: str) -> str:
+    """The level ``compare_places(parent)`` lists: departments of the country, else provinces."""
+    return "departamento" if parent == NATIONAL else "provincia"
+
+
+def compare_places(session: Session, parent: str) -> list[PlaceFigures]:
+    """Every province of a department (``parent`` its ubigeo), or every department of the
+    country (``parent`` NATIONAL), with its figures, by name; zero for a place without
+    investments. Investments published for a whole department are in none of its provinces."""
+    size = 2 if parent == NATIONAL else len(parent) + 2
+    inside = true() if parent == NATIONAL else place_condition(parent)
+    rows = (
+        select(
+            func.substr(Investment.ubigeo, 1, size).label("child"),
+            Investment.updated_cost.label("cost"),
+            Investment.viable_cost.label("viable"),
+            Investment.devengado_accumulated.label("spent"),
+            Investment.status.label("status"),
+            Investment.progress.label("progress"),
+        )
+        .where(inside, func.length(Investment.ubigeo) >= size)
+        .subquery()
+    )
+    reports = and_(rows.c.progress.is_not(None), rows.c.cost > 0)
+    overrun = and_(rows.c.viable.is_not(None), rows.c.cost > rows.c.viable)
+    sums = {
+        child: rest
+        for child, *rest in session.execute(
+            select(
+                rows.c.child,
+                func.count(),
+                func.coalesce(func.sum(rows.c.cost), 0),
+                func.coalesce(func.sum(rows.c.spent), 0),
+                func.sum(case((reports, rows.c.cost * rows.c.progress))),
+                func.sum(case((reports, rows.c.cost))),
+                func.coalesce(func.sum(case((rows.c.status == "paralizada", 1), else_=0)), 0),
+                func.coalesce(func.sum(case((overrun, 1), else_=0)), 0),
+                func.coalesce(func.sum(case((overrun, rows.c.cost - rows.c.viable))), 0),
+            ).group_by(rows.c.child)
+        )
+    }
+    if parent == NATIONAL:
+        where = Place.level == "departamento"
+    else:
+        where = and_(Place.parent_ubigeo == parent, Place.level == "provincia")
+    out = []
+    for place in session.scalars(select(Place).where(where).order_by(Place.name)):
+        count, cost, spent, weighted, weight, stalled, overruns, excess = sums.get(
+            place.ubigeo, (0, 0, 0, None, None, 0, 0, 0)
+        )
+        progress = None
+        if weighted is not None and weight:
+            progress = (_decimal(weighted) / _decimal(weight)).quantize(_ONE_DECIMAL)
+        out.append(
+            PlaceFigures(
+                ubigeo=place.ubigeo,
+                name=place.name,
+                investments=int(count),
+                updated_cost=_decimal(cost),
+                devengado_accumulated=_decimal(spent),
+                progress=progress,
+                stalled=int(stalled),
+                overruns=int(overruns),
+                overrun_amount=_decimal(excess).quantize(Decimal("0.01")),
+            )
+        )
+    return out
+
+
+def sort_places(places: list[PlaceFigures], orden: str) -> list[PlaceFigures]:
+    """``places`` (by name) in the order ``orden`` (a key of COMPARE_ORDERS): largest first,
+    places without the figure last; ties keep the name order."""
+    keys = {
+        "inversiones": lambda p: -p.investments,
+        "costo": lambda p: -p.updated_cost,
+        "devengado": lambda p: -p.devengado_accumulated,
+        "ejecucion": lambda p: (p.execution is None, -(p.execution or 0)),
+        "avance": lambda p: (p.progress is None, -(p.progress or 0)),
+        "paralizadas": lambda p: -p.stalled,
+        "sobrecostos": lambda p: (-p.overruns, -p.overrun_amount),
+    }
+    key = keys.get(orden)
+    return sorted(places, key=key) if key else list(places)
+
+
+def _decimal(value) -> Decimal:
+    """A sum as the database returns it (Decimal, int or, on SQLite, float) as a Decimal."""
+    return value if isinstance(value, Decimal) else Decimal(str(value or 0))

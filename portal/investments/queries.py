@@ -16,6 +16,7 @@ from sqlalchemy import case, exists, func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
+from portal.i18n import percent_value
 from portal.investments.flags import FLAG_LABELS, has_flag
 from portal.investments.models import Investment, Prioritisation, YearlyExecution
 
@@ -43,7 +44,7 @@ class YearExecution:
         """Financial execution: devengado / PIM, the figure the MEF ranks units by."""
         if not self.pim:
             return None
-        return (self.devengado * 100 / self.pim).quantize(Decimal("0.1"))
+        return percent_value(self.devengado * 100 / self.pim)
 
 
 @dataclass

@@ -24,7 +24,6 @@ class UnitPage:
     unit: ExecutingUnit
     portfolio: Portfolio
     closed_by_year: list[tuple[int, int]]
-    pending_closures: list[Investment]
     flags: dict[str, int]
     investments: list[Investment]
 
@@ -61,13 +60,6 @@ def find_unit_page(session: Session, slug: str, cache: Cache = compute_now) -> U
         unit=unit,
         portfolio=portfolio,
         closed_by_year=closed,
-        pending_closures=list(
-            session.scalars(
-                select(Investment)
-                .where(*where, Investment.status == "finalizada", Investment.phase != "cierre")
-                .order_by(Investment.updated_cost.desc().nulls_last(), Investment.cui)
-            )
-        ),
         flags=cache(("unit-flags", unit.sec_ejec), lambda: count_flags(session, where)),
         investments=list(
             session.scalars(

@@ -13,16 +13,33 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
 
 from portal.complaints.service import find_place_observations, published_observations
+from portal.cycle.queries import find_unit_cycle
 from portal.db import get_session
 from portal.i18n import local_today
 from portal.importer.queries import source_freshness
-from portal.investments.as_of import figures_as_of, parse_day
+from portal.investments.as_of import (
+    figures_as_of,
+    figures_of_version,
+    latest_run_id,
+    parse_day,
+    parse_version,
+)
 from portal.investments.charts import execution_chart, monthly_chart
 from portal.investments.figures_cache import figures_cache
 from portal.investments.flags import FLAG_LABELS, FlagThresholds, explain_flag
-from portal.investments.place_queries import find_place_page, list_provinces, list_region_wide
+from portal.investments.models import Place
+from portal.investments.place_queries import (
+    COMPARE_ORDERS,
+    compare_places,
+    compared_level,
+    find_place_page,
+    list_provinces,
+    list_region_wide,
+    sort_places,
+)
 from portal.investments.queries import (
     find_bottlenecks,
     latest_changed_investments,
@@ -31,9 +48,17 @@ from portal.investments.queries import (
 )
 from portal.investments.sheet import find_close_matches, find_investment_sheet
 from portal.investments.sheet_json import sheet_as_dict
-from portal.investments.unit_list import list_units, units_csv
+from portal.investments.summary import summarise_sheet
+from portal.investments.unit_list import (
+    UNIT_ORDERS,
+    list_units,
+    province_choices,
+    read_unit_choice,
+    units_csv,
+)
 from portal.investments.unit_queries import find_unit_page
 from portal.page_cache import cached_page
+from portal.places import NATIONAL
 from portal.search.filters import Filters
 
 bp = Blueprint("investments", __name__)
@@ -90,38 +115,60 @@ def show(cui: str):
         matches = find_close_matches(session, cui)
         return render_template("investments/not_found.html", cui=cui[:60], matches=matches), 404
     permalink = url_for("investments.show", cui=sheet.investment.cui, _external=True)
-    as_of, bad_date = _as_of(session, sheet.investment)
-    # The citation links the figures of the day they were read, so a reader can check them
-    # next year (?fecha= rebuilds them); the canonical address stays the undated page.
-    cited_day = as_of.day if as_of else today
+    as_of, bad_date, bad_version = _as_of(session, sheet.investment)
     return render_template(
         "investments/show.html",
         sheet=sheet,
         inv=sheet.investment,
+        glance=summarise_sheet(sheet, today),
         links=_official_links(sheet),
         flag_sentences=_flag_sentences(),
         permalink=permalink,
         as_of=as_of,
         bad_date=bad_date,
-        cite_url=url_for(
-            "investments.show", cui=sheet.investment.cui, fecha=cited_day.isoformat(),
-            _external=True,
-        ),
+        bad_version=bad_version,
+        cite_url=_cite_url(session, sheet.investment.cui, as_of, today),
         today=today,
         observations=published_observations(session, sheet.investment.cui),
-    )  # fmt: skip
+    )
+
+
+def _cite_url(session, cui: str, as_of, today) -> str:
+    """The citation links the version (import run) of the figures read, and their day: the
+    link rebuilds exactly those figures next year, whatever was imported later that day too.
+    The canonical address stays the undated page."""
+    if as_of is None:
+        day, version = today, latest_run_id(session)
+    else:
+        day, version = as_of.day, as_of.run_id
+    args = {"fecha": day.isoformat()}
+    if version is not None:
+        args["version"] = version
+    return url_for("investments.show", cui=cui, _external=True, **args)
 
 
 def _as_of(session, inv) -> tuple:
-    """(figures on ``?fecha=``, None) or (None, the bad text): a bad date shows today's page
-    with a notice rather than an error, so a mistyped link still reaches the investment."""
+    """(figures of ``?version=`` or ``?fecha=``, bad date text, bad version text).
+
+    A bad date or version shows the page with a notice rather than an error, so a mistyped link
+    still reaches the investment: a bad version falls back to the date, if a good one is given.
+    """
+    timezone = current_app.config["BABEL_DEFAULT_TIMEZONE"]
+    version_text = request.args.get("version", "")
+    bad_version = None
+    if version_text:
+        run_id = parse_version(version_text)
+        as_of = figures_of_version(session, inv, run_id, timezone) if run_id else None
+        if as_of is not None:
+            return as_of, None, None
+        bad_version = version_text[:40]
     text = request.args.get("fecha", "")
     if not text:
-        return None, None
+        return None, None, bad_version
     day = parse_day(text, local_today())
     if day is None:
-        return None, text[:40]
-    return figures_as_of(session, inv, day, current_app.config["BABEL_DEFAULT_TIMEZONE"]), None
+        return None, text[:40], bad_version
+    return figures_as_of(session, inv, day, timezone), None, bad_version
 
 
 @bp.get("/inversiones/<cui>.json")
@@ -152,17 +199,68 @@ def place(ubigeo: str):
 @bp.get("/unidades")
 @cached_page
 def units():
-    return render_template("units/index.html", listing=list_units(get_session(), local_today()))
+    session = get_session()
+    choices = province_choices(session, current_app.config["PORTAL_REGION"])
+    choice = read_unit_choice(request.args, choices)
+    listing = list_units(session, local_today(), choice.provincia, choice.orden)
+    return render_template(
+        "units/index.html", listing=listing, choice=choice, choices=choices, orders=UNIT_ORDERS
+    )
 
 
 @bp.get("/unidades.csv")
 def units_download():
-    listing = list_units(get_session(), local_today())
-    name = f"vigia-unidades-ejecutoras-{local_today().isoformat()}.csv"
+    session = get_session()
+    choice = read_unit_choice(
+        request.args, province_choices(session, current_app.config["PORTAL_REGION"])
+    )
+    if choice.refused:
+        parameter, value = choice.refused[0]
+        message = _(
+            "Valor no válido para «%(parameter)s»: «%(value)s».", parameter=parameter, value=value
+        )
+        return Response(message + "\n", status=400, mimetype="text/plain")
+    listing = list_units(session, local_today(), choice.provincia, choice.orden)
+    suffix = f"-{choice.provincia}" if choice.provincia else ""
+    name = f"vigia-unidades-ejecutoras{suffix}-{local_today().isoformat()}.csv"
     return Response(
         units_csv(listing),
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@bp.get("/provincias")
+@cached_page
+def provinces():
+    """Provinces side by side (departments, or one department's provinces, for ``all``)."""
+    session = get_session()
+    region = current_app.config["PORTAL_REGION"]
+    refused = []
+    parent = region
+    if region == NATIONAL:
+        chosen = request.args.get("departamento", "").strip()
+        departments = {p.ubigeo: p for p in list_provinces(session, NATIONAL)}
+        if chosen in departments:
+            parent = chosen
+        elif chosen:
+            refused.append(("departamento", chosen[:40]))
+    orden = request.args.get("orden", "").strip() or "nombre"
+    if orden not in COMPARE_ORDERS:
+        refused.append(("orden", orden[:40]))
+        orden = "nombre"
+    cache = figures_cache(session)
+    places = cache(("compare-places", parent), lambda: compare_places(session, parent))
+    return render_template(
+        "places/compare.html",
+        places=sort_places(places, orden),
+        level=compared_level(parent),
+        parent=parent,
+        parent_place=session.get(Place, parent) if parent != NATIONAL else None,
+        departments=list_provinces(session, NATIONAL) if region == NATIONAL else [],
+        orden=orden,
+        orders=COMPARE_ORDERS,
+        refused=refused,
     )
 
 
@@ -173,7 +271,9 @@ def unit(slug: str):
     page = find_unit_page(session, slug, cache=figures_cache(session))
     if page is None:
         abort(404)
-    return render_template("units/show.html", page=page)
+    today = local_today()
+    cycle = find_unit_cycle(session, page.unit.sec_ejec, today)
+    return render_template("units/show.html", page=page, cycle=cycle, today=today)
 
 
 @bp.get("/metodologia")

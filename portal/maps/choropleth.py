@@ -11,6 +11,7 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from portal.i18n import percent_value
 from portal.investments.models import Investment
 from portal.maps.queries import selected
 from portal.search.filters import Filters
@@ -35,7 +36,7 @@ class DistrictFigure:
         # Execution: accrued spending over updated cost, weighted by money, not by count.
         if not self.updated_cost:
             return Decimal(0)
-        return min(Decimal(100), 100 * self.devengado / self.updated_cost).quantize(Decimal("0.1"))
+        return percent_value(min(Decimal(100), 100 * self.devengado / self.updated_cost))
 
 
 @dataclass(frozen=True)

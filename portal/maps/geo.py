@@ -13,8 +13,9 @@ from typing import NamedTuple
 
 from flask import current_app
 
+from portal.i18n import Formatters, money_value, percent_value
 from portal.importer.reading import BoundingBox
-from portal.places import NATIONAL, region_boundaries
+from portal.places import NATIONAL, place_name, region_boundaries, title_name
 
 #: Decimal places kept in served coordinates: 5 is about one metre, more is noise.
 COORD_DIGITS = 5
@@ -72,13 +73,14 @@ def _positions(geometry: dict):
 def boundary_features(region: str, level: str) -> tuple[dict, ...]:
     """The region's outlines of one level, reduced to an id (ubigeo) and a name; once per region.
 
+    The name is the INEI list's (the files cut names at 19 characters and write no accents).
     Places the files list without an outline are left out (the map cannot draw them).
     """
     return tuple(
         {
             "type": "Feature",
             "id": b.ubigeo,
-            "properties": {"name": b.name},
+            "properties": {"name": place_name(b.ubigeo) or title_name(b.name)},
             "geometry": b.geometry,
         }
         for b in region_boundaries(region, level)
@@ -131,7 +133,7 @@ class MapRow(NamedTuple):
     cui: str
     name: str
     status: str
-    #: Floats, not Decimal: the map shows whole soles and converting is most of the build time.
+    #: Floats, not Decimal: converting 20,000 of them was most of the build time.
     updated_cost: float | None
     physical_progress: float | None
     latitude: float | None
@@ -140,11 +142,15 @@ class MapRow(NamedTuple):
     ubigeo: str | None
 
 
-def feature_collection(rows: list[MapRow], centroids: dict[str, tuple[float, float]]) -> dict:
+def feature_collection(
+    rows: list[MapRow], centroids: dict[str, tuple[float, float]], texts: Formatters
+) -> dict:
     """Compact GeoJSON: one feature per investment, geometry null where nowhere is known.
 
-    Properties: c = CUI, n = name, s = status, k = updated cost (whole soles), p = physical
-    progress %, a = 1 when drawn at the district centroid.
+    Properties: c = CUI, n = name, s = status, k = updated cost (soles to the céntimo),
+    p = physical progress %, a = 1 when drawn at the district centroid; kt and pt are k and p
+    as the pages write them (``texts``: the request language's formatters), which the popup
+    shows, so a popup never rounds a figure differently from the page.
     """
     features = []
     box = region_bbox()
@@ -161,9 +167,13 @@ def feature_collection(rows: list[MapRow], centroids: dict[str, tuple[float, flo
             where = locate(lat, lon, row.coords_status, centroids.get(row.ubigeo))
         props = {"c": row.cui, "n": row.name, "s": row.status}
         if row.updated_cost is not None:
-            props["k"] = int(row.updated_cost)
+            cost = money_value(row.updated_cost)
+            props["k"] = float(cost)
+            props["kt"] = texts.money(cost)
         if row.physical_progress is not None:
-            props["p"] = round(row.physical_progress, 1)
+            progress = percent_value(row.physical_progress)
+            props["p"] = float(progress)
+            props["pt"] = texts.percent(progress)
         geometry = None
         if where is not None:
             lat, lon, approximate = where

@@ -16,8 +16,10 @@ from pathlib import Path
 from threading import Event, Lock
 
 from flask import Flask, current_app
+from flask_babel import get_locale
 from sqlalchemy.orm import Session
 
+from portal.i18n import formatters
 from portal.maps.geo import feature_collection
 from portal.maps.queries import district_centroids, find_map_rows, latest_import_id
 from portal.search.filters import Filters
@@ -28,10 +30,10 @@ MEMORY_ENTRIES = 64
 
 def points_etag(session: Session, filters: Filters) -> tuple[int | None, str]:
     """(latest import run, ETag): the data can only change with an import (or the region, whose
-    outline decides which coordinates are usable)."""
+    outline decides which coordinates are usable); its figures are written in the language."""
     run_id = latest_import_id(session)
     filter_args = sorted(filters.as_args(pagina=1, orden="relevancia").items())
-    key = json.dumps([run_id, current_app.config["PORTAL_REGION"], filter_args])
+    key = json.dumps([run_id, current_app.config["PORTAL_REGION"], _language(), filter_args])
     return run_id, hashlib.sha1(key.encode()).hexdigest()[:20]
 
 
@@ -87,8 +89,14 @@ def _memory() -> _Points:
     return current_app.extensions.setdefault("portal.maps.points", _Points())
 
 
+def _language() -> str:
+    return str(get_locale() or "es")
+
+
 def _build(session: Session, filters: Filters) -> tuple[bytes, bytes]:
-    collection = feature_collection(find_map_rows(session, filters), district_centroids(session))
+    collection = feature_collection(
+        find_map_rows(session, filters), district_centroids(session), formatters()
+    )
     raw = json.dumps(collection, separators=(",", ":"), ensure_ascii=False).encode()
     return raw, gzip.compress(raw, compresslevel=1)
 

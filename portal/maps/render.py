@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 import folium
 from branca.element import CssLink, JavascriptLink, MacroElement
 from flask import current_app, url_for
+from flask_babel import gettext as _
 from folium.template import Template
 from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup, escape
@@ -74,6 +75,7 @@ def _base_map(**kwargs) -> folium.Map:
         name="tiles",
         control=False,
     ).add_to(m)
+    _Call("gestures", {"hint": _("Para mover el mapa, use dos dedos")}).add_to(m)
     return m
 
 

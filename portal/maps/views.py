@@ -20,8 +20,8 @@ from flask import (
     send_from_directory,
     url_for,
 )
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 
 from portal.api.params import FILTERS, parse_api_filters
 from portal.db import get_session
@@ -322,6 +322,7 @@ def small_map_for(investment=None, district=None) -> render.MapParts:
         config["PORTAL_TILE_URL"],
         config["PORTAL_TILE_ATTRIBUTION"],
         request.script_root,
+        str(get_locale()),  # the map's touch hint is in the page's language
     )
     parts = _small_maps(current_app).get(key, lambda: render.small_map(center, feature))
     parts = replace(parts, province_outline=province_outline)

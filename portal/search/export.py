@@ -13,9 +13,11 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from portal.i18n import local_day
 from portal.investments.flags import FLAG_LABELS
 from portal.investments.labels import PHASE_LABELS, STATUS_LABELS
 from portal.investments.models import Investment, Prioritisation
+from portal.places import investment_places
 from portal.search.filters import Filters
 from portal.spreadsheets import spreadsheet_text
 
@@ -23,15 +25,19 @@ _CHUNK = 500
 
 
 def investment_json(inv: Investment) -> dict:
-    """The public fields of one investment; money as a string so no cent is lost."""
+    """The public fields of one investment; money as a string so no cent is lost.
+
+    Province and district are named by the INEI list (``portal.places``), as on the pages.
+    """
+    province, district = investment_places(inv.ubigeo, inv.province, inv.district)
     return {
         "cui": inv.cui,
         "snip": inv.snip,
         "nombre": inv.name,
         "estado": inv.status,
         "fase": inv.phase,
-        "provincia": inv.province,
-        "distrito": inv.district,
+        "provincia": province,
+        "distrito": district,
         "ubigeo": inv.ubigeo,
         "funcion": inv.function,
         "unidad_ejecutora": inv.sec_ejec,
@@ -81,18 +87,19 @@ def csv_document(investments: list[Investment], prioritised: dict[str, Prioritis
     )  # fmt: skip
     for inv in investments:
         pp = prioritised.get(inv.cui)
+        province, district = investment_places(inv.ubigeo, inv.province, inv.district)
         flags = "; ".join(str(FLAG_LABELS.get(code, code)) for code in inv.red_flags.split())
         writer.writerow(
             [
                 inv.cui, inv.snip or "", spreadsheet_text(inv.name),
                 str(STATUS_LABELS.get(inv.status, inv.status)),
                 str(PHASE_LABELS.get(inv.phase, inv.phase)),
-                spreadsheet_text(inv.province), spreadsheet_text(inv.district), inv.ubigeo or "",
+                spreadsheet_text(province), spreadsheet_text(district), inv.ubigeo or "",
                 spreadsheet_text(inv.function),
                 spreadsheet_text(inv.executing_unit_name or inv.sec_ejec),
                 _decimal(inv.updated_cost) or "",
                 _decimal(inv.devengado_accumulated) or "", _decimal(inv.progress) or "",
-                flags, inv.changed_at.date().isoformat() if inv.changed_at else "",
+                flags, local_day(inv.changed_at).isoformat() if inv.changed_at else "",
                 pp.year if pp else "", pp.rank if pp and pp.rank is not None else "",
                 _decimal(pp.amount) or "" if pp else "",
                 spreadsheet_text(pp.committee) if pp else "",

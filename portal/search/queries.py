@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import heapq
 import logging
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from flask import current_app
@@ -41,6 +42,12 @@ log = logging.getLogger(__name__)
 CODE_LENGTHS = range(4, 11)
 _ROWS_PER_QUERY = 500
 _ARG_ORDER = (*FILTER_PARAMS, "orden", "pagina")
+#: "obras en Chota", "works in Chota": the word before a place's name that makes it a filter.
+_PLACE_PREPOSITIONS = frozenset({"en", "in"})
+#: Words that may stand between the preposition and the name ("en la Encañada").
+_PLACE_ARTICLES = frozenset({"el", "la", "los", "las"})
+#: Folded place names of a snapshot (word tuple -> level -> ubigeos), built on first use.
+_place_names: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 @dataclass(frozen=True)
@@ -66,6 +73,18 @@ class SearchResults:
     partial: bool = False
     #: Mistyped place, unit or everyday words searched as the known word instead: typed -> used.
     corrected: dict[str, str] = field(default_factory=dict)
+    #: The filters applied when words of ``q`` were read as filters (``understand_query``).
+    understood: Filters | None = None
+
+
+@dataclass(frozen=True)
+class Understood:
+    """A query whose status words ("paralizadas", "sobrecosto") and place after "en" were read
+    as filters: the filters to apply (``q`` keeps the other words) and what was read."""
+
+    filters: Filters
+    #: (parameter, value, the words as typed), in the order typed.
+    read: tuple[tuple[str, str, str], ...] = ()
 
 
 @dataclass
@@ -105,8 +124,14 @@ def find_code(session: Session, q: str) -> str | None:
 def find_investments(
     session: Session, filters: Filters, page_size: int | None = 20
 ) -> SearchResults:
-    """One page (or all, when ``page_size`` is None) of the investments matching ``filters``."""
+    """One page (or all, when ``page_size`` is None) of the investments matching ``filters``.
+
+    Status words and a place after "en" in ``filters.q`` count as filters (``understand_query``);
+    ``SearchResults.understood`` then holds the filters applied.
+    """
     with _snapshot(session) as snap:
+        understood = understand(snap, filters)
+        filters = understood.filters
         parsed = _parse(snap, filters.q)
         selection = _select(snap, parsed, filters)
         allowed = selection.allowed
@@ -125,15 +150,107 @@ def find_investments(
     }
     return SearchResults(
         total, investments, facets, suggestion, highlights, page, pages,
-        selection.partial, parsed.corrected,
+        selection.partial, parsed.corrected, filters if understood.read else None,
     )  # fmt: skip
 
 
 def matching_cuis(session: Session, filters: Filters) -> list[str]:
     """Every CUI matching ``filters`` (``q`` included), by CUI: the map shows the list's set."""
     with _snapshot(session) as snap:
+        filters = understand(snap, filters).filters
         allowed = _select(snap, _parse(snap, filters.q), filters).allowed
         return sorted(snap.cuis[i] for i in allowed)
+
+
+def understand_query(session: Session, filters: Filters) -> Understood:
+    """``filters`` with the status words of ``q`` and a place named after "en" as filters.
+
+    "obras paralizadas en Chota" is q "obras", estado=paralizada, provincia=<Chota's ubigeo>; the
+    page redirects there, so each filter is a chip the reader can remove. A word for a filter
+    already set to another value stays a word; so does a place name that names two places.
+    """
+    with _snapshot(session) as snap:
+        return understand(snap, filters)
+
+
+def understand(snap: Snapshot, filters: Filters) -> Understood:
+    """``understand_query`` on an open snapshot (its place names)."""
+    if not filters.q:
+        return Understood(filters)
+    matches = list(analysis.WORD.finditer(filters.q))[: analysis.MAX_QUERY_WORDS]
+    folded = [analysis.fold(m.group()) for m in matches]
+    status_words = vocabulary.load_filter_words()
+    changes: dict[str, str] = {}
+    read: list[tuple[str, str, str]] = []
+    dropped: set[int] = set()
+    i = 0
+    while i < len(folded):
+        found = status_words.find(folded, i)
+        if found:
+            size, (param, value) = found
+            if changes.get(param, getattr(filters, param)) in ("", value):
+                changes[param] = value
+                typed = filters.q[matches[i].start() : matches[i + size - 1].end()]
+                read.append((param, value, typed))
+                dropped.update(range(i, i + size))
+                i += size
+                continue
+        if folded[i] in _PLACE_PREPOSITIONS and not (
+            filters.provincia or filters.distrito or "provincia" in changes or "distrito" in changes
+        ):
+            place = _place_after(snap, folded, i + 1)
+            if place:
+                begin, end, param, ubigeo = place
+                changes[param] = ubigeo
+                typed = filters.q[matches[begin].start() : matches[end - 1].end()]
+                read.append((param, ubigeo, typed))
+                dropped.update(range(i, end))
+                i = end
+                continue
+        i += 1
+    if not dropped:
+        return Understood(filters)
+    pieces, last = [], 0
+    for k in sorted(dropped):
+        pieces.append(filters.q[last : matches[k].start()])
+        last = matches[k].end()
+    pieces.append(filters.q[last:])
+    q = " ".join("".join(pieces).split())
+    return Understood(replace(filters, q=q, **changes), tuple(read))
+
+
+def _place_after(snap: Snapshot, folded: list[str], start: int) -> tuple[int, int, str, str] | None:
+    """(start, end, parameter, ubigeo) of the place named from ``folded[start]`` on (articles
+    aside): a province first ("Chota" is a province and its capital district), else a district, and
+    only when one place has the name."""
+    names = _names_of(snap)
+    while start < len(folded) and folded[start] in _PLACE_ARTICLES:
+        start += 1
+    longest = max((len(k) for k in names), default=0)
+    for size in range(min(longest, len(folded) - start), 0, -1):
+        levels = names.get(tuple(folded[start : start + size]))
+        if not levels:
+            continue
+        for param in ("provincia", "distrito"):
+            ubigeos = levels.get(param, [])
+            if len(ubigeos) == 1:
+                return start, start + size, param, ubigeos[0]
+            if ubigeos:
+                return None  # several places of that name: searched as words
+    return None
+
+
+def _names_of(snap: Snapshot) -> dict[tuple[str, ...], dict[str, list[str]]]:
+    names = _place_names.get(snap)
+    if names is None:
+        names = {}
+        for param in ("provincia", "distrito"):
+            for ubigeo, name in sorted(snap.labels.get(param, {}).items()):
+                key = tuple(analysis.fold(w) for w in analysis.words(name))
+                if key:
+                    names.setdefault(key, {}).setdefault(param, []).append(ubigeo)
+        _place_names[snap] = names
+    return names
 
 
 def rebuild_index(session: Session) -> None:

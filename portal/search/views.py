@@ -15,7 +15,7 @@ from portal.search.export import (
     investment_json,
 )
 from portal.search.filters import Filters
-from portal.search.queries import find_code, find_investments
+from portal.search.queries import find_code, find_investments, understand_query
 
 bp = Blueprint("search", __name__)
 
@@ -28,6 +28,10 @@ def results():
     cui = find_code(session, filters.q) if not filters.active else None
     if cui:
         return redirect(url_for("investments.show", cui=cui))
+    # Status words and "en <place>" become filters in the address, each a chip to remove.
+    understood = understand_query(session, filters)
+    if understood.read:
+        return redirect(url_for("search.results", **understood.filters.as_args()))
     found = find_investments(session, filters)
     return render_template("search/results.html", filters=filters, found=found)
 

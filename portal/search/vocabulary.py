@@ -100,3 +100,49 @@ def parse(text: str) -> Vocabulary:
 @lru_cache(maxsize=1)
 def load() -> Vocabulary:
     return parse(VOCABULARY_FILE.read_text(encoding="utf-8"))
+
+
+FILTER_WORDS_FILE = Path(__file__).with_name("vocabulary_filters.tsv")
+
+
+@dataclass(frozen=True)
+class FilterWords:
+    """Status words that are filters (vocabulary_filters.tsv): folded words -> (param, value)."""
+
+    phrases: dict[tuple[str, ...], tuple[str, str]]
+    longest: int
+
+    def find(self, words: list[str], start: int) -> tuple[int, tuple[str, str]] | None:
+        """The longest phrase starting at ``words[start]`` (folded words): (its length, filter)."""
+        for size in range(min(self.longest, len(words) - start), 0, -1):
+            found = self.phrases.get(tuple(words[start : start + size]))
+            if found:
+                return size, found
+        return None
+
+
+def parse_filter_words(text: str, params: tuple[str, ...]) -> FilterWords:
+    """Read the filter words; a line naming a parameter not in ``params`` is an error."""
+    phrases: dict[tuple[str, ...], tuple[str, str]] = {}
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        try:
+            typed, condition = line.split("\t")
+            param, value = condition.strip().split("=")
+        except ValueError:
+            raise ValueError(
+                f"vocabulary_filters.tsv line {number}: two columns, one tab, parameter=value"
+            ) from None
+        if param not in params or not value:
+            raise ValueError(f"vocabulary_filters.tsv line {number}: unknown filter {param!r}")
+        for phrase in typed.split(","):
+            key = tuple(analysis.fold(w) for w in analysis.words(phrase))
+            if key:
+                phrases[key] = (param, value)
+    return FilterWords(phrases, max((len(k) for k in phrases), default=1))
+
+
+@lru_cache(maxsize=1)
+def load_filter_words() -> FilterWords:
+    return parse_filter_words(FILTER_WORDS_FILE.read_text(encoding="utf-8"), ("estado", "alerta"))

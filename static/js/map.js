@@ -5,11 +5,6 @@
   // The map is shown only when it can work: without JavaScript the list below it is the page.
   document.documentElement.classList.add("has-js");
 
-  var lang = document.documentElement.lang || "es";
-  var locale = lang === "es" ? "es-PE" : lang;
-  var money = new Intl.NumberFormat(locale, { style: "currency", currency: "PEN", maximumFractionDigits: 0 });
-  var percent = new Intl.NumberFormat(locale, { maximumFractionDigits: 1 });
-
   function el(tag, className, text) {
     var node = document.createElement(tag);
     if (className) node.className = className;
@@ -37,8 +32,9 @@
     box.appendChild(el("p", "map-popup-name", props.n));
     box.appendChild(line("CUI", props.c));
     box.appendChild(line(labels.status, labels.statuses[props.s] || props.s));
-    box.appendChild(line(labels.cost, props.k === undefined ? "—" : money.format(props.k)));
-    box.appendChild(line(labels.progress, props.p === undefined ? "—" : percent.format(props.p) + " %"));
+    // Figures come written by the server (kt, pt), rounded and labelled as on the pages.
+    box.appendChild(line(labels.cost, props.kt || "—"));
+    box.appendChild(line(labels.progress, props.pt || "—"));
     if (props.a) box.appendChild(el("p", "map-popup-note", labels.approximate));
     var link = el("a", "map-popup-link", labels.link);
     link.href = options.link.replace("{cui}", encodeURIComponent(props.c));
@@ -56,6 +52,46 @@
     }
   }
 
+  // Popups fit the map: no wider than it, and panned clear of the zoom buttons (top left) so
+  // their first line and their close button can be read and reached.
+  function popupOptions(map) {
+    return {
+      maxWidth: Math.max(160, Math.min(300, map.getSize().x - 100)),
+      minWidth: Math.min(192, map.getSize().x - 100),
+      autoPanPaddingTopLeft: L.point(8, 112),
+      autoPanPaddingBottomRight: L.point(8, 8)
+    };
+  }
+
+  // On a touch screen one finger scrolls the page and two move the map (a pinch zooms): with
+  // Leaflet's one-finger drag off, the map lets the browser pan the page (touch-action pan-x
+  // pan-y). A map that took every swipe trapped the finger of someone reading the page.
+  function gestures(map, options) {
+    var coarse = window.matchMedia && window.matchMedia("(pointer: coarse)").matches;
+    if (!coarse && !L.Browser.mobile) return;
+    map.dragging.disable();
+    var container = map.getContainer();
+    var hint = el("p", "map-hint", options.hint);
+    hint.setAttribute("aria-hidden", "true");
+    container.appendChild(hint);
+    var timer = null;
+    container.addEventListener("touchstart", function (event) {
+      if (event.touches.length > 1) {
+        map.dragging.enable();
+        container.classList.remove("map-hint-shown");
+      }
+    }, { passive: true });
+    container.addEventListener("touchmove", function (event) {
+      if (event.touches.length !== 1) return;
+      container.classList.add("map-hint-shown");
+      clearTimeout(timer);
+      timer = setTimeout(function () { container.classList.remove("map-hint-shown"); }, 1500);
+    }, { passive: true });
+    container.addEventListener("touchend", function (event) {
+      if (event.touches.length === 0) map.dragging.disable();
+    }, { passive: true });
+  }
+
   function points(map, options) {
     var status = document.getElementById("map-status");
     var cluster = L.markerClusterGroup({ chunkedLoading: true, showCoverageOnHover: false, maxClusterRadius: 50 });
@@ -67,10 +103,10 @@
         var c = f.geometry.coordinates, p = f.properties;
         var icon = L.divIcon({
           className: "map-pin map-pin-" + p.s + (p.a ? " map-pin-approx" : ""),
-          iconSize: [16, 16]
+          iconSize: [24, 24]
         });
         var marker = L.marker([c[1], c[0]], { icon: icon, title: p.n, alt: p.n, keyboard: true });
-        marker.bindPopup(function () { return popupFor(p, options); });
+        marker.bindPopup(function () { return popupFor(p, options); }, popupOptions(map));
         markers.push(marker);
       });
       cluster.addLayers(markers);
@@ -128,5 +164,5 @@
     getJSON(options.provinces).then(function (d) { provinceLayer.addData(d); });
   }
 
-  window.VigiaMap = { points: points, boundaries: boundaries };
+  window.VigiaMap = { points: points, boundaries: boundaries, gestures: gestures };
 })();

@@ -34,7 +34,8 @@ def test_feeds_parse_and_tell_the_change_in_plain_words(changed, path, title):
     assert title in feed.feed.title
     [entry] = feed.entries
     assert entry.link.endswith(f"/inversiones/{OTHER}")
-    assert "Costo actualizado: S/ 1,200,000 → S/ 1,350,000" in entry.content[0].value
+    # 1,200,000.50 rounds half up, as a spreadsheet does.
+    assert "Costo actualizado: S/ 1,200,001 → S/ 1,350,000" in entry.content[0].value
     assert "Datos del " in entry.content[0].value
 
 
@@ -82,7 +83,7 @@ def test_pages_announce_their_feed_and_offer_the_follow_form(changed):
         ("/buscar?q=camino", "/buscar.atom?q=camino"),
     ]:
         page = changed.get(path).get_data(as_text=True)
-        assert f'type="application/atom+xml"' in page, path
+        assert 'type="application/atom+xml"' in page, path
         assert f'href="{feed}"' in page, path
         assert 'action="/seguir"' in page, path
         assert "Ley 29733" in page, path

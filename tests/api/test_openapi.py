@@ -50,6 +50,7 @@ def test_servers_come_from_the_public_url_setting(demo_app):
             "200",
             "application/geo+json",
         ),
+        ("/datos.json", "/datos.json", "200", "application/json"),
         ("/healthz", "/healthz", "200", "application/json"),
         ("/readyz", "/readyz", "200", "application/json"),
     ],

@@ -19,6 +19,7 @@ PAGES = {
     "district": "/lugares/060101",
     "executing unit": "/unidades/{slug}",
     "methodology": "/metodologia",
+    "glossary": "/glosario",
     "data status": "/estado",
     "observation: choose the investment": "/observaciones/nueva",
     "observation form": "/observaciones/nueva?cui={cui}",

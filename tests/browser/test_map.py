@@ -79,13 +79,17 @@ def test_map_shows_clusters_and_a_point_leads_to_its_investment(map_server, map_
     pins.first.click()
     link = page.locator(".leaflet-popup .map-popup-link")
     link.wait_for(timeout=5_000)
-    assert page.locator(".leaflet-popup .map-popup").inner_text().count("CUI") == 1
+    popup = page.locator(".leaflet-popup .map-popup").inner_text()
+    assert popup.count("CUI") == 1
     cui = link.get_attribute("href").rsplit("/", 1)[1]
     # The popup pans the map into view; on a busy machine a click during the pan can miss.
     page.wait_for_timeout(800)
     with page.expect_navigation(url=f"**/inversiones/{cui}"):
         page.locator(".leaflet-popup .map-popup-link").click()
     assert f"CUI {cui}" in page.locator("main").inner_text()
+    # The popup's cost is the page's, to the sol and with its label (it once read "PEN").
+    assert page.locator('[data-figure="updated_cost"]').first.inner_text() in popup
+    assert "PEN" not in popup
     assert errors == []
     assert all(urlsplit(url).hostname == "127.0.0.1" for url in outside), outside
 

@@ -103,3 +103,41 @@ def test_missing_consent_comes_back_with_the_text_kept_and_a_linked_summary(
         assert page.get_by_label("Mala calidad de la obra").is_checked()
     finally:
         context.close()
+
+
+def test_without_javascript_a_search_keeps_the_photo_until_the_observation_is_sent(
+    app, observation_server, chromium, tmp_path
+):
+    add_investment(app, cui="2345679", name="Mejoramiento del puente Llacanora")
+    photo = tmp_path / "obra.jpg"
+    Image.new("RGB", (800, 600), (90, 90, 90)).save(photo, "JPEG")
+    context = chromium.new_context(
+        java_script_enabled=False, viewport={"width": 360, "height": 800}, locale="es-PE"
+    )
+    page = context.new_page()
+    page.route("**/*", _local_only)
+    try:
+        page.goto(f"{observation_server}/observaciones/nueva")
+        page.get_by_label("Fotos (hasta 3, opcional)").set_input_files(str(photo))
+        page.get_by_label("Inversión: escriba su CUI").fill("puente")
+        page.get_by_role("button", name="Buscar").click()
+        page.wait_for_load_state()
+        assert page.get_by_text("Foto adjunta: se conservará al enviar.").count() == 1
+        assert page.locator(".kept-photos img").evaluate("img => img.naturalWidth") > 0
+        page.get_by_label("Mejoramiento del puente Chonta", exact=False).check()
+        page.get_by_label("La obra está paralizada").check()
+        page.get_by_label("Describa lo que ve").fill(
+            "Desde marzo no hay nadie trabajando en el puente."
+        )
+        page.locator("#consent").check()
+        page.wait_for_timeout(1100)
+        page.get_by_role("button", name="Enviar la observación").click()
+        page.wait_for_url("**/observaciones/VC-*")
+        code = page.locator(".tracking-code").inner_text()
+    finally:
+        context.close()
+
+    with app.app_context(), session_scope() as session:
+        observation = session.scalar(select(Observation).where(Observation.code == code))
+        stored = session.scalars(select(ObservationPhoto)).all()
+    assert observation.cui == CUI and len(stored) == 1

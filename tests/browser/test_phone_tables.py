@@ -78,10 +78,26 @@ def test_tracking_code_stays_on_one_line_on_a_phone(phone360, live_server, obser
     assert phone360.evaluate("document.documentElement.scrollWidth") <= 360
 
 
-def test_chart_labels_are_readable_on_a_phone(phone360, live_server):
+#: The size on the screen, in CSS px, of each chart text (its font size in SVG units, scaled).
+CHART_TEXT_PX = """(els) => els.map((el) => parseFloat(getComputedStyle(el).fontSize)
+  * el.ownerSVGElement.getBoundingClientRect().width / el.ownerSVGElement.viewBox.baseVal.width)"""
+
+
+def test_chart_labels_are_readable_on_a_phone(phone360, live_app, live_server):
     # The 640-unit SVG is drawn about 330 px wide: 12-unit labels came out 6 px tall.
-    phone360.goto(f"{live_server}/")
-    heights = phone360.locator("svg.chart text").evaluate_all(
-        "(els) => els.map((el) => el.getBoundingClientRect().height)"
+    for path in ("/", f"/inversiones/{_cui_with_f12b_months(live_app)}"):
+        phone360.goto(f"{live_server}{path}")
+        sizes = phone360.locator("svg.chart text").evaluate_all(CHART_TEXT_PX)
+        assert sizes and min(sizes) >= 12, (path, sizes)
+
+
+def test_chart_labels_of_twelve_months_do_not_overlap_on_a_phone(phone360, live_app, live_server):
+    phone360.goto(f"{live_server}/inversiones/{_cui_with_f12b_months(live_app)}")
+    boxes = phone360.locator("#grafico-f12b text.chart-label").evaluate_all(
+        "(els) => els.map((el) => { const r = el.getBoundingClientRect();"
+        " return [r.left, r.right, r.top]; })"
     )
-    assert heights and min(heights) >= 10, heights
+    assert len(boxes) == 12
+    for row in {top for _l, _r, top in boxes}:
+        line = sorted((left, right) for left, right, top in boxes if top == row)
+        assert all(a[1] <= b[0] for a, b in zip(line, line[1:], strict=False)), line

@@ -61,6 +61,7 @@ def test_session_cookie_is_secure_in_production(database_url, tmp_path):
     app = create_app(
         {
             "PORTAL_ENV": "production",
+            "PORTAL_PUBLIC_URL": "https://vigia.example.pe",  # production needs it to start
             "PORTAL_DATABASE_URL": database_url,
             "SECRET_KEY": "s",
             "PORTAL_INSTANCE_DIR": str(tmp_path),

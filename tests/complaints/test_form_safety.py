@@ -65,7 +65,7 @@ def test_renamed_script_is_refused_as_a_photo_and_the_form_is_kept(app, client, 
     script = io.BytesIO(b"#!/bin/sh\nrm -rf /\n" * 50)
     page = post_observation(client, photos=[(script, "foto.jpg")])
     _assert_kept_and_explained(page, "photos", "no es una foto JPEG, PNG, WebP o HEIC válida")
-    assert "elíjalas de nuevo" in page.text, "says the files must be chosen again"
+    assert "se conservará" not in page.text, "a refused file is not kept as a photo"
     assert _count(app) == 0
 
 

@@ -2,6 +2,7 @@
 
 import html
 import math
+import re
 import uuid
 
 from obs_helpers import CUI, add_investment, form_tokens, login, post_observation, valid_fields
@@ -14,8 +15,13 @@ from portal.db import session_scope
 def test_post_without_csrf_token_is_refused_and_stores_nothing(app, client, investment):
     data = {k: v for k, v in form_tokens(client).items() if k != "csrf_token"} | valid_fields()
     response = client.post("/observaciones/nueva", data=data)
-    assert response.status_code == 400
-    assert "No pudimos entender la solicitud" in response.text
+    # The form says the page expired and keeps what was typed, to send again with a fresh token.
+    assert response.status_code == 422
+    assert "La página caducó" in response.text and "Rosa Quispe" in response.text
+    assert re.search(r'name="csrf_token" type="hidden" value="[^"]+"', response.text)
+    other_form = client.post("/admin/entrar", data={"email": "a@b.pe", "password": "x"})
+    assert other_form.status_code == 400, "every other form still needs its token"
+    assert "No pudimos entender la solicitud" in other_form.text
     with app.app_context(), session_scope() as session:
         assert session.scalar(select(func.count(Observation.id))) == 0
 

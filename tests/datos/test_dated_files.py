@@ -117,9 +117,9 @@ def test_a_written_day_never_changes_and_old_days_are_pruned(app, tmp_path):
         add_investment(session, "2100001", "AGUA POTABLE")
         session.commit()
         first = write_day(session, root, dt.date(2026, 5, 1), published, app.config)
-        add_investment(session, "2100002", "PISTA")
-        session.commit()
         for day in (2, 3, 4):
+            add_investment(session, f"210000{day}", "PISTA")  # each day's import changes data
+            session.commit()
             write_day(session, root, dt.date(2026, 5, day), published, app.config)
     kept_first = list_days(root)[-1]
     assert kept_first.day == dt.date(2026, 5, 1)

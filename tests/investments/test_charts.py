@@ -35,7 +35,7 @@ def test_bars_are_in_proportion_and_negative_or_missing_values_draw_nothing():
         [Series("x", [Decimal(100), Decimal(50), Decimal(-5), None])],
         str,
     )
-    assert heights(svg) == [188.0, 94.0, 0.0]
+    assert heights(svg) == [172.0, 86.0, 0.0]  # the plot: 240 units less legend and labels
 
 
 def test_labels_are_escaped():

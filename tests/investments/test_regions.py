@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 
 import pytest
 
@@ -87,7 +88,7 @@ def test_a_puno_investment_and_its_district_page_serve(region_app):
     client = region_app.test_client()
     sheet = _text(client, f"/inversiones/{JULIACA}")
     assert '<a href="/lugares/211101">Juliaca</a>' in sheet
-    assert '<a href="/lugares/2111">provincia de San Roman</a>' in sheet
+    assert '<a href="/lugares/2111">provincia de San Román</a>' in sheet
 
     district = _text(client, "/lugares/211101")
     assert "<h1>Inversiones públicas en Juliaca</h1>" in district
@@ -96,7 +97,7 @@ def test_a_puno_investment_and_its_district_page_serve(region_app):
     assert 'href="/lugares/211101">Juliaca</a>' in province
     assert client.get("/lugares/060401").status_code == 404  # Cajamarca is not published
     island = _text(client, "/lugares/210103")  # Amantaní: no outline in the boundary files
-    assert "<h1>Inversiones públicas en Amantani</h1>" in island
+    assert "<h1>Inversiones públicas en Amantaní</h1>" in island
     assert "no incluyen el contorno de este distrito: se muestra el de su provincia" in island
 
 
@@ -137,12 +138,12 @@ def test_the_map_outlines_are_punos_and_only_punos(region_app):
     provinces = json.loads(client.get("/mapa/limites/provincias.geojson").data)["features"]
     districts = json.loads(client.get("/mapa/limites/distritos.geojson").data)["features"]
     assert len(provinces) == 13 and all(f["id"].startswith("21") for f in provinces)
-    # 109 districts, one of them (Amantaní, an island) without an outline in the files.
+    # 108 outlines of 110 districts: Amantaní (an island) and San Miguel (2016) have none.
     assert len(districts) == 108 and all(f["id"].startswith("21") for f in districts)
-    assert {f["properties"]["name"] for f in provinces} >= {"PUNO", "SAN ROMAN", "CHUCUITO"}
+    assert {f["properties"]["name"] for f in provinces} >= {"Puno", "San Román", "Chucuito"}
     page = _text(client, "/mapa")
     assert "/mapa/limites/provincias.geojson" in page
-    assert '<option value="2111">San Roman</option>' in page
+    assert '<option value="2111">San Román</option>' in page
     assert "Chota" not in page
 
 
@@ -163,7 +164,7 @@ def test_the_whole_country_lists_departments_first(region_app):
     )
     department = _text(client, "/lugares/21")
     assert "<h1>Inversiones públicas en Puno</h1>" in department
-    assert 'href="/lugares/2111">San Roman</a>' in department
+    assert 'href="/lugares/2111">San Román</a>' in department
     assert f"/inversiones/{REGION_WIDE}" in department and f"/inversiones/{JULIACA}" in department
     sheet = _text(client, f"/inversiones/{REGION_WIDE}")
     assert '<a href="/lugares/21">Toda la región de Puno</a>' in sheet
@@ -208,3 +209,23 @@ def test_a_file_of_another_region_is_refused_and_says_why(app, tmp_path):
     [result] = import_sources(app, [("mef-inversiones", path)])  # Cajamarca's portal
     assert result.status == "rejected" and result.rows_outside_region == 1
     assert "1 of other departments" in result.error
+
+
+@country
+def test_provinces_comparison_lists_departments_then_a_departments_provinces(region_app):
+    client = region_app.test_client()
+    country_page = _text(client, "/provincias")
+    assert "<h1>Departamentos de Perú, lado a lado</h1>" in country_page
+    puno = re.search(r'<tr data-place="21">(.*?)</tr>', country_page, re.S).group(1)
+    # Juliaca and the region-wide one are Puno's; the multi-department one is nobody's.
+    assert re.search(r'data-figure="investments"><a [^>]+>2</a>', puno)
+    assert 'data-place="06"' in country_page
+    provinces = _text(client, "/provincias?departamento=21")
+    assert "<h1>Provincias de Puno, lado a lado</h1>" in provinces
+    san_roman = re.search(r'<tr data-place="2111">(.*?)</tr>', provinces, re.S).group(1)
+    assert re.search(r'data-figure="investments"><a [^>]+>1</a>', san_roman)
+    assert "No hay un departamento con el código «99»" in _text(
+        client, "/provincias?departamento=99"
+    )
+    units = _text(client, "/unidades?provincia=21")
+    assert "1 unidad ejecutora con inversiones en Puno." in units

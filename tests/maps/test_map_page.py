@@ -112,8 +112,10 @@ def test_map_data_carries_what_the_popup_shows(map_client):
         "c": "2000002",
         "n": "PUENTE PARALIZADO EN COCHABAMBA",
         "s": "paralizada",
-        "k": 1000000,
+        "k": 1000000.0,
+        "kt": "S/ 1,000,000",
         "p": 10.0,
+        "pt": "10.0%",
     }
 
 
@@ -235,7 +237,7 @@ def test_boundaries_are_served_with_ids_and_names(map_client):
     districts = json.loads(map_client.get("/mapa/limites/distritos.geojson").data)
     assert len(provinces["features"]) == 13
     chota = next(f for f in districts["features"] if f["id"] == "060401")
-    assert chota["properties"] == {"name": "CHOTA"}
+    assert chota["properties"] == {"name": "Chota"}  # the name table's, not the file's capitals
     assert len(districts["features"]) == 127
     assert map_client.get("/mapa/limites/paises.geojson").status_code == 404
 

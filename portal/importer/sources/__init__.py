@@ -90,6 +90,14 @@ class Row:
             return None
 
 
+def reject_negative(row: Row, values: Mapping[str, object]) -> None:
+    """Raise ValueError (the row is rejected) naming the first value below zero, as published."""
+    for name, value in values.items():
+        if value is not None and value < 0:
+            column = row.layout.names[name]
+            raise ValueError(f"{column}: negative value {row[name]!r}, which cannot be below zero")
+
+
 @dataclass(frozen=True)
 class SourceSpec:
     name: str

@@ -39,7 +39,15 @@ from portal.importer.reading import (
     parse_progress,
     parse_ubigeo,
 )
-from portal.importer.sources import ImportContext, Record, Row, SourceSpec, clean_code, clean_text
+from portal.importer.sources import (
+    ImportContext,
+    Record,
+    Row,
+    SourceSpec,
+    clean_code,
+    clean_text,
+    reject_negative,
+)
 from portal.investments.models import Investment
 
 COLUMNS = {
@@ -146,6 +154,15 @@ DATE_FIELDS = (
     "closed_on",
 )
 FLAG_FIELDS = ("has_technical_file", "has_f12b", "culminated")
+#: Amounts that cannot be below zero (a cost, a budget, what was spent up to a date, a bond): a
+#: negative one is an error of the file, and the row is rejected with its line rather than shown.
+#: ``SALDO_EJECUTAR`` (balance) and ``DEV_ANIO_ACTUAL`` (a year's net spending, after reversals)
+#: can be negative.
+NON_NEGATIVE_FIELDS = tuple(
+    f for f in MONEY_FIELDS if f not in ("balance_to_execute", "devengado_current")
+)
+#: Percentages shown as progress bars: below zero is impossible (above 100 is published, kept).
+PROGRESS_FIELDS = ("physical_progress", "execution_progress")
 #: Every field the import writes: the change log and the row hash compare exactly these.
 TRACKED_FIELDS = (
     ("snip", "sec_ejec", "ubigeo", "latitude", "longitude", "coords_status")
@@ -196,6 +213,8 @@ def parse_investment(row: Row, context: ImportContext, source: str) -> list[Reco
         raise ValueError("NOMBRE_INVERSION is empty")
     record: dict = {field: clean_text(row[field]) for field in TEXT_FIELDS}
     record.update({field: row.parse(field, parse_decimal) for field in MONEY_FIELDS})
+    reject_negative(row, {field: record[field] for field in NON_NEGATIVE_FIELDS})
+    reject_negative(row, {field: _signed_percent(row[field]) for field in PROGRESS_FIELDS})
     record.update({field: row.parse(field, parse_date) for field in DATE_FIELDS})
     record.update({field: row.parse(field, parse_flag) for field in FLAG_FIELDS})
     latitude, longitude, coords_status = parse_coordinates(
@@ -224,6 +243,14 @@ def parse_investment(row: Row, context: ImportContext, source: str) -> list[Reco
             record["devengado_current"] or 0
         )
     return [(Investment.__table__, record)]
+
+
+def _signed_percent(text: str):
+    """The percentage as written, sign included (the progress parser refuses negatives)."""
+    try:
+        return parse_decimal(text.removesuffix("%"))
+    except ValueError:
+        return None  # unreadable: left empty and counted by ``Row.parse``
 
 
 def investment_source(name: str, description: str) -> SourceSpec:

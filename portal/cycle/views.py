@@ -1,0 +1,26 @@
+"""/ciclo: every executing unit's investments per stage of the cycle and its pending closures."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template
+
+from portal.cycle.queries import INTERVALS, STAGES, summarise_cycle
+from portal.db import get_session
+from portal.i18n import local_today
+from portal.page_cache import cached_page
+
+bp = Blueprint("cycle", __name__)
+
+
+@bp.get("/ciclo")
+@cached_page
+def index():
+    today = local_today()
+    units = summarise_cycle(get_session(), today)
+    return render_template(
+        "cycle/index.html",
+        units=units,
+        stages=STAGES,
+        intervals=[key for key, _start, _end in INTERVALS],
+        today=today,
+    )
