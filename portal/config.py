@@ -49,9 +49,12 @@ class DefaultConfig:
     SESSION_COOKIE_SAMESITE = "Lax"
     #: Observations: rate-limit storage — memory:// in dev, redis://host:6379 in production.
     PORTAL_RATELIMIT_STORAGE_URL = "memory://"
-    #: Observations stored per client; every POST (rejected ones too) counts against ATTEMPTS.
-    PORTAL_RATELIMIT_OBSERVATIONS = "5 per hour; 20 per day"
-    PORTAL_RATELIMIT_ATTEMPTS = "60 per hour"
+    #: Observations stored per address; every POST (rejected ones too) counts against ATTEMPTS.
+    #: One address is often many people (a municipal office, an internet cabin): generous per
+    #: address, tighter per email typed in the form.
+    PORTAL_RATELIMIT_OBSERVATIONS = "30 per hour; 100 per day"
+    PORTAL_RATELIMIT_OBSERVATIONS_EMAIL = "6 per hour; 20 per day"
+    PORTAL_RATELIMIT_ATTEMPTS = "120 per hour"
     PORTAL_RATELIMIT_LOGIN = "10 per 15 minutes"
     PORTAL_RATELIMIT_KEY_PREFIX = "vigia"
     #: Seconds a person needs at least to fill the observation form (faster is a bot).
@@ -66,8 +69,11 @@ class DefaultConfig:
     PORTAL_IP_SALT = None
     #: Outbox: "store" keeps emails in the database (dev, tests); "smtp" sends them.
     PORTAL_MAIL_MODE = "store"
-    #: Follow-by-email requests per client (each sends a confirmation email).
-    PORTAL_RATELIMIT_FOLLOW = "10 per hour; 30 per day"
+    #: Follow-by-email requests per address, and per email (each sends a confirmation email).
+    PORTAL_RATELIMIT_FOLLOW = "30 per hour; 100 per day"
+    PORTAL_RATELIMIT_FOLLOW_EMAIL = "5 per hour; 10 per day"
+    #: Requests to /api/v1/ per address (the map page reads its points there too).
+    PORTAL_RATELIMIT_API = "120 per minute"
     #: Comités de vigilancia: sign-in link requests per client, and minutes a link stays valid.
     PORTAL_RATELIMIT_SIGN_IN = "5 per 15 minutes; 20 per day"
     PORTAL_SIGN_IN_LINK_MINUTES = 20

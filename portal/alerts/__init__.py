@@ -6,8 +6,9 @@ from flask.cli import with_appcontext
 
 
 def init_app(app) -> None:
-    from portal.alerts.views import bp
+    from portal.alerts.views import bp, follow_rate_limited
     from portal.complaints import csrf
+    from portal.complaints.antispam import answer_rate_limit_with, limit_per_email
 
     app.register_blueprint(bp)
     # These forms carry no session: following needs only an address (and its emailed link), and
@@ -19,6 +20,8 @@ def init_app(app) -> None:
     app.view_functions["alerts.follow"] = limiter.limit(
         lambda: current_app.config["PORTAL_RATELIMIT_FOLLOW"], methods=["POST"]
     )(app.view_functions["alerts.follow"])
+    limit_per_email(app, "alerts.follow", "PORTAL_RATELIMIT_FOLLOW_EMAIL")
+    answer_rate_limit_with(app, "alerts.follow", follow_rate_limited)
     app.cli.add_command(send_alerts_command)
 
     def send_alerts_after_import() -> None:

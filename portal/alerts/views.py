@@ -145,6 +145,35 @@ def follow():
     return render_template("alerts/requested.html", email=email, label=label)
 
 
+def follow_rate_limited(wait: str):
+    """The 429 of the 'Seguir' form: the form again with the address typed, and how long to wait."""
+    from portal.complaints.antispam import broken_scope
+
+    values = request.values
+    tipo, objetivo = values.get("tipo", ""), values.get("objetivo", "")
+    target = _follow_target(get_session(), tipo, objetivo)
+    if target is None:
+        abort(404)
+    if broken_scope() == "email":
+        message = gettext(
+            "Ya pidió varios avisos para este correo. Revise su bandeja de entrada o vuelva "
+            "en %(wait)s.",
+            wait=wait,
+        )
+    else:
+        message = gettext(
+            "Se pidieron muchos avisos desde esta conexión. Vuelva en %(wait)s.", wait=wait
+        )
+    return render_template(
+        "alerts/follow.html",
+        tipo=tipo,
+        objetivo=objetivo,
+        label=target[2],
+        email=values.get("email", "")[:254],
+        errors={"email": message},
+    ), 429
+
+
 def followed_url(kind: str, target: str) -> str:
     """The page of what a subscription follows: the investment, the place or the search."""
     if kind == "investment":

@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask import Flask, Response, request
 
 DATA_SUFFIXES = (".json", ".geojson", ".csv", ".xlsx")
+EXPOSED_HEADERS = "RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset, Retry-After"
 
 
 def is_open_data(path: str, method: str) -> bool:
@@ -23,4 +24,6 @@ def init_app(app: Flask) -> None:
     def _allow_any_origin(response: Response) -> Response:
         if is_open_data(request.path, request.method):
             response.headers["Access-Control-Allow-Origin"] = "*"
+            # Scripts on other sites may read how much of the rate limit is left.
+            response.headers["Access-Control-Expose-Headers"] = EXPOSED_HEADERS
         return response

@@ -71,8 +71,8 @@ FILTERS = (
     ),
     Parameter(
         "alerta",
-        {"type": "string", "pattern": "^[a-z0-9_]{1,40}$"},
-        "Red-flag code: " + ", ".join(FLAG_LABELS) + " (see /metodologia).",
+        {"type": "string", "enum": list(FLAG_LABELS)},
+        "Red-flag code (see /metodologia).",
         "sobrecosto",
     ),
 )

@@ -12,10 +12,15 @@ csrf = CSRFProtect()
 
 def init_app(app) -> None:
     from portal.complaints import cli, labels
-    from portal.complaints.antispam import init_limiter
+    from portal.complaints.antispam import (
+        accepted,
+        answer_rate_limit_with,
+        init_limiter,
+        limit_per_email,
+    )
     from portal.complaints.moderation import bp as admin_bp
     from portal.complaints.photos import enable_heic
-    from portal.complaints.views import bp
+    from portal.complaints.views import bp, rate_limited_form
 
     enable_heic()
     csrf.init_app(app)
@@ -29,6 +34,8 @@ def init_app(app) -> None:
             "admin.login": "PORTAL_RATELIMIT_LOGIN",
         },
     )
+    limit_per_email(app, "complaints.new", "PORTAL_RATELIMIT_OBSERVATIONS_EMAIL", accepted)
+    answer_rate_limit_with(app, "complaints.new", rate_limited_form)
     app.jinja_env.globals.update(
         OBSERVATION_CATEGORIES=labels.CATEGORY_LABELS,
         OBSERVATION_STATUSES=labels.STATUS_LABELS,

@@ -140,6 +140,33 @@ def new():
     return redirect(url_for("complaints.status", code=observation.code, nueva=1), code=303)
 
 
+def rate_limited_form(wait: str):
+    """The 429 of the form: the form again with everything typed and the photos kept from
+    earlier tries (this request's new photos are not stored: a flood must not fill the disk),
+    saying which limit was reached and how long until it resets."""
+    from portal.complaints.antispam import broken_scope
+
+    form = ObservationForm()
+    token = valid_pending_token(form.pending_photos.data)
+    kept = pending_photos(upload_dir(), token)
+    form.kept_photos = len(kept)
+    investment, found, investment_error = _chosen_investment(get_session(), form)
+    problem = {
+        "email": _(
+            "Ya recibimos muchas observaciones con este correo. Vuelva en %(wait)s.", wait=wait
+        ),
+        "attempts": _(
+            "Se intentó enviar el formulario muchas veces desde esta conexión. Vuelva en %(wait)s.",
+            wait=wait,
+        ),
+    }.get(
+        broken_scope(),
+        _("Ha enviado muchas observaciones desde esta conexión. Vuelva en %(wait)s.", wait=wait),
+    )
+    problem += " " + _("Lo que escribió sigue en el formulario.")
+    return _page(form, investment, found, investment_error, kept, problem), 429
+
+
 def _page(form, investment, found, investment_error, kept=(), problem=None):
     return render_template(
         "complaints/new.html",

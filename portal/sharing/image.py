@@ -1,7 +1,8 @@
 """The share image of an investment (og:image): a 1200×630 PNG drawn with Pillow.
 
-Drawn once per import and investment, then served from the instance folder: a link pasted into a
-chat is fetched by many previews and must not redraw each time.
+Drawn once per import, investment and language, then served from the instance folder: a link
+pasted into a chat is fetched by many previews and must not redraw each time, and a reader of one
+language must never get the card drawn for a reader of another.
 """
 
 from __future__ import annotations
@@ -104,10 +105,13 @@ def draw_share_image(card: ShareCard) -> bytes:
     return out.getvalue()
 
 
-def cached_share_image(folder: Path, version: int, cui: str, draw) -> Path:
-    """The PNG of ``cui`` for import ``version``, drawn by ``draw()`` if not on disk yet."""
+def cached_share_image(folder: Path, version: int, cui: str, language: str, draw) -> Path:
+    """The PNG of ``cui`` in ``language`` for import ``version``, drawn by ``draw()`` if not on
+    disk yet. A new import (a new ``version``) drops the images of the earlier ones."""
+    if not language.isalpha():
+        raise ValueError(f"not a language code: {language!r}")
     current = folder / str(version)
-    path = current / f"{cui}.png"
+    path = current / f"{cui}.{language}.png"
     if path.is_file():
         return path
     current.mkdir(parents=True, exist_ok=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-#: Card size in CSS pixels; consumers may ask for less with maxwidth/maxheight.
+#: Card size in CSS pixels; consumers may ask for a narrower one with maxwidth (down to MIN_WIDTH).
 CARD_WIDTH = 400
 CARD_HEIGHT = 320
 MIN_WIDTH = 240
@@ -25,19 +25,36 @@ def embeddable_cui(url: str, our_host: str) -> str | None:
     return match["cui"] if match else None
 
 
-def card_size(maxwidth: str | None, maxheight: str | None) -> tuple[int, int] | None:
-    """(width, height) within the consumer's limits; None when they are smaller than a card."""
+class OEmbedRefusal(Exception):
+    """An oEmbed request we cannot answer with an embed: status and message, sent as JSON."""
+
+    def __init__(self, status: int, message: str, parameter: str | None = None) -> None:
+        super().__init__(message)
+        self.status, self.message, self.parameter = status, message, parameter
+
+
+def card_size(maxwidth: str | None, maxheight: str | None) -> tuple[int, int]:
+    """(width, height) of the frame within the consumer's limits.
+
+    The card is laid out to fit CARD_HEIGHT from MIN_WIDTH to CARD_WIDTH wide (measured over
+    every demo card, tests/browser/test_embed_fits.py), so a narrower frame keeps the height;
+    a limit below that has no embed (404, as the spec says for a size the provider cannot fit).
+    """
     width, height = CARD_WIDTH, CARD_HEIGHT
-    for given, limit in ((maxwidth, "w"), (maxheight, "h")):
-        if given is None:
+    for name, given in (("maxwidth", maxwidth), ("maxheight", maxheight)):
+        if given is None or given == "":
             continue
         if not given.isdigit():
-            continue  # the spec's consumers send integers; anything else is ignored
-        value = int(given)
-        if limit == "w":
-            width = min(width, value)
+            raise OEmbedRefusal(400, f"{name} must be a whole number of pixels.", name)
+        if name == "maxwidth":
+            width = min(width, int(given))
         else:
-            height = min(height, value)
+            height = min(height, int(given))
     if width < MIN_WIDTH or height < CARD_HEIGHT:
-        return None
+        raise OEmbedRefusal(
+            404,
+            f"The card needs a frame of at least {MIN_WIDTH}×{CARD_HEIGHT} pixels "
+            f"(maxwidth ≥ {MIN_WIDTH}, maxheight ≥ {CARD_HEIGHT}).",
+            "maxwidth" if width < MIN_WIDTH else "maxheight",
+        )
     return width, height

@@ -14,8 +14,8 @@ from flask import (
     send_file,
     url_for,
 )
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 
 from portal.db import get_session
 from portal.i18n import format_day, format_money, format_percent, local_today
@@ -24,7 +24,7 @@ from portal.investments.labels import STATUS_LABELS
 from portal.investments.sheet import find_investment_sheet
 from portal.maps.queries import latest_import_id
 from portal.sharing.image import ShareCard, cached_share_image, draw_share_image
-from portal.sharing.oembed import card_size, embeddable_cui
+from portal.sharing.oembed import OEmbedRefusal, card_size, embeddable_cui
 
 bp = Blueprint("sharing", __name__)
 
@@ -46,15 +46,31 @@ def embed(cui: str):
 
 @bp.get("/oembed")
 def oembed():
-    """oEmbed 1.0: JSON only (501 for other formats), 404 for URLs that are not our investments."""
+    """oEmbed 1.0, JSON only: every answer, refusals included, is JSON (501 for other formats,
+    404 for URLs that are not our investments or frames too small for the card)."""
+    try:
+        return _oembed_answer()
+    except OEmbedRefusal as refusal:
+        body = {"error": refusal.message, "status": refusal.status}
+        if refusal.parameter:
+            body["parameter"] = refusal.parameter
+        return jsonify(body), refusal.status
+
+
+def _oembed_answer():
     if request.args.get("format", "json") != "json":
-        abort(501)
-    cui = embeddable_cui(request.args.get("url", ""), request.host)
-    size = card_size(request.args.get("maxwidth"), request.args.get("maxheight"))
-    if cui is None or size is None:
-        abort(404)
-    sheet = _sheet_or_404(cui)
-    width, height = size
+        raise OEmbedRefusal(501, "Only format=json is available.", "format")
+    url = request.args.get("url", "")
+    if not url:
+        raise OEmbedRefusal(404, "The url parameter is missing.", "url")
+    cui = embeddable_cui(url, request.host)
+    if cui is None:
+        raise OEmbedRefusal(404, "Only investment pages of this portal can be embedded.", "url")
+    width, height = card_size(request.args.get("maxwidth"), request.args.get("maxheight"))
+    thresholds = FlagThresholds.from_config(current_app.config)
+    sheet = find_investment_sheet(get_session(), cui, thresholds, local_today())
+    if sheet is None:
+        raise OEmbedRefusal(404, f"No investment has the CUI {cui}.", "url")
     card_url = url_for("sharing.embed", cui=cui, _external=True)
     title = sheet.investment.name
     html = (
@@ -70,11 +86,15 @@ def oembed():
         html=html,
         width=width,
         height=height,
-        thumbnail_url=url_for("sharing.share_image", cui=cui, _external=True),
+        thumbnail_url=url_for("sharing.share_image", cui=cui, lang=_language(), _external=True),
         thumbnail_width=1200,
         thumbnail_height=630,
         cache_age=3600,
     )
+
+
+def _language() -> str:
+    return str(get_locale() or "es").split("_")[0]
 
 
 def _escape(text: str) -> str:
@@ -88,8 +108,13 @@ def share_image(cui: str):
     sheet = _sheet_or_404(cui)
     folder = Path(current_app.config["PORTAL_INSTANCE_DIR"]) / "cache" / "share"
     version = latest_import_id(get_session())
-    path = cached_share_image(folder, version, sheet.investment.cui, lambda: _draw(sheet))
-    return send_file(path, mimetype="image/png", max_age=3600)
+    language = _language()
+    path = cached_share_image(folder, version, sheet.investment.cui, language, lambda: _draw(sheet))
+    response = send_file(path, mimetype="image/png", max_age=3600)
+    # One URL, one image per language: caches must keep them apart (the ETag already differs).
+    response.vary.update(("Accept-Language", "Cookie"))
+    response.headers["Content-Language"] = language
+    return response
 
 
 def _draw(sheet) -> bytes:

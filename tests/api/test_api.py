@@ -19,6 +19,7 @@ import pytest
         ("orden=precio", "orden"),
         ("pp=ayer", "pp"),
         ("alerta=Rara!", "alerta"),
+        ("alerta=xyz", "alerta"),
         ("q=" + "a" * 201, "q"),
         ("estado=paralizada&estado=finalizada", "estado"),
         ("color=rojo", "color"),
@@ -114,3 +115,32 @@ def test_api_page_says_what_each_code_parameter_means(search_client):
     assert "ubigeo del distrito, 6 cifras" in page
     # The warning signs a caller may ask for, by their codes.
     assert "plazo_vencido" in page and "sobrecosto" in page
+
+
+def test_api_answers_say_how_much_of_the_rate_limit_is_left(app, search_client):
+    app.config["PORTAL_RATELIMIT_API"] = "3 per minute"
+    first = search_client.get("/api/v1/inversiones")
+    assert first.headers["RateLimit-Limit"] == "3"
+    assert first.headers["RateLimit-Remaining"] == "2"
+    assert 0 < int(first.headers["RateLimit-Reset"]) <= 61
+    assert "Retry-After" not in first.headers
+    assert "RateLimit-Remaining" in first.headers["Access-Control-Expose-Headers"]
+    # One budget for the whole API: the map data counts against the same.
+    assert search_client.get("/api/v1/inversiones.geojson").headers["RateLimit-Remaining"] == "1"
+    search_client.get("/api/v1/openapi.json")
+    refused = search_client.get("/api/v1/inversiones")
+    assert refused.status_code == 429
+    assert refused.mimetype == "application/json"
+    body = refused.get_json()
+    assert body["status"] == 429 and body["retry_after"] == int(refused.headers["Retry-After"])
+    assert 0 < body["retry_after"] <= 61
+    assert refused.headers["Access-Control-Allow-Origin"] == "*"
+    # Pages are not counted.
+    assert search_client.get("/buscar").status_code == 200
+
+
+def test_api_page_states_the_rate_limit_in_words(app, search_client):
+    app.config["PORTAL_RATELIMIT_API"] = "90 per minute; 2000 per hour"
+    page = html.unescape(search_client.get("/api").get_data(as_text=True))
+    assert "90 solicitudes por minuto y 2000 solicitudes por hora" in page
+    assert "Retry-After" in page and "RateLimit-Remaining" in page

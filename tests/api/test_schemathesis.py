@@ -23,7 +23,10 @@ def api_app(database_url, tmp_path_factory):
     from portal.db import session_scope
     from portal.search.queries import rebuild_index
 
-    app = make_test_app(database_url, tmp_path_factory.mktemp("api-instance"))
+    # Hundreds of calls a minute: the per-address API limit is not what is tested here.
+    app = make_test_app(
+        database_url, tmp_path_factory.mktemp("api-instance"), PORTAL_RATELIMIT_API="10000/minute"
+    )
     with app.app_context(), session_scope() as session:
         add_sample_investments(session)
         session.flush()
@@ -37,11 +40,21 @@ def _operations(app):
     return [result.ok() for result in schema.get_all_operations()]
 
 
-def test_description_covers_every_api_route(api_app):
+def test_description_covers_every_public_json_route(api_app):
+    """Every route that answers JSON (the API, the fact sheet, map outlines, oEmbed, health) is
+    described, and nothing described is missing."""
     document = api_app.test_client().get("/api/v1/openapi.json").get_json()
-    described = set(document["paths"])
-    routes = {r.rule for r in api_app.url_map.iter_rules() if r.rule.startswith("/api/v1/")}
-    assert described == routes
+    described = {p.replace("{", "<").replace("}", ">") for p in document["paths"]}
+    routes = {r.rule for r in api_app.url_map.iter_rules()}
+    json_routes = {
+        rule
+        for rule in routes
+        if rule.startswith("/api/v1/")
+        or rule.endswith((".json", ".geojson"))
+        or rule in ("/oembed", "/healthz", "/readyz")
+    }
+    assert json_routes - described == set(), "routes answering JSON without a description"
+    assert described - routes == set(), "descriptions of routes that do not exist"
 
 
 @pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE])

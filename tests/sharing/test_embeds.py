@@ -50,7 +50,7 @@ def test_investment_page_announces_oembed_and_share_image(demo_client, cui):
         f'href="http://localhost/oembed?url=http://localhost/inversiones/{cui}&amp;format=json"'
     ) in html
     assert (
-        f'<meta property="og:image" content="http://localhost/inversiones/{cui}/imagen.png">'
+        f'<meta property="og:image" content="http://localhost/inversiones/{cui}/imagen.png?lang=es">'
         in html
     )
 
@@ -63,27 +63,43 @@ def test_oembed_returns_a_rich_iframe_of_the_card(demo_client, cui):
     assert data["version"] == "1.0" and data["type"] == "rich"
     assert f'src="http://localhost/inversiones/{cui}/tarjeta"' in data["html"]
     assert data["html"].startswith("<iframe") and data["width"] == 400
-    assert data["thumbnail_url"].endswith(f"/inversiones/{cui}/imagen.png")
+    assert data["thumbnail_url"].endswith(f"/inversiones/{cui}/imagen.png?lang=es")
     assert response.headers["Access-Control-Allow-Origin"] == "*"
     narrow = demo_client.get("/oembed", query_string={"url": url, "maxwidth": "300"}).get_json()
     assert narrow["width"] == 300 and 'width="300"' in narrow["html"]
 
 
 @pytest.mark.parametrize(
-    ("args", "status"),
+    ("args", "status", "parameter"),
     [
-        ({"url": "http://localhost/inversiones/{cui}", "format": "xml"}, 501),
-        ({"url": "http://elsewhere.example/inversiones/{cui}"}, 404),
-        ({"url": "http://localhost/buscar?q=agua"}, 404),
-        ({"url": "http://localhost/inversiones/9999999"}, 404),
-        ({"url": "javascript:alert(1)"}, 404),
-        ({}, 404),
-        ({"url": "http://localhost/inversiones/{cui}", "maxheight": "100"}, 404),
+        ({"url": "http://localhost/inversiones/{cui}", "format": "xml"}, 501, "format"),
+        ({"url": "http://elsewhere.example/inversiones/{cui}"}, 404, "url"),
+        ({"url": "http://localhost/buscar?q=agua"}, 404, "url"),
+        ({"url": "http://localhost/inversiones/9999999"}, 404, "url"),
+        ({"url": "javascript:alert(1)"}, 404, "url"),
+        ({}, 404, "url"),
+        ({"url": "http://localhost/inversiones/{cui}", "maxheight": "200"}, 404, "maxheight"),
+        ({"url": "http://localhost/inversiones/{cui}", "maxwidth": "100"}, 404, "maxwidth"),
+        ({"url": "http://localhost/inversiones/{cui}", "maxwidth": "ancho"}, 400, "maxwidth"),
     ],
 )
-def test_oembed_refuses_what_it_cannot_embed(demo_client, cui, args, status):
+def test_oembed_refuses_what_it_cannot_embed_in_json(demo_client, cui, args, status, parameter):
+    """A consumer parses the answer as JSON whatever happens: never an HTML error page."""
     args = {k: v.format(cui=cui) for k, v in args.items()}
-    assert demo_client.get("/oembed", query_string=args).status_code == status
+    response = demo_client.get("/oembed", query_string=args)
+    assert response.status_code == status
+    assert response.mimetype == "application/json"
+    body = response.get_json()
+    assert body["status"] == status and body["parameter"] == parameter and body["error"]
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+
+
+def test_oembed_explains_the_smallest_frame_the_card_fits(demo_client, cui):
+    url = f"http://localhost/inversiones/{cui}"
+    body = demo_client.get("/oembed", query_string={"url": url, "maxheight": "200"}).get_json()
+    assert "240×320" in body["error"]
+    fits = demo_client.get("/oembed", query_string={"url": url, "maxheight": "320"}).get_json()
+    assert fits["height"] == 320 and 'height="320"' in fits["html"]
 
 
 def test_share_image_is_a_1200x630_png_cached_per_import(demo_app, demo_client, cui):
@@ -99,7 +115,7 @@ def test_share_image_is_a_1200x630_png_cached_per_import(demo_app, demo_client, 
     cached = list(
         (Path(demo_app.config["PORTAL_INSTANCE_DIR"]) / "cache" / "share").glob("*/*.png")
     )
-    assert [p.name for p in cached] == [f"{cui}.png"]
+    assert [p.name for p in cached] == [f"{cui}.es.png"]
     assert demo_client.get(f"/inversiones/{cui}/imagen.png").data == response.data
     assert demo_client.get("/inversiones/9999999/imagen.png").status_code == 404
 
@@ -113,7 +129,44 @@ def test_a_new_import_draws_a_new_image_and_drops_the_old(tmp_path):
         calls.append(1)
         return b"png"
 
-    first = cached_share_image(tmp_path, 1, "2100001", draw)
-    assert cached_share_image(tmp_path, 1, "2100001", draw) == first and len(calls) == 1
-    second = cached_share_image(tmp_path, 2, "2100001", draw)
+    first = cached_share_image(tmp_path, 1, "2100001", "es", draw)
+    assert cached_share_image(tmp_path, 1, "2100001", "es", draw) == first and len(calls) == 1
+    second = cached_share_image(tmp_path, 2, "2100001", "es", draw)
     assert len(calls) == 2 and second.parent.name == "2" and not first.exists()
+
+
+def test_the_share_image_speaks_the_language_of_whoever_asks(demo_app, cui):
+    """English first must not leave Spanish readers with the English card (issue 20)."""
+    from pathlib import Path
+
+    folder = Path(demo_app.config["PORTAL_INSTANCE_DIR"]) / "cache" / "share"
+    english = demo_app.test_client().get(
+        f"/inversiones/{cui}/imagen.png", headers={"Accept-Language": "en"}
+    )
+    spanish = demo_app.test_client().get(
+        f"/inversiones/{cui}/imagen.png", headers={"Accept-Language": "es-PE"}
+    )
+    assert english.status_code == spanish.status_code == 200
+    assert english.headers["Content-Language"] == "en"
+    assert spanish.headers["Content-Language"] == "es"
+    assert english.data != spanish.data
+    assert english.headers["ETag"] != spanish.headers["ETag"]
+    assert {"Accept-Language", "Cookie"} <= set(spanish.vary)
+    # Each is what a fresh render in its language draws, not a copy of the other.
+    assert spanish.data == _fresh_share_image(demo_app, cui, "es")
+    assert english.data == _fresh_share_image(demo_app, cui, "en")
+    assert sorted(p.name for p in folder.glob("*/*.png")) == [f"{cui}.en.png", f"{cui}.es.png"]
+    by_query = demo_app.test_client().get(f"/inversiones/{cui}/imagen.png?lang=en")
+    assert by_query.data == english.data
+
+
+def _fresh_share_image(app, cui: str, language: str) -> bytes:
+    from portal.db import get_session
+    from portal.i18n import local_today
+    from portal.investments.flags import FlagThresholds
+    from portal.investments.sheet import find_investment_sheet
+    from portal.sharing.views import _draw
+
+    with app.test_request_context(headers={"Accept-Language": language}):
+        thresholds = FlagThresholds.from_config(app.config)
+        return _draw(find_investment_sheet(get_session(), cui, thresholds, local_today()))
