@@ -16,6 +16,7 @@ def create_app(config: dict | None = None) -> Flask:
         cli,
         complaints,
         compression,
+        contracts,
         datos,
         db,
         discovery,
@@ -56,6 +57,7 @@ def create_app(config: dict | None = None) -> Flask:
     search.init_app(app)
     maps.init_app(app)
     complaints.init_app(app)
+    contracts.init_app(app)
     alerts.init_app(app)
     discovery.init_app(app)
     api.init_app(app)

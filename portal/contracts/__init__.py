@@ -5,6 +5,8 @@ from __future__ import annotations
 
 
 def init_app(app) -> None:
+    from portal.contracts import labels
     from portal.contracts.views import bp
 
+    labels.init_app(app)
     app.register_blueprint(bp)

@@ -15,6 +15,7 @@ from flask import (
 )
 
 from portal.complaints.service import find_place_observations, published_observations
+from portal.contracts.queries import investment_processes, processes_as_data
 from portal.db import get_session
 from portal.i18n import local_today
 from portal.importer.queries import source_freshness
@@ -109,6 +110,7 @@ def show(cui: str):
         ),
         today=today,
         observations=published_observations(session, sheet.investment.cui),
+        contracts=investment_processes(session, sheet.investment.cui),
     )  # fmt: skip
 
 
@@ -130,7 +132,11 @@ def show_json(cui: str):
     if sheet is None:
         abort(404)
     url = url_for("investments.show", cui=sheet.investment.cui, _external=True)
-    return jsonify(sheet_as_dict(sheet, _thresholds(), _official_links(sheet), url))
+    data = sheet_as_dict(sheet, _thresholds(), _official_links(sheet), url)
+    data["contracting"] = processes_as_data(
+        investment_processes(get_session(), sheet.investment.cui)
+    )
+    return jsonify(data)
 
 
 @bp.get("/lugares/<ubigeo>")
