@@ -84,3 +84,17 @@ def test_a_supplier_page_lists_its_processes_investments_and_totals(app, client,
     assert "no tiene los 11 dígitos de un RUC" in page  # 1709475, a consortium's id
     assert client.get("/contratistas/20000000000").status_code == 404
     assert client.get("/contratistas/abc").status_code == 404
+
+
+def test_search_finds_a_supplier_by_name_and_by_ruc(app, client, tmp_path):
+    _imported(app, tmp_path, CONSORTIUM, RECORDS)
+    [supplier] = client.get("/inversiones/2632051.json").get_json()["contracting"][0]["suppliers"]
+    name_words = " ".join(supplier["name"].split()[:2]).lower()
+
+    by_name = html.unescape(client.get(f"/buscar?q={name_words}").get_data(as_text=True))
+    by_ruc = client.get(f"/buscar?q={supplier['id']}").get_data(as_text=True)
+
+    for page in (by_name, by_ruc):
+        assert "Contratistas que coinciden" in page
+        assert f'href="/contratistas/{supplier["id"]}"' in page
+    assert "Contratistas que coinciden" not in client.get("/buscar?q=zzzqqq").get_data(as_text=True)

@@ -488,6 +488,7 @@ def read_processes(path: Path, context: ImportContext) -> Iterator[Outcome]:
             _check_publisher(name, publisher)
             kinds.append((name, open_document, kind))
         links: dict[str, Link] = {}
+        counts: dict[str, int] = {}
         missing_ocid = 0
         for name, open_document, kind in kinds:
             for release in releases_of(name, open_document, kind):
@@ -495,6 +496,7 @@ def read_processes(path: Path, context: ImportContext) -> Iterator[Outcome]:
                 if not isinstance(ocid, str) or not ocid:
                     missing_ocid += 1
                     continue
+                counts[ocid] = counts.get(ocid, 0) + 1
                 link = link_of(release, context)
                 if ocid not in links or links[ocid] < link:
                     links[ocid] = link
@@ -510,12 +512,18 @@ def read_processes(path: Path, context: ImportContext) -> Iterator[Outcome]:
             yield Outcome(f"#{number + 1}", "rejected", reason="a release without ocid")
         if not wanted:
             return
+        # A process is merged as soon as its last release is read (they usually come together),
+        # so memory holds a few processes, not the region's month.
         grouped: dict[str, list[dict]] = {}
         for name, open_document, kind in kinds:
             for release in releases_of(name, open_document, kind):
-                if release.get("ocid") in wanted:
-                    grouped.setdefault(release["ocid"], []).append(release)
-        for ocid in sorted(grouped):
+                ocid = release.get("ocid")
+                if ocid in wanted:
+                    releases = grouped.setdefault(ocid, [])
+                    releases.append(release)
+                    if len(releases) == counts[ocid]:
+                        yield _merged(ocid, grouped.pop(ocid), links[ocid])
+        for ocid in sorted(grouped):  # a file changed between the passes
             yield _merged(ocid, grouped.pop(ocid), links[ocid])
 
 
