@@ -212,3 +212,21 @@ def test_the_status_page_counts_the_processes_of_an_import(app, client, tmp_path
 
     assert "OECE, Contrataciones Abiertas (OCDS)" in page
     assert "1 por un CUI hallado en el texto; 1 procesos sin CUI" in page
+
+
+def test_releases_of_one_process_scattered_across_files_are_merged_together(app, tmp_path):
+    _investments(app, tmp_path)
+    package = json.loads(MERGE.read_text())
+    releases = sorted(package["releases"], key=lambda r: r["date"])
+    folder = tmp_path / "scattered"
+    folder.mkdir()
+    # The award-bearing releases in one file, the early ones in another, a third process between.
+    (folder / "a.json").write_text(json.dumps(package | {"releases": releases[:5]}))
+    shutil.copy(NO_CUI, folder / "b.json")
+    (folder / "c.json").write_text(json.dumps(package | {"releases": releases[5:]}))
+
+    [result] = import_sources(app, [("oece-ocds", folder)])
+
+    assert (result.rows_read, result.rows_imported, result.rows_unlinked) == (2, 1, 1)
+    awards = _awards(app, "ocds-dgv273-seacev3-1132181")
+    assert len({a.award_id for a in awards}) == 2  # the process merged from both files

@@ -477,9 +477,12 @@ class Outcome:
 def read_processes(path: Path, context: ImportContext) -> Iterator[Outcome]:
     """Every process of ``path`` (a package, a ZIP or a folder), merged, as an Outcome.
 
-    First pass: each release's ocid and CUI evidence (nothing kept but one Link per process).
-    Second pass: the releases of the processes linked to the region, merged per process.
-    Any unreadable document raises SourceFileError before a single record is given out.
+    One streaming pass: the releases of a process come together (as the API and the bulk files
+    write them), so each run of releases of one ocid is linked and, when it names one of the
+    region's CUIs, merged as soon as the next process begins; only one process is ever held.
+    A process whose releases are scattered (seen again later) is read again in a second pass
+    restricted to those processes. Nothing is given out until every document has been read, so
+    an unreadable one raises SourceFileError before a single record is staged.
     """
     with documents(path) as found:
         kinds = []
@@ -488,43 +491,55 @@ def read_processes(path: Path, context: ImportContext) -> Iterator[Outcome]:
             _check_publisher(name, publisher)
             kinds.append((name, open_document, kind))
         links: dict[str, Link] = {}
-        counts: dict[str, int] = {}
+        results: dict[str, Outcome] = {}
+        scattered: set[str] = set()
         missing_ocid = 0
+        run: list[dict] = []
+
+        def close_run() -> None:
+            if not run:
+                return
+            ocid = run[0]["ocid"]
+            link = links[ocid]
+            if ocid in results:
+                scattered.add(ocid)
+            elif link.cui is not None and context.cui_in_region(link.cui):
+                results[ocid] = _merged(ocid, run.copy(), link)
+            else:
+                results[ocid] = Outcome(ocid, "outside" if link.cui else "unlinked")
+            run.clear()
+
         for name, open_document, kind in kinds:
             for release in releases_of(name, open_document, kind):
                 ocid = release.get("ocid")
                 if not isinstance(ocid, str) or not ocid:
                     missing_ocid += 1
                     continue
-                counts[ocid] = counts.get(ocid, 0) + 1
+                if run and run[0]["ocid"] != ocid:
+                    close_run()
                 link = link_of(release, context)
                 if ocid not in links or links[ocid] < link:
                     links[ocid] = link
-        wanted = {
-            ocid
-            for ocid, link in links.items()
-            if link.cui is not None and context.cui_in_region(link.cui)
-        }
-        for ocid, link in links.items():
-            if ocid not in wanted:
-                yield Outcome(ocid, "outside" if link.cui else "unlinked")
+                run.append(release)
+            close_run()
+        wanted = set()
+        for ocid in scattered:
+            link = links[ocid]
+            if link.cui is not None and context.cui_in_region(link.cui):
+                wanted.add(ocid)
+            else:
+                results[ocid] = Outcome(ocid, "outside" if link.cui else "unlinked")
+        if wanted:
+            grouped: dict[str, list[dict]] = {}
+            for name, open_document, kind in kinds:
+                for release in releases_of(name, open_document, kind):
+                    if release.get("ocid") in wanted:
+                        grouped.setdefault(release["ocid"], []).append(release)
+            for ocid in wanted:
+                results[ocid] = _merged(ocid, grouped.pop(ocid, []), links[ocid])
+        yield from results.values()
         for number in range(missing_ocid):
             yield Outcome(f"#{number + 1}", "rejected", reason="a release without ocid")
-        if not wanted:
-            return
-        # A process is merged as soon as its last release is read (they usually come together),
-        # so memory holds a few processes, not the region's month.
-        grouped: dict[str, list[dict]] = {}
-        for name, open_document, kind in kinds:
-            for release in releases_of(name, open_document, kind):
-                ocid = release.get("ocid")
-                if ocid in wanted:
-                    releases = grouped.setdefault(ocid, [])
-                    releases.append(release)
-                    if len(releases) == counts[ocid]:
-                        yield _merged(ocid, grouped.pop(ocid), links[ocid])
-        for ocid in sorted(grouped):  # a file changed between the passes
-            yield _merged(ocid, grouped.pop(ocid), links[ocid])
 
 
 def _merged(ocid: str, releases: list[dict], link: Link) -> Outcome:
