@@ -220,6 +220,9 @@ def text_cuis(release: dict) -> list[tuple[str, str]]:
     """(CUI, the words around it) for each CUI written after a cue, in order, once each."""
     found: dict[str, str] = {}
     for text in texts(release):
+        upper = text.upper()
+        if "CUI" not in upper and "NICO" not in upper and "C.U.I" not in upper:
+            continue  # most texts: no cue, no need to take the accents off
         plain = normalize_name(text)
         if "CUI" not in plain and "CODIGO UNICO" not in plain and "C.U.I" not in plain:
             continue
@@ -517,9 +520,11 @@ def read_processes(path: Path, context: ImportContext) -> Iterator[Outcome]:
                     continue
                 if run and run[0]["ocid"] != ocid:
                     close_run()
-                link = link_of(release, context)
-                if ocid not in links or links[ocid] < link:
-                    links[ocid] = link
+                known = links.get(ocid)
+                if known is None or known.matched_by != MATCH_BUDGET:
+                    link = link_of(release, context)
+                    if known is None or known < link:
+                        links[ocid] = link
                 run.append(release)
             close_run()
         wanted = set()
