@@ -10,7 +10,7 @@ and the bulk files do; ``--region-share`` of them carry a CUI of the region's in
 ``planning.budget.projectID``, half only in the tender text), the rest CUIs of other regions or
 none. Then runs ``portal import --source oece-ocds=ZIP --json`` in a child process against a
 temporary SQLite database holding those investments, and prints its wall and CPU seconds and its
-peak RSS (ru_maxrss of the child).
+peak RSS (the child's own ru_maxrss).
 """
 
 from __future__ import annotations
@@ -132,7 +132,14 @@ def main() -> None:
         PORTAL_INSTANCE_DIR=str(folder / "instance"),
         PORTAL_REGION="06",
     )
-    portal = [sys.executable, "-c", "from portal.cli import main; main()"]
+    # The child reports its own peak RSS on exit (the CLI ends with sys.exit).
+    portal = [
+        sys.executable,
+        "-c",
+        "import atexit, resource, sys; atexit.register(lambda: print('peak_rss_kb', "
+        "resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)); "
+        "from portal.cli import main; main()",
+    ]
     subprocess.run(
         [*portal, "import", "--json", "--source", f"mef-inversiones={detalle}"],
         env=env,
@@ -153,10 +160,8 @@ def main() -> None:
     [summary] = json.loads(done.stdout)["sources"]
     keys = ("status", "rows_read", "rows_imported", "rows_outside_region", "rows_unlinked")
     print({key: summary[key] for key in keys} | {"by_text": summary["rows_linked_by_text"]})
-    print(
-        f"oece-ocds import: {wall:.1f} s wall, {cpu:.1f} s CPU, "
-        f"peak RSS {after.ru_maxrss / 1024:.0f} MB"
-    )
+    peak_kb = int(done.stderr.split("peak_rss_kb")[-1].split()[0])
+    print(f"oece-ocds import: {wall:.1f} s wall, {cpu:.1f} s CPU, peak RSS {peak_kb / 1024:.0f} MB")
     if args.keep is None:
         shutil.rmtree(folder)
 
