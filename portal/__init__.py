@@ -17,6 +17,7 @@ def create_app(config: dict | None = None) -> Flask:
         committees,
         complaints,
         compression,
+        contracts,
         cycle,
         datos,
         db,
@@ -60,6 +61,7 @@ def create_app(config: dict | None = None) -> Flask:
     search.init_app(app)
     maps.init_app(app)
     complaints.init_app(app)
+    contracts.init_app(app)
     alerts.init_app(app)
     committees.init_app(app)
     discovery.init_app(app)

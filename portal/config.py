@@ -16,6 +16,8 @@ DEFAULT_SOURCE_FILES = {
     "mef-seguimiento": "*-Seguimiento-PI.csv",
     "infobras": "DataSet-Obras-Publicas*.xlsx",
     "presupuesto-participativo": "presupuesto_participativo.csv",
+    # OECE's monthly bulk JSON ZIPs (record packages), or API release packages: a folder.
+    "oece-ocds": "oece",
 }
 
 

@@ -20,6 +20,7 @@ from typing import NamedTuple
 
 from portal import demo_names as names
 from portal.demo_infobras import write_demo_infobras
+from portal.demo_oece import write_demo_oece
 from portal.places import inei_name, load_places, title_name
 
 AS_OF = datetime(2026, 11, 23, 6, 0, 0)  # the day the demo files were "downloaded"
@@ -151,6 +152,7 @@ def write_demo_data(outdir: Path, seed: int = 2026) -> list[Path]:
             mef=False,
         )
     )
+    paths.append(write_demo_oece(outdir / "oece" / "oece-demo-2026-10.json", invs, seed))
     return paths
 
 

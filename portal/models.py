@@ -10,6 +10,7 @@ from portal.complaints.models import (
     ObservationPhoto,
     OutboxMessage,
 )
+from portal.contracts.models import ContractAward, ContractingProcess
 from portal.importer.models import ImportRun
 from portal.investments.models import (
     ChangeLogEntry,
@@ -35,6 +36,8 @@ __all__ = [
     "ObservationPhoto",
     "OutboxMessage",
     "ChangeLogEntry",
+    "ContractAward",
+    "ContractingProcess",
     "ExecutingUnit",
     "F12BMonth",
     "F12BReport",

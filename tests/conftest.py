@@ -157,6 +157,7 @@ def demo_requests(demo_dir: Path) -> list[tuple[str, Path]]:
         *(("mef-seguimiento", p) for p in sorted(demo_dir.glob("*-Seguimiento-PI.csv"))),
         ("infobras", next(demo_dir.glob("DataSet-Obras-Publicas*.xlsx"))),
         ("presupuesto-participativo", demo_dir / "presupuesto_participativo.csv"),
+        ("oece-ocds", demo_dir / "oece"),
     ]
 
 

@@ -18,6 +18,7 @@ def sample_values(app: Flask) -> dict:
     An endpoint's name as key gives arguments for that endpoint only.
     """
     from portal.complaints.models import Observation
+    from portal.contracts.models import ContractAward, ContractingProcess
     from portal.db import get_session
     from portal.investments.models import ExecutingUnit, Investment
     from portal.maps import render
@@ -29,6 +30,10 @@ def sample_values(app: Flask) -> dict:
             select(ExecutingUnit.slug).order_by(ExecutingUnit.slug).limit(1)
         ).first()
         code = session.scalars(select(Observation.code).limit(1)).first()
+        ruc = session.scalars(
+            select(ContractAward.ruc).where(ContractAward.ruc.is_not(None)).limit(1)
+        ).first()
+        contract_cui = session.scalars(select(ContractingProcess.cui).limit(1)).first()
     return {
         # Arguments of one endpoint only, where a name means different things on two routes.
         "maps.vendor": {"package": render.LEAFLET, "filename": "leaflet.js"},
@@ -41,6 +46,9 @@ def sample_values(app: Flask) -> dict:
         "source": "mef-inversiones",
         "filename": "css/portal.css",
         "lang": "es",
+        "ruc": ruc or "20601234561",
+        # Not a URL argument: an investment whose page has the "Contrataciones" section.
+        "contract_cui": contract_cui or cui or "2000001",
     }
 
 

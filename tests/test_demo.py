@@ -50,13 +50,17 @@ def infobras_rows(path):
 
 
 def digests(folder):
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.iterdir()}
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in folder.rglob("*")
+        if p.is_file()
+    }
 
 
 def test_two_runs_write_identical_bytes(tmp_path):
     first = write_demo_data(tmp_path / "a")
     write_demo_data(tmp_path / "b")
-    assert len(first) == 7
+    assert len(first) == 8
     assert digests(tmp_path / "a") == digests(tmp_path / "b")
 
 

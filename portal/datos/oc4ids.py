@@ -102,9 +102,12 @@ def build_project(
     usable_point: bool,
     works: Sequence = (),
     infobras_url: str | None = None,
+    procurements: Sequence = (),
 ) -> dict:
     """The OC4IDS project of one investment row (fields as ``PROJECT_FIELDS``) and its INFObras
-    works (rows as ``WORK_FIELDS``; ``infobras_url`` has a ``{code}`` placeholder)."""
+    works (rows as ``WORK_FIELDS``; ``infobras_url`` has a ``{code}`` placeholder), with its
+    OECE contracting processes ((process, [awards]) as ``OCDS_PROCESS_FIELDS`` and
+    ``OCDS_AWARD_FIELDS``)."""
     r = dict(zip(PROJECT_FIELDS, row, strict=True))
     works = [dict(zip(WORK_FIELDS, w, strict=True)) for w in works]
     status = project_status(r["status"], r["phase"])
@@ -126,6 +129,8 @@ def build_project(
     processes = []
     for work in works:
         processes += _contracting_processes(work, parties)
+    for process, awards in procurements:
+        processes.append(_ocds_process(process, awards, parties))
     project = {
         "id": f"{prefix}-{r['cui']}",
         "updated": _datetime(r["changed_at"]),
@@ -332,6 +337,93 @@ def _contracting_processes(w: dict, parties: dict) -> list[dict]:
     return processes
 
 
+#: The OECE process columns (``ContractingProcess``) and award columns (``ContractAward``).
+OCDS_PROCESS_FIELDS = (
+    "cui", "ocid", "tender_id", "title", "description", "method", "method_details", "category",
+    "status", "estimated_amount", "currency", "tenderers", "published_on", "url",
+)  # fmt: skip
+OCDS_AWARD_FIELDS = (
+    "ocid", "ruc", "supplier", "award_status", "award_amount", "contract_amount",
+    "contract_currency", "period_start", "period_end", "amendments", "amendment_notes",
+)  # fmt: skip
+_NATURE_WORDS = (("SUPERVISION", "supervision"), ("EXPEDIENTE TECNICO", "design"))
+
+
+def _ocds_process(p: dict, awards: Sequence[dict], parties: dict) -> dict:
+    """One OECE process (OCDS) as a contracting process summary; its suppliers become parties."""
+    suppliers = []
+    for award in awards:
+        if award["award_status"] in ("cancelled", "unsuccessful"):
+            continue
+        supplier = _supplier(parties, award["ruc"], award["supplier"], f"{p['ocid']}-proveedor")
+        if supplier and supplier not in suppliers:
+            suppliers.append(supplier)
+    signed = [a for a in awards if a["contract_amount"] is not None]
+    contract_value = None
+    if signed and all((a["contract_currency"] or "PEN") == "PEN" for a in signed):
+        contract_value = _value(sum(a["contract_amount"] for a in signed))
+    starts = [a["period_start"] for a in awards if a["period_start"]]
+    ends = [a["period_end"] for a in awards if a["period_end"]]
+    text = f"{p['title'] or ''} {p['description'] or ''}".upper().translate(_ACCENTS)
+    nature = ["construction"] if p["category"] == "works" else []
+    nature += [code for word, code in _NATURE_WORDS if word in text and code not in nature]
+    estimate = _value(p["estimated_amount"]) if (p["currency"] or "PEN") == "PEN" else None
+    tender = {
+        "procurementMethod": p["method"] if p["method"] in _METHODS else None,
+        "procurementMethodDetails": p["method_details"],
+        "datePublished": _datetime(p["published_on"]),
+        "costEstimate": estimate,
+        "numberOfTenderers": p["tenderers"],
+    }
+    summary = {
+        "ocid": p["ocid"],
+        "externalReference": p["tender_id"],
+        "nature": nature,
+        "title": p["title"],
+        "description": p["description"],
+        "status": "active" if suppliers else "pre-award",
+        "tender": _drop_empty(tender),
+        "suppliers": suppliers,
+        "contractValue": contract_value,
+        "contractPeriod": _drop_empty(
+            {
+                "startDate": _datetime(min(starts, default=None)),
+                "endDate": _datetime(max(ends, default=None)),
+            }
+        ),
+        "modifications": _ocds_modifications(awards),
+        "documents": [
+            {"id": "oece-ocds", "title": "Registro OCDS del proceso (OECE)", "url": p["url"]}
+        ]
+        if p["url"]
+        else [],
+    }
+    return {"id": p["ocid"], "summary": _drop_empty(summary)}
+
+
+_METHODS = ("open", "selective", "limited", "direct")
+
+
+def _ocds_modifications(awards: Sequence[dict]) -> list[dict]:
+    """Each published contract amendment, typed by its words where they say (plazo, monto)."""
+    modifications = []
+    for award in awards:
+        notes = (award["amendment_notes"] or "").splitlines()
+        for number in range(award["amendments"] or 0):
+            note = notes[number] if number < len(notes) else ""
+            words = note.upper().translate(_ACCENTS)
+            kind = "duration" if "PLAZO" in words else None
+            if kind is None and any(w in words for w in ("ADICIONAL", "DEDUCTIVO", "MONTO")):
+                kind = "value"
+            modification = {
+                "id": f"{award['ruc'] or 'proveedor'}-{number + 1}",
+                "description": note or None,
+                "type": kind,
+            }
+            modifications.append(_drop_empty(modification))
+    return modifications
+
+
 def _supplier(parties: dict, ruc: str | None, name: str | None, local_id: str) -> dict | None:
     """A company of INFObras as a ``supplier`` party (id by RUC), returned as a reference."""
     name = (name or "").strip().rstrip(":").strip()
@@ -374,6 +466,7 @@ def projects(session, prefix: str, page_url: str, infobras_url: str | None) -> I
     """
     from sqlalchemy import select
 
+    from portal.contracts.models import ContractAward, ContractingProcess
     from portal.investments.models import InfobrasWork, Investment
     from portal.maps.geo import locate
 
@@ -390,6 +483,7 @@ def projects(session, prefix: str, page_url: str, infobras_url: str | None) -> I
             .order_by(InfobrasWork.cui, InfobrasWork.infobras_code)
         ):
             works.setdefault(work[1], []).append(work)
+        procurements = _procurements(session, cuis, ContractingProcess, ContractAward)
         for row in batch:
             point = locate(row[lat], row[lon], row[coords], None)
             yield build_project(
@@ -399,7 +493,36 @@ def projects(session, prefix: str, page_url: str, infobras_url: str | None) -> I
                 point is not None,
                 works.get(row[0], ()),
                 infobras_url,
+                procurements.get(row[0], ()),
             )
+
+
+def _procurements(session, cuis: list[str], process_model, award_model) -> dict[str, list]:
+    """CUI → [(process, [awards])] of the OECE processes of a batch of investments, by date."""
+    from sqlalchemy import select
+
+    columns = [getattr(process_model, name) for name in OCDS_PROCESS_FIELDS]
+    rows = session.execute(
+        select(*columns)
+        .where(process_model.cui.in_(cuis))
+        .order_by(process_model.cui, process_model.published_on, process_model.ocid)
+    )
+    found: dict[str, list] = {}
+    by_ocid: dict[str, list] = {}
+    for row in rows:
+        process = dict(zip(OCDS_PROCESS_FIELDS, row, strict=True))
+        awards: list[dict] = []
+        by_ocid[process["ocid"]] = awards
+        found.setdefault(process["cui"], []).append((process, awards))
+    if by_ocid:
+        award_columns = [getattr(award_model, name) for name in OCDS_AWARD_FIELDS]
+        for row in session.execute(
+            select(*award_columns)
+            .where(award_model.ocid.in_(list(by_ocid)))
+            .order_by(award_model.ocid, award_model.position)
+        ):
+            by_ocid[row[0]].append(dict(zip(OCDS_AWARD_FIELDS, row, strict=True)))
+    return found
 
 
 _BATCH = 1000

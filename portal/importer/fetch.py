@@ -46,6 +46,12 @@ def fetch(
     else:
         path = Path(location)
         temporary = False
+        if path.is_dir():
+            # A folder of OCDS packages: its files' names and contents make its hash.
+            from portal.importer.sources.oece_ocds import fingerprint
+
+            sha256, size = fingerprint(path)
+            return FetchedFile(path, sha256, size, temporary)
         if not path.is_file():
             raise SourceFileError(f"file not found: {location}")
     digest = hashlib.sha256()

@@ -29,6 +29,10 @@ class ImportRun(Base):
     #: Rows read but left out because they belong to another department (None: not counted,
     #: runs before this was recorded).
     rows_outside_region: Mapped[int | None] = mapped_column(Integer)
+    #: OCDS processes that name no CUI, and those linked only by a CUI found in their texts
+    #: (None for the sources without processes).
+    rows_unlinked: Mapped[int | None] = mapped_column(Integer)
+    rows_linked_by_text: Mapped[int | None] = mapped_column(Integer)
     changes: Mapped[int] = mapped_column(Integer, default=0)
     error: Mapped[str | None] = mapped_column(Text)
     #: File name of the rejected-rows CSV report, inside the instance's reports folder.

@@ -26,7 +26,7 @@ from portal.importer.reading import (
 )
 from portal.importer.sources import ImportContext, Row, RowLayout, SourceSpec
 from portal.importer.sources.infobras import HEADER_MARKERS
-from portal.importer.staging import Stage, swap_investments, swap_replace
+from portal.importer.staging import Stage, swap_investments, swap_keyed, swap_replace
 from portal.importer.xlsx import open_xlsx_table
 from portal.investments.models import Investment
 from portal.places import region_name, valid_region
@@ -74,6 +74,10 @@ class SourceResult:
     rows_rejected: int = 0
     #: Rows of other departments, read and left out (0 when the whole country is published).
     rows_outside_region: int = 0
+    #: OCDS processes that name no CUI at all, and those linked only by a CUI found in their
+    #: texts (weaker evidence); None for the sources that have no such thing.
+    rows_unlinked: int | None = None
+    rows_linked_by_text: int | None = None
     changes: int = 0
     error: str | None = None
     file_hash: str | None = None
@@ -95,6 +99,8 @@ class _Validated:
     rows_read: int = 0
     rows_imported: int = 0
     rows_outside: int = 0
+    rows_unlinked: int | None = None
+    rows_linked_by_text: int | None = None
     rejects: list[tuple[int, str, list[str]]] = field(default_factory=list)
     #: Published column → {"count", "expected", "example", "present"} (see ImportRun).
     blanked: dict[str, dict] = field(default_factory=dict)
@@ -164,6 +170,8 @@ def import_source(
                 column: entry["count"] for column, entry in validated.blanked.items()
             }
             result.rows_outside_region = validated.rows_outside
+            result.rows_unlinked = validated.rows_unlinked
+            result.rows_linked_by_text = validated.rows_linked_by_text
             _check_plausible(engine, spec, validated, settings.min_rows_ratio, stage)
             result.rejects_file = _write_rejects(settings, spec, started, validated, dry_run)
             _swap(engine, spec, stage, result, started, dry_run)
@@ -187,6 +195,10 @@ def _read_into_stage(engine, settings, spec, path, stage, progress) -> _Validate
         known_cuis=_known_cuis(engine, settings.region),
         today=dt.date.today(),
     )
+    if spec.read_items is not None:
+        return _read_items_into_stage(spec, path, context, stage, progress)
+    if path.is_dir():
+        raise SourceFileError(f"{path} is a folder: {spec.name} reads one file at a time")
     validated = _Validated()
     seen: dict[tuple, int] = {}
     #: Sources whose rows add up (Seguimiento-PI): key → records, staged once the file is read.
@@ -264,6 +276,30 @@ def _read_into_stage(engine, settings, spec, path, stage, progress) -> _Validate
     return validated
 
 
+def _read_items_into_stage(spec, path, context, stage, progress) -> _Validated:
+    """A source that is not a table (OCDS JSON): one outcome per process, already merged."""
+    validated = _Validated(rows_unlinked=0, rows_linked_by_text=0)
+    for item in spec.read_items(path, context):
+        validated.rows_read += 1
+        if progress and validated.rows_read % PROGRESS_EVERY == 0:
+            progress(validated.rows_read, None)
+        if item.kind == "outside":
+            validated.rows_outside += 1
+        elif item.kind == "unlinked":
+            validated.rows_unlinked += 1
+        elif item.kind == "rejected":
+            validated.rejects.append((validated.rows_read, item.reason or "", [item.ocid]))
+        else:
+            stage.add(item.records)
+            validated.rows_imported += 1
+            if item.records[0][1].get("matched_by") == "text":
+                validated.rows_linked_by_text += 1
+    stage.flush()
+    if progress:
+        progress(validated.rows_read, None)
+    return validated
+
+
 def _by_size(progress: Progress | None, size: int):
     """Sampled rows → estimated share of the file read (rows are streamed, never counted first)."""
     if progress is None:
@@ -288,7 +324,18 @@ def _open(spec: SourceSpec, path: Path) -> Table:
 
 
 def _check_plausible(engine, spec: SourceSpec, validated: _Validated, ratio: float, stage) -> None:
-    """Refuse files that read but cannot be right: nothing usable, mostly bad, or far too short."""
+    """Refuse files that read but cannot be right: nothing usable, mostly bad, or far too short.
+
+    A file of OCDS processes only adds or updates the processes it carries, so one that links
+    none to the region is read and changes nothing; the JSON reader catches cut-off files.
+    """
+    if spec.mode == "processes":
+        if validated.rejects and len(validated.rejects) > validated.rows_read / 2:
+            raise SourceFileError(
+                f"most processes are invalid ({len(validated.rejects)} of "
+                f"{validated.rows_read}); first: {validated.rejects[0][1]}"
+            )
+        return
     if validated.rows_imported == 0:
         raise SourceFileError(
             f"no valid rows for the region ({validated.rows_read} read, "
@@ -367,6 +414,8 @@ def _swap(engine, spec: SourceSpec, stage: Stage, result: SourceResult, started,
         if spec.mode == "investments":
             log_additions = _last_good_rows(engine, spec.name, None) is not None
             result.changes = swap_investments(conn, stage, run_id, log_additions)
+        elif spec.mode == "processes":
+            result.changes = swap_keyed(conn, stage)
         else:
             result.changes = swap_replace(conn, stage, scopes)
         if dry_run:
@@ -403,6 +452,8 @@ def _run_values(result: SourceResult, started) -> dict:
         "rows_imported": result.rows_imported,
         "rows_rejected": result.rows_rejected,
         "rows_outside_region": result.rows_outside_region,
+        "rows_unlinked": result.rows_unlinked,
+        "rows_linked_by_text": result.rows_linked_by_text,
         "changes": result.changes,
         "error": result.error,
         "rejects_file": result.rejects_file,

@@ -183,6 +183,27 @@ def swap_replace(conn: Connection, stage: Stage, scopes: Sequence) -> int:
     return changes
 
 
+def swap_keyed(conn: Connection, stage: Stage) -> int:
+    """Replace the live records of the keys staged (OCDS processes); count rows that differ.
+
+    Every table of the source carries the key column (``ocid``): a process's awards go with it.
+    """
+    [key] = stage.spec.key_columns
+    main = stage.tables[stage.spec.tables[0].name]
+    keys = select(main.c[key])
+    changes = 0
+    for live in stage.spec.tables:
+        staged = stage.tables[live.name]
+        names = [column.name for column in staged.columns]
+        live_rows = select(*(live.c[name] for name in names)).where(live.c[key].in_(keys))
+        staged_rows = select(*(staged.c[name] for name in names))
+        for difference in (except_(staged_rows, live_rows), except_(live_rows, staged_rows)):
+            changes += conn.scalar(select(func.count()).select_from(difference.subquery()))
+        conn.execute(delete(live).where(live.c[key].in_(keys)))
+        conn.execute(insert(live).from_select(names, staged_rows))
+    return changes
+
+
 def swap_investments(
     conn: Connection, stage: Stage, run_id: int | None, log_additions: bool
 ) -> int:

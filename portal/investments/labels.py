@@ -33,6 +33,7 @@ SOURCE_LABELS = {
     "mef-seguimiento": _l("MEF, seguimiento de la ejecución presupuestal"),
     "infobras": _l("Contraloría, INFObras"),
     "presupuesto-participativo": _l("Presupuesto participativo (lista curada)"),
+    "oece-ocds": _l("OECE, Contrataciones Abiertas (OCDS)"),
 }
 
 RUN_STATUS_LABELS = {

@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 
 from portal.complaints.response_times import response_times
 from portal.complaints.service import find_place_observations, published_observations
+from portal.contracts.queries import investment_processes, processes_as_data
 from portal.cycle.queries import find_unit_cycle
 from portal.db import get_session
 from portal.i18n import local_today
@@ -131,6 +132,7 @@ def show(cui: str):
         cite_url=_cite_url(session, sheet.investment.cui, as_of, today),
         today=today,
         observations=published_observations(session, sheet.investment.cui),
+        contracts=investment_processes(session, sheet.investment.cui),
     )
 
 
@@ -178,7 +180,11 @@ def show_json(cui: str):
     if sheet is None:
         abort(404)
     url = url_for("investments.show", cui=sheet.investment.cui, _external=True)
-    return jsonify(sheet_as_dict(sheet, _thresholds(), _official_links(sheet), url))
+    data = sheet_as_dict(sheet, _thresholds(), _official_links(sheet), url)
+    data["contracting"] = processes_as_data(
+        investment_processes(get_session(), sheet.investment.cui)
+    )
+    return jsonify(data)
 
 
 @bp.get("/lugares/<ubigeo>")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, jsonify, redirect, render_template, request, url_for
 
 from portal.api.params import SEARCH_PARAMETERS, parse_api_filters
+from portal.contracts.queries import find_suppliers
 from portal.db import get_session
 from portal.i18n import local_today
 from portal.page_cache import cached_page
@@ -33,7 +34,8 @@ def results():
     if understood.read:
         return redirect(url_for("search.results", **understood.filters.as_args()))
     found = find_investments(session, filters)
-    return render_template("search/results.html", filters=filters, found=found)
+    suppliers = find_suppliers(session, filters.q) if filters.q and found.page == 1 else []
+    return render_template("search/results.html", filters=filters, found=found, suppliers=suppliers)
 
 
 @bp.get("/api/v1/inversiones")

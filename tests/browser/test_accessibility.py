@@ -31,6 +31,8 @@ PAGES = {
     "open data": "/datos",
     "investment on a date": "/inversiones/{cui}?fecha=2026-01-01",
     "embeddable card": "/inversiones/{cui}/tarjeta",
+    "investment with contracts": "/inversiones/{contract_cui}",
+    "contractor": "/contratistas/{ruc}",
 }
 
 
@@ -49,7 +51,11 @@ def page_url(live_app, live_server, observation_code):
 
     def build(path: str) -> str:
         return live_server + path.format(
-            cui=values["cui"], slug=values["slug"], code=observation_code
+            cui=values["cui"],
+            slug=values["slug"],
+            code=observation_code,
+            ruc=values["ruc"],
+            contract_cui=values["contract_cui"],
         )
 
     return build

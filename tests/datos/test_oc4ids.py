@@ -360,7 +360,8 @@ def test_the_package_links_to_the_public_address(demo_app, monkeypatch, tmp_path
     (day,) = list_days(tmp_path / "datos")
     package = json.loads((tmp_path / "datos" / str(day.day) / "oc4ids.json").read_text("utf-8"))
     assert package["uri"] == f"http://127.0.0.1:5077/datos/{day.day}/oc4ids.json"
-    ours = [u for u in _urls(package) if "infobras" not in u and "creativecommons" not in u]
+    official = ("infobras", "creativecommons", "contratacionesabiertas.oece.gob.pe")
+    ours = [u for u in _urls(package) if not any(host in u for host in official)]
     assert len(ours) > len(package["projects"])
     assert all(u.startswith("http://127.0.0.1:5077/") for u in ours), ours[:3]
 
@@ -447,3 +448,31 @@ def test_places_are_spelt_as_on_the_pages(package):
     assert descriptions[district].startswith(expected)
     assert descriptions[district].endswith("Cajamarca")
     assert not any("Jaen" in d.split(", ") for d in descriptions.values())
+
+
+def test_oece_processes_are_contracting_processes_and_their_suppliers_parties(demo_app, package):
+    from portal.contracts.models import ContractAward, ContractingProcess
+
+    processes = _load(demo_app, select(ContractingProcess))
+    awards = {a.ocid: a for a in _load(demo_app, select(ContractAward))}
+    assert len(processes) >= 10
+    projects = _by_cui(package)
+    for process in processes:
+        project = projects[process.cui]
+        [summary] = [
+            c["summary"] for c in project["contractingProcesses"] if c["id"] == process.ocid
+        ]
+        award = awards[process.ocid]
+        assert summary["ocid"] == process.ocid and summary["nature"] == ["construction"]
+        assert summary["tender"]["numberOfTenderers"] == process.tenderers
+        assert summary["tender"]["costEstimate"]["amount"] == float(process.estimated_amount)
+        assert summary["contractValue"]["amount"] == float(award.contract_amount)
+        party = {p["id"]: p for p in project["parties"]}[f"PE-RUC-{award.ruc}"]
+        assert party["identifier"]["id"] == award.ruc  # as published, a consortium's too
+        assert summary["suppliers"] == [{"id": party["id"], "name": party["name"]}]
+        assert len(summary.get("modifications", [])) == award.amendments
+    amended = [
+        m for p in package["projects"] for c in p.get("contractingProcesses", [])
+        for m in c["summary"].get("modifications", [])
+    ]  # fmt: skip
+    assert amended and all(m["type"] == "duration" for m in amended)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TypeVar
 
 from sqlalchemy import Table
@@ -102,14 +103,15 @@ def reject_negative(row: Row, values: Mapping[str, object]) -> None:
 class SourceSpec:
     name: str
     description: str
-    file_format: str  # "csv" | "xlsx"
+    file_format: str  # "csv" | "xlsx" | "ocds"
     columns: Mapping[str, Sequence[str]]
     required: frozenset[str]
     #: Tables this source fills; the first one is the main one.
     tables: Sequence[Table]
     #: The records of one row ([] outside the region); raises ValueError to reject the row.
     parse_row: Callable[[Row, ImportContext], Iterable[Record]]
-    #: "investments": upsert with a field-level change log; "replace": the tables are replaced.
+    #: "investments": upsert with a field-level change log; "replace": the tables are replaced;
+    #: "processes": the staged keys replace their live records, the others stay.
     mode: str = "replace"
     #: For sources published as several files (one per year): the column that scopes a file.
     scope_column: str | None = None
@@ -119,6 +121,11 @@ class SourceSpec:
     #: funds, rubros): merge(first records, next records) folds the second into the first.
     #: Without it, a repeated key is rejected as a duplicate.
     merge_rows: Callable[[list[Record], list[Record]], None] | None = None
+    #: For sources that are not tables (OECE's OCDS JSON): read(path, context) yields one
+    #: outcome per record (``.kind``: linked | outside | unlinked | rejected, ``.records``,
+    #: ``.reason``) instead of rows for ``parse_row``. Such a source uses mode "processes":
+    #: a file replaces only the records of the keys it carries.
+    read_items: Callable[[Path, ImportContext], Iterable] | None = None
 
 
 def all_sources() -> dict[str, SourceSpec]:
@@ -130,6 +137,7 @@ def all_sources() -> dict[str, SourceSpec]:
         mef_f12b,
         mef_inversiones,
         mef_seguimiento,
+        oece_ocds,
         presupuesto_participativo,
     )
 
@@ -141,6 +149,7 @@ def all_sources() -> dict[str, SourceSpec]:
         mef_seguimiento.SOURCE,
         infobras.SOURCE,
         presupuesto_participativo.SOURCE,
+        oece_ocds.SOURCE,
     ]
     return {spec.name: spec for spec in specs}
 
