@@ -1,7 +1,7 @@
 """Comités de vigilancia, their members, sign-in links; observations sent on a committee's behalf
 
 Revision ID: 0011_committees
-Revises: 0007
+Revises: 0010_contracts
 Create Date: 2026-12-07 10:00:00
 """
 from alembic import op
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 
 revision = '0011_committees'
-down_revision = '0007'
+down_revision = "0010_contracts"
 branch_labels = None
 depends_on = None
 
