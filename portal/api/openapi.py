@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from portal.api.openapi_figures import FIGURE_PATHS, FIGURE_SCHEMAS
 from portal.api.params import FILTERS, SEARCH_PARAMETERS, Parameter
 from portal.investments.flags import FLAG_LABELS
 from portal.investments.labels import PHASE_LABELS, STATUS_LABELS
@@ -229,6 +230,7 @@ def openapi_document(version: str) -> dict:
                     },
                 }
             },
+            **FIGURE_PATHS,  # /ciclo.json, /brechas.json (portal/api/openapi_figures.py)
         },
         "components": {
             "schemas": {
@@ -237,6 +239,7 @@ def openapi_document(version: str) -> dict:
                 "SearchResult": SEARCH_RESULT,
                 "FeatureCollection": FEATURE_COLLECTION,
                 "Error": ERROR,
+                **FIGURE_SCHEMAS,
             },
             "responses": {"BadRequest": _json("Error", "A parameter is not valid.")},
         },

@@ -40,8 +40,10 @@ def _operations(app):
 def test_description_covers_every_api_route(api_app):
     document = api_app.test_client().get("/api/v1/openapi.json").get_json()
     described = set(document["paths"])
-    routes = {r.rule for r in api_app.url_map.iter_rules() if r.rule.startswith("/api/v1/")}
-    assert described == routes
+    rules = {r.rule for r in api_app.url_map.iter_rules()}
+    figures = {"/ciclo.json", "/brechas.json"}  # the pages' figures, described beside the API
+    assert figures <= rules
+    assert described == {r for r in rules if r.startswith("/api/v1/")} | figures
 
 
 @pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE])
@@ -61,5 +63,18 @@ def test_api_conforms_to_its_description(api_app, path, mode):
     def run(case):
         # The WSGI transport does not decompress: ask for the plain body.
         case.call_and_validate(checks=checks, headers={"Accept-Encoding": "identity"})
+
+    run()
+
+
+@pytest.mark.parametrize("path", ["/ciclo.json", "/brechas.json"])
+def test_figures_conform_to_their_description(api_app, path):
+    load_all_checks()
+    operation = next(op for op in _operations(api_app) if op.path == path)
+
+    @given(case=operation.as_strategy(generation_mode=GenerationMode.POSITIVE))
+    @settings(max_examples=2, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+    def run(case):
+        case.call_and_validate(checks=CHECKS.get_all(), headers={"Accept-Encoding": "identity"})
 
     run()
