@@ -14,10 +14,13 @@ import io
 from flask import url_for
 
 from portal.cycle.queries import INTERVALS, STAGES, UnitCycle
+from portal.datos.columns import CYCLE_COLUMNS
 from portal.spreadsheets import spreadsheet_text
 
-#: ``ciclo.csv``: one row per executing unit, in /ciclo's order (most pending closures first).
-CYCLE_CSV_COLUMNS = (
+#: ``ciclo.csv``: one row per executing unit, in /ciclo's order (most pending closures first);
+#: the columns and their descriptions are declared with the other files' (``portal.datos.columns``).
+CYCLE_CSV_COLUMNS = tuple(c.name for c in CYCLE_COLUMNS)
+assert CYCLE_CSV_COLUMNS == (
     "sec_ejec",
     "unidad",
     "inversiones",

@@ -8,6 +8,7 @@ import io
 
 from flask import Blueprint, Response, current_app, jsonify, render_template
 
+from portal.datos.columns import GAPS_COLUMNS
 from portal.db import get_session
 from portal.gaps.chart import gaps_chart
 from portal.gaps.queries import Gaps, find_gaps
@@ -17,10 +18,8 @@ from portal.spreadsheets import spreadsheet_text
 
 bp = Blueprint("gaps", __name__)
 
-CSV_COLUMNS = (
-    "ubigeo", "distrito", "provincia", "poblacion", "pobreza_total_pct", "idh", "inversiones",
-    "costo_actualizado", "inversion_por_habitante",
-)  # fmt: skip
+#: Declared with the other files' columns: the dated ``brechas.csv`` is this very file.
+CSV_COLUMNS = tuple(c.name for c in GAPS_COLUMNS)
 
 
 @bp.get("/brechas")
