@@ -25,6 +25,8 @@ def index():
         stages=STAGES,
         intervals=[key for key, _start, _end in INTERVALS],
         today=today,
+        # The follow box's list: every unit by name (the one with most pending chosen first).
+        follow_units=sorted(((u.sec_ejec, u.name) for u in units), key=lambda c: c[1].casefold()),
     )
 
 
