@@ -22,6 +22,8 @@ from portal.investments.models import ChangeLogEntry, Investment
 MAX_SCANNED, SCAN_CHUNK = 100_000, 5_000
 #: Change-log fields that say an investment entered or left the published records.
 ADDED, REMOVED = "_added", "_removed"
+#: The change-log field of a work joining or leaving its unit's pending closures.
+STAGE_FIELD, PENDING = "cycle_stage", "terminada"
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,11 @@ class InvestmentChange:
     last_entry_id: int
     #: The investment's status word today (None once it left the records), as the page says it.
     status: str | None = None
+    #: The executing unit today (SEC_EJEC): whose pending closures the change is about.
+    sec_ejec: str | None = None
+    #: "joined" (finished, not closed), "closed" or "left" (another stage) the unit's pending
+    #: closures with this import; None when the list did not change.
+    pending_closure: str | None = None
 
 
 def describe_changes(session: Session, entries: Iterable[ChangeLogEntry]) -> list[InvestmentChange]:
@@ -61,9 +68,13 @@ def describe_changes(session: Session, entries: Iterable[ChangeLogEntry]) -> lis
     investments = {
         row.cui: row
         for row in session.execute(
-            select(Investment.cui, Investment.name, Investment.ubigeo, Investment.status).where(
-                Investment.cui.in_(cuis)
-            )
+            select(
+                Investment.cui,
+                Investment.name,
+                Investment.ubigeo,
+                Investment.status,
+                Investment.sec_ejec,
+            ).where(Investment.cui.in_(cuis))
         )
     }
     run_dates = dict(
@@ -99,10 +110,36 @@ def describe_changes(session: Session, entries: Iterable[ChangeLogEntry]) -> lis
                 ],
                 last_entry_id=rows[-1].id,
                 status=str(STATUS_LABELS.get(known.status, known.status)) if known else None,
+                sec_ejec=known.sec_ejec if known else None,
+                pending_closure=_pending_closure(rows),
             )
         )
     changes.sort(key=lambda c: (c.changed_at, c.last_entry_id), reverse=True)
     return changes
+
+
+def _pending_closure(rows: list[ChangeLogEntry]) -> str | None:
+    """How an import's entries moved the investment in or out of the pending closures."""
+    stage = next((e for e in reversed(rows) if e.field == STAGE_FIELD), None)
+    if stage is None or (stage.old_value == PENDING) == (stage.new_value == PENDING):
+        return None
+    if stage.new_value == PENDING:
+        return "joined"
+    return "closed" if stage.new_value == "cerrada" else "left"
+
+
+def pending_closure_changes(
+    session: Session, sec_ejec: str, limit: int = 50
+) -> list[InvestmentChange]:
+    """The latest works of a unit that joined or left its pending closures, newest first."""
+    entries = session.scalars(
+        select(ChangeLogEntry)
+        .join(Investment, Investment.cui == ChangeLogEntry.cui)
+        .where(ChangeLogEntry.field == STAGE_FIELD, Investment.sec_ejec == sec_ejec)
+        .order_by(ChangeLogEntry.id.desc())
+        .limit(limit)
+    ).all()
+    return [c for c in describe_changes(session, entries) if c.pending_closure][:limit]
 
 
 def latest_changes_of(

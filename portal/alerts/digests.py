@@ -64,6 +64,12 @@ def _covered(session: Session, subscription: Subscription, changed: dict, search
             for cui, groups in changed.items()
             if (groups[0].ubigeo or "").startswith(subscription.target)
         }
+    if subscription.kind == "closures":
+        return {
+            cui
+            for cui, groups in changed.items()
+            if any(g.pending_closure and g.sec_ejec == subscription.target for g in groups)
+        }
     if subscription.target not in searches:
         filters = Filters.from_args(dict(parse_qsl(subscription.target)))
         searches[subscription.target] = set(matching_cuis(session, filters)) & changed.keys()
@@ -91,6 +97,8 @@ def collect_digests(session: Session) -> tuple[dict[Subscriber, list[FollowedCha
             for cui in sorted(_covered(session, subscription, changed, searches))
             for change in changed[cui]
             if change.last_entry_id > subscription.last_change_id
+            # A unit's pending closures: only the imports that moved a work in or out of them.
+            and (subscription.kind != "closures" or change.pending_closure)
         ]
         if groups:
             groups.sort(key=lambda c: (c.changed_at, c.last_entry_id), reverse=True)

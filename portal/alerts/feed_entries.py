@@ -11,13 +11,13 @@ from flask_babel import gettext, ngettext
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portal.alerts.changes import InvestmentChange, latest_changes_of
+from portal.alerts.changes import InvestmentChange, latest_changes_of, pending_closure_changes
 from portal.alerts.feeds import Feed, FeedEntry, aware, change_content, observation_content
 from portal.complaints.labels import CATEGORY_LABELS
 from portal.complaints.models import AuditEntry
 from portal.complaints.service import published_observations
 from portal.importer.models import ImportRun
-from portal.investments.models import Investment, Place
+from portal.investments.models import ExecutingUnit, Investment, Place
 from portal.investments.place_queries import place_condition
 from portal.search.filters import Filters
 from portal.search.queries import matching_cuis
@@ -153,4 +153,46 @@ def search_feed(session: Session, filters: Filters, language: str) -> Feed:
         self_url=url_for("alerts.search_feed", _external=True, **args),
         page_url=url_for("search.results", _external=True, **args),
         language=language,
+    )
+
+
+#: Feed titles of a work that joined or left its unit's pending closures.
+PENDING_CLOSURE_TITLES = {
+    "joined": lambda name: gettext("Obra terminada, pendiente de cierre: %(name)s", name=name),
+    "closed": lambda name: gettext("Cerrada: %(name)s", name=name),
+    "left": lambda name: gettext("Ya no está pendiente de cierre: %(name)s", name=name),
+}
+
+
+def closures_feed(session: Session, slug: str, language: str) -> Feed | None:
+    """A unit's pending closures: each work that finished and joined the list, or closed and
+    left it, with the import that showed it."""
+    unit = session.scalar(select(ExecutingUnit).where(ExecutingUnit.slug == slug))
+    if unit is None:
+        return None
+    entries = []
+    for change in pending_closure_changes(session, unit.sec_ejec, FEED_SIZE):
+        link = url_for("investments.show", cui=change.cui, _external=True)
+        entries.append(
+            FeedEntry(
+                id=f"{link}#cierre-{change.import_run_id}",
+                title=PENDING_CLOSURE_TITLES[change.pending_closure](change.name),
+                link=link,
+                updated=change.changed_at,
+                content=change_content(change),
+            )
+        )
+    page = url_for("investments.unit", slug=slug, _external=True)
+    return Feed(
+        id=f"{page}#cierres-pendientes",
+        title=gettext("Vigía: obras pendientes de cierre de %(unit)s", unit=unit.name),
+        subtitle=gettext(
+            "Obras terminadas que entran en la lista de cierres pendientes y obras que salen "
+            "de ella al cerrarse, después de cada importación."
+        ),
+        self_url=url_for("alerts.closures_feed", slug=slug, _external=True),
+        page_url=page,
+        language=language,
+        updated=max((aware(e.updated) for e in entries), default=EPOCH),
+        entries=entries,
     )

@@ -13,8 +13,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.db import Base, UTCDateTime
 
-#: What can be followed: an investment (CUI), a place (ubigeo), a search (its query string).
-KINDS = ("investment", "place", "search")
+#: What can be followed: an investment (CUI), a place (ubigeo), a search (its query string), a
+#: unit's pending closures (its SEC_EJEC: works that finish and join the list, or close and leave).
+KINDS = ("investment", "place", "search", "closures")
 
 
 class Subscriber(Base):
@@ -44,7 +45,7 @@ class Subscription(Base):
     subscriber_id: Mapped[int] = mapped_column(ForeignKey("subscribers.id"), index=True)
     #: One of KINDS.
     kind: Mapped[str] = mapped_column(String(12))
-    #: The CUI, the ubigeo or the search's query string (canonical order).
+    #: The CUI, the ubigeo, the search's query string (canonical order) or the unit's SEC_EJEC.
     target: Mapped[str] = mapped_column(String(600))
     #: What the person saw when following ("Puesto de salud …", "Cutervo", "colegio Chota").
     label: Mapped[str] = mapped_column(Text)

@@ -12,12 +12,13 @@ import secrets
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode
 
+from flask_babel import gettext
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from portal.alerts.changes import latest_change_id
 from portal.alerts.models import KINDS, Subscriber, Subscription
-from portal.investments.models import Investment, Place
+from portal.investments.models import ExecutingUnit, Investment, Place
 from portal.search.filters import FILTER_PARAMS, Filters
 
 EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
@@ -56,6 +57,9 @@ def describe_target(session: Session, kind: str, target: str) -> str | None:
         return f"{name} (CUI {target})" if name else None
     if kind == "place":
         return session.scalar(select(Place.name).where(Place.ubigeo == target))
+    if kind == "closures":
+        unit = session.scalar(select(ExecutingUnit.name).where(ExecutingUnit.sec_ejec == target))
+        return gettext("Obras pendientes de cierre de %(unit)s", unit=unit) if unit else None
     if kind == "search":
         filters = Filters.from_args(dict(parse_qsl(target)))
         parts = [filters.q] if filters.q else []

@@ -1,4 +1,5 @@
-"""Feeds (/inversiones/<CUI>.atom, /lugares/<ubigeo>.atom, /buscar.atom) and follow-by-email."""
+"""Feeds (/inversiones/<CUI>.atom, /lugares/<ubigeo>.atom, /buscar.atom, a unit's pending closures
+at /unidades/<slug>/cierres.atom) and follow-by-email."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from dataclasses import replace
 
 from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 from flask_babel import get_locale, gettext
+from sqlalchemy import select
 
 from portal.alerts import feed_entries
 from portal.alerts.feeds import atom_document
@@ -24,12 +26,18 @@ from portal.alerts.subscriptions import (
 )
 from portal.complaints.outbox import queue_mail, send_after_response
 from portal.db import get_session
+from portal.investments.models import ExecutingUnit
 from portal.search.filters import Filters
 
 bp = Blueprint("alerts", __name__)
 
 #: The public values of the form's `tipo` field, and what they follow.
-FOLLOW_KINDS = {"inversion": "investment", "lugar": "place", "busqueda": "search"}
+FOLLOW_KINDS = {
+    "inversion": "investment",
+    "lugar": "place",
+    "busqueda": "search",
+    "cierres": "closures",
+}
 ATOM = "application/atom+xml; charset=utf-8"
 
 
@@ -85,6 +93,11 @@ def place_feed(ubigeo: str):
 def search_feed():
     filters = Filters.from_args(request.args)
     return _feed_response(lambda session, lang: feed_entries.search_feed(session, filters, lang))
+
+
+@bp.get("/unidades/<slug>/cierres.atom")
+def closures_feed(slug: str):
+    return _feed_response(lambda session, lang: feed_entries.closures_feed(session, slug, lang))
 
 
 def _follow_target(session, tipo: str, objetivo: str):
@@ -180,6 +193,11 @@ def followed_url(kind: str, target: str) -> str:
         return url_for("investments.show", cui=target)
     if kind == "place":
         return url_for("investments.place", ubigeo=target)
+    if kind == "closures":
+        slug = get_session().scalar(
+            select(ExecutingUnit.slug).where(ExecutingUnit.sec_ejec == target)
+        )
+        return url_for("investments.unit", slug=slug) if slug else url_for("cycle.index")
     return url_for("search.results") + ("?" + target if target else "")
 
 

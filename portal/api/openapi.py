@@ -3,6 +3,7 @@ check (the API's parameters) and the oEmbed card size, so the two cannot drift a
 
 from __future__ import annotations
 
+from portal.api.openapi_figures import FIGURE_PATHS, FIGURE_SCHEMAS
 from portal.api.params import FILTERS, SEARCH_PARAMETERS, Parameter
 from portal.investments.flags import FLAG_LABELS
 from portal.investments.labels import PHASE_LABELS, STATUS_LABELS
@@ -531,6 +532,7 @@ def openapi_document(version: str, public_url: str, api_limit: str) -> dict:
                     },
                 }
             },
+            **FIGURE_PATHS,  # /ciclo.json, /brechas.json (portal/api/openapi_figures.py)
         },
         "components": {
             "schemas": {
@@ -544,6 +546,7 @@ def openapi_document(version: str, public_url: str, api_limit: str) -> dict:
                 "DatosCatalogue": DATOS_CATALOGUE,
                 "Health": HEALTH,
                 "Error": ERROR,
+                **FIGURE_SCHEMAS,
             },
             "responses": {
                 "BadRequest": _json("Error", "A parameter is not valid."),

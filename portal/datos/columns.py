@@ -80,6 +80,39 @@ YEARLY_COLUMNS = (
     Column("pagado", "decimal", "paid", _l("Girado o pagado, en soles."), "soles (PEN)"),
 )  # fmt: skip
 
+_DAYS = "días"
+#: ``ciclo.csv``: one row per executing unit (the figures of /ciclo and /unidades.csv).
+CYCLE_COLUMNS = (
+    Column("sec_ejec", "texto", "", _l("Código SEC_EJEC de la unidad ejecutora.")),
+    Column("unidad", "texto", "", _l("Nombre de la unidad ejecutora.")),
+    Column("inversiones", "entero", "", _l("Inversiones de la unidad (la suma de las cinco etapas).")),
+    Column("etapa_formulacion", "entero", "", _l("Inversiones en formulación: sin declaración de viabilidad.")),
+    Column("etapa_viable", "entero", "", _l("Inversiones viables que aún no empiezan a ejecutarse.")),
+    Column("etapa_ejecucion", "entero", "", _l("Inversiones en ejecución o paralizadas.")),
+    Column("etapa_terminada", "entero", "", _l("Inversiones terminadas que no figuran en el archivo de cierres del MEF.")),
+    Column("etapa_cerrada", "entero", "", _l("Inversiones cerradas según el archivo de cierres del MEF.")),
+    Column("pendientes_de_cierre", "entero", "", _l("Obras terminadas que esperan su liquidación y cierre (la misma cifra que /unidades.csv).")),
+    Column("mediana_dias_viable_a_gasto", "entero", "", _l("Mediana de días de la declaración de viabilidad al primer devengado; vacía sin datos."), _DAYS),
+    Column("mediana_dias_gasto_a_termino", "entero", "", _l("Mediana de días del primer devengado al término de la obra (INFObras, Formato 12-B, banco de inversiones o último devengado); vacía sin datos."), _DAYS),
+    Column("mediana_dias_termino_a_cierre", "entero", "", _l("Mediana de días del término de la obra al cierre; vacía sin datos."), _DAYS),
+    Column("inversiones_mediana_viable_a_gasto", "entero", "", _l("Inversiones con ambas fechas en las que se basa la primera mediana.")),
+    Column("inversiones_mediana_gasto_a_termino", "entero", "", _l("Inversiones con ambas fechas en las que se basa la segunda mediana.")),
+    Column("inversiones_mediana_termino_a_cierre", "entero", "", _l("Inversiones con ambas fechas en las que se basa la tercera mediana.")),
+)  # fmt: skip
+
+#: ``brechas.csv``: one row per district (the figures of /brechas and /brechas.csv).
+GAPS_COLUMNS = (
+    Column("ubigeo", "texto", "", _l("Código INEI del distrito (6 dígitos).")),
+    Column("distrito", "texto", "", _l("Distrito.")),
+    Column("provincia", "texto", "", _l("Provincia.")),
+    Column("poblacion", "entero", "", _l("Población estimada: superficie por densidad de 2020 (INEI), redondeada."), "habitantes"),
+    Column("pobreza_total_pct", "decimal", "", _l("Pobreza total del distrito (INEI)."), "%"),
+    Column("idh", "decimal", "", _l("Índice de desarrollo humano 2019 (PNUD), de 0 a 1.")),
+    Column("inversiones", "entero", "", _l("Inversiones ubicadas en el distrito (las de toda una provincia o del departamento no se reparten).")),
+    Column("costo_actualizado", "decimal", "", _l("Suma del costo actualizado de esas inversiones, en soles."), "soles (PEN)"),
+    Column("inversion_por_habitante", "decimal", "", _l("Costo actualizado entre población, en soles por habitante."), "soles (PEN) por habitante"),
+)  # fmt: skip
+
 #: Table columns in file order, for one streamed SELECT per file.
 INVESTMENT_SELECT = tuple(getattr(_I, c.attribute) for c in INVESTMENT_COLUMNS)
 YEARLY_SELECT = tuple(getattr(YearlyExecution, c.attribute) for c in YEARLY_COLUMNS)
@@ -95,6 +128,8 @@ def dictionary_rows() -> list[tuple[str, str, str, str, str]]:
             for file, columns in (
                 ("inversiones.csv / inversiones.xlsx", INVESTMENT_COLUMNS),
                 ("ejecucion_anual.csv", YEARLY_COLUMNS),
+                ("ciclo.csv", CYCLE_COLUMNS),
+                ("brechas.csv", GAPS_COLUMNS),
             )
             for c in columns
         ]

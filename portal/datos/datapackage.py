@@ -14,7 +14,13 @@ from pathlib import Path
 
 from flask_babel import force_locale
 
-from portal.datos.columns import INVESTMENT_COLUMNS, YEARLY_COLUMNS, Column
+from portal.datos.columns import (
+    CYCLE_COLUMNS,
+    GAPS_COLUMNS,
+    INVESTMENT_COLUMNS,
+    YEARLY_COLUMNS,
+    Column,
+)
 
 #: Our column kinds → Table Schema field types.
 FIELD_TYPES = {
@@ -45,6 +51,11 @@ SOURCES = (
         "path": "https://infobras.contraloria.gob.pe/InfobrasWeb/",
     },
     {"title": "Listas del presupuesto participativo publicadas por el Gobierno Regional"},
+    {
+        "title": "INEI y PNUD: superficie, densidad de población 2020, pobreza e índice de "
+        "desarrollo humano por distrito (lista «ubigeo-peru-aumentado», licencia MIT)",
+        "path": "https://github.com/jmcastagnetto/ubigeo-peru-aumentado",
+    },
 )
 #: The CSV files of a version with their columns; the dictionary describes the other two.
 DICTIONARY_COLUMNS = (
@@ -59,6 +70,12 @@ TABLES = (
      INVESTMENT_COLUMNS, ["cui"]),
     ("ejecucion_anual", "ejecucion_anual.csv",
      "Ejecución presupuestal por inversión, año y unidad ejecutora.", YEARLY_COLUMNS, None),
+    ("ciclo", "ciclo.csv",
+     "Por unidad ejecutora: inversiones en cada etapa del ciclo, obras terminadas pendientes de "
+     "cierre y mediana de días de cada paso (como en /ciclo).", CYCLE_COLUMNS, ["sec_ejec"]),
+    ("brechas", "brechas.csv",
+     "Por distrito: población, pobreza, IDH, inversión e inversión por habitante (como en "
+     "/brechas).", GAPS_COLUMNS, ["ubigeo"]),
     ("diccionario", "diccionario.csv", "Diccionario de datos de los archivos.",
      DICTIONARY_COLUMNS, None),
 )  # fmt: skip
@@ -77,7 +94,7 @@ def field(column: Column) -> dict:
         described["bareNumber"] = True
     if column.unit:
         described["unit"] = column.unit  # a custom property: Table Schema has none for units
-    if column.name in ("cui", "ubigeo"):
+    if column.name in ("cui", "ubigeo", "sec_ejec"):
         described["constraints"] = {"pattern": r"\d+"}
     return described
 

@@ -51,12 +51,16 @@ FILES = (
     ("inversiones.csv", "CSV"),
     ("inversiones.xlsx", "XLSX"),
     ("ejecucion_anual.csv", "CSV"),
+    ("ciclo.csv", "CSV"),
+    ("brechas.csv", "CSV"),
     ("oc4ids.json", "JSON"),
     ("diccionario.csv", "CSV"),
     ("datapackage.json", "JSON"),
 )
 #: The files whose bytes depend on the data only: equal to the newest version's, nothing new.
-DATA_FILES = ("inversiones.csv", "ejecucion_anual.csv", "diccionario.csv")
+DATA_FILES = (
+    "inversiones.csv", "ejecucion_anual.csv", "ciclo.csv", "brechas.csv", "diccionario.csv",
+)  # fmt: skip
 _BATCH = 2000
 
 
@@ -131,6 +135,8 @@ def write_day(
             "ejecucion_anual.csv": write_csv(
                 work / "ejecucion_anual.csv", YEARLY_COLUMNS, _yearly_rows(session)
             ),
+            "ciclo.csv": _write_cycle(session, work / "ciclo.csv", day),
+            "brechas.csv": _write_gaps(session, work / "brechas.csv", config),
             "diccionario.csv": _write_dictionary(work / "diccionario.csv"),
         }
         sums = {name: _sha256(work / name) for name in DATA_FILES}
@@ -285,6 +291,26 @@ def _write_oc4ids(session: Session, path: Path, version: str, published, config)
         "uri": url_for("datos.index", _external=True),
     }
     return oc4ids.write_package(path, projects, uri, published, publisher)
+
+
+def _write_cycle(session: Session, path: Path, day: dt.date) -> int:
+    """``ciclo.csv``: /ciclo's figures per unit (no waits: they grow daily, the data do not)."""
+    from portal.cycle.export import cycle_csv
+    from portal.cycle.queries import summarise_cycle
+
+    units = summarise_cycle(session, day)
+    path.write_text(cycle_csv(units), encoding="utf-8", newline="")
+    return len(units)
+
+
+def _write_gaps(session: Session, path: Path, config) -> int:
+    """``brechas.csv``: the very bytes /brechas.csv serves for the same data."""
+    from portal.gaps.queries import find_gaps
+    from portal.gaps.views import gaps_csv
+
+    gaps = find_gaps(session, config["PORTAL_REGION"])
+    path.write_text(gaps_csv(gaps), encoding="utf-8", newline="")
+    return len(gaps.districts)
 
 
 def _write_dictionary(path: Path) -> int:

@@ -21,7 +21,12 @@ from flask import (
 )
 from flask_babel import lazy_gettext as _l
 
-from portal.datos.columns import INVESTMENT_COLUMNS, YEARLY_COLUMNS
+from portal.datos.columns import (
+    CYCLE_COLUMNS,
+    GAPS_COLUMNS,
+    INVESTMENT_COLUMNS,
+    YEARLY_COLUMNS,
+)
 from portal.datos.snapshot import datos_root, list_days, read_manifest
 
 bp = Blueprint("datos", __name__)
@@ -30,6 +35,8 @@ FILE_TITLES = {
     "inversiones.csv": _l("Todas las inversiones"),
     "inversiones.xlsx": _l("Todas las inversiones (Excel)"),
     "ejecucion_anual.csv": _l("Ejecución presupuestal por año y unidad ejecutora"),
+    "ciclo.csv": _l("Etapas del ciclo y cierres pendientes por unidad ejecutora"),
+    "brechas.csv": _l("Inversión por habitante y pobreza por distrito"),
     "oc4ids.json": _l("Paquete de proyectos OC4IDS 0.9"),
     "diccionario.csv": _l("Diccionario de datos"),
     "datapackage.json": _l("Descripción de los archivos (Frictionless Data Package)"),
@@ -49,7 +56,12 @@ def index():
         days=[(day, list(group)) for day, group in itertools.groupby(versions, lambda v: v.day)],
         titles=FILE_TITLES,
         timezone=ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"]),
-        dictionary=(("inversiones", INVESTMENT_COLUMNS), ("ejecucion_anual", YEARLY_COLUMNS)),
+        dictionary=(
+            ("inversiones", INVESTMENT_COLUMNS),
+            ("ejecucion_anual", YEARLY_COLUMNS),
+            ("ciclo", CYCLE_COLUMNS),
+            ("brechas", GAPS_COLUMNS),
+        ),
     )
 
 

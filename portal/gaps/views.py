@@ -1,12 +1,14 @@
-"""/brechas and /brechas.csv: investment per inhabitant beside poverty, district by district."""
+"""/brechas, /brechas.csv and /brechas.json: investment per inhabitant beside poverty, district by
+district (the JSON is described in /api/v1/openapi.json)."""
 
 from __future__ import annotations
 
 import csv
 import io
 
-from flask import Blueprint, Response, current_app, render_template
+from flask import Blueprint, Response, current_app, jsonify, render_template
 
+from portal.datos.columns import GAPS_COLUMNS
 from portal.db import get_session
 from portal.gaps.chart import gaps_chart
 from portal.gaps.queries import Gaps, find_gaps
@@ -16,10 +18,8 @@ from portal.spreadsheets import spreadsheet_text
 
 bp = Blueprint("gaps", __name__)
 
-CSV_COLUMNS = (
-    "ubigeo", "distrito", "provincia", "poblacion", "pobreza_total_pct", "idh", "inversiones",
-    "costo_actualizado", "inversion_por_habitante",
-)  # fmt: skip
+#: Declared with the other files' columns: the dated ``brechas.csv`` is this very file.
+CSV_COLUMNS = tuple(c.name for c in GAPS_COLUMNS)
 
 
 @bp.get("/brechas")
@@ -70,3 +70,35 @@ def gaps_csv(gaps: Gaps) -> str:
             ]
         )
     return out.getvalue()
+
+
+@bp.get("/brechas.json")
+def data():
+    return jsonify(gaps_document(find_gaps(get_session(), current_app.config["PORTAL_REGION"])))
+
+
+def gaps_document(gaps: Gaps) -> dict:
+    """The figures of /brechas.csv (same names); amounts as exact decimal strings, as in the API."""
+    return {
+        "distritos": [
+            {
+                "ubigeo": d.ubigeo,
+                "distrito": d.name,
+                "provincia": d.province,
+                "poblacion": d.population,
+                "pobreza_total_pct": d.poverty_pct,
+                "idh": d.hdi,
+                "inversiones": d.investments,
+                "costo_actualizado": f"{d.updated_cost:.2f}",
+                "inversion_por_habitante": (
+                    None if d.per_inhabitant is None else f"{d.per_inhabitant:.2f}"
+                ),
+            }
+            for d in gaps.districts
+        ],
+        # Investments of a whole province or the department: counted apart, never spread.
+        "fuera_de_distritos": {
+            "inversiones": gaps.wider_count,
+            "costo_actualizado": f"{gaps.wider_cost:.2f}",
+        },
+    }

@@ -125,10 +125,17 @@ def run_import(
     after_import: Sequence[Callable[[], None]] = (),
 ) -> list[SourceResult]:
     """Import each (source, location) in order; derived figures are refreshed once at the end."""
+    from portal.cycle.closures import cycle_stages, log_pending_closure_changes
     from portal.investments.derived import refresh_derived_fields
 
     settings.reports_dir.mkdir(parents=True, exist_ok=True)
     with import_lock(engine, settings.reports_dir.parent / "import.lock"):
+        # Each investment's cycle stage as the previous import left it: the works that finish or
+        # close with this import are told to the followers of a unit's pending closures.
+        stages_before = {}
+        if not dry_run:
+            with engine.connect() as conn:
+                stages_before = cycle_stages(conn)
         results = []
         for spec, location in requests:
             progress = progress_for(spec.name) if progress_for else None
@@ -136,6 +143,11 @@ def run_import(
         if not dry_run and any(result.status == "imported" for result in results):
             with engine.begin() as conn:
                 refresh_derived_fields(conn, settings.region)
+                log_pending_closure_changes(
+                    conn,
+                    stages_before,
+                    [r.run_id for r in results if r.status == "imported" and r.run_id],
+                )
             for hook in after_import:
                 hook()
     return results

@@ -120,8 +120,19 @@ CHANGE_FIELD_LABELS = {
     "physical_start_on": _l("Inicio de obra"),
     "physical_end_on": _l("Fin de obra previsto"),
     "closed_on": _l("Fecha de cierre"),
+    # Logged only when a work joins or leaves the unit's pending closures (portal/cycle/closures).
+    "cycle_stage": _l("Etapa del ciclo"),
     "process_year": _l("Año de los datos"),
     "source": _l("Archivo de origen"),
+}
+
+#: The stages of the investment cycle (/ciclo), as its page names them.
+CYCLE_STAGE_LABELS = {
+    "formulacion": _l("En formulación"),
+    "viable": _l("Viable, sin iniciar"),
+    "ejecucion": _l("En ejecución"),
+    "terminada": _l("Terminada, sin cerrar"),
+    "cerrada": _l("Cerrada"),
 }
 
 BOTTLENECK_LABELS = {
@@ -144,6 +155,8 @@ def change_value_text(text: str | None, field: str) -> str:
             return format_day(dt.date.fromisoformat(text[:10]))
     except (InvalidOperation, ValueError):
         return text
+    if field == "cycle_stage":
+        return str(CYCLE_STAGE_LABELS.get(text, text))
     if field in FLAG_FIELDS:
         return _("Sí") if text == "True" else _("No") if text == "False" else text
     return text

@@ -76,3 +76,16 @@ def test_api_conforms_to_its_description(api_app, path, mode):
         case.call_and_validate(checks=checks, headers={"Accept-Encoding": "identity"})
 
     run()
+
+
+@pytest.mark.parametrize("path", ["/ciclo.json", "/brechas.json"])
+def test_figures_conform_to_their_description(api_app, path):
+    load_all_checks()
+    operation = next(op for op in _operations(api_app) if op.path == path)
+
+    @given(case=operation.as_strategy(generation_mode=GenerationMode.POSITIVE))
+    @settings(max_examples=2, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+    def run(case):
+        case.call_and_validate(checks=CHECKS.get_all(), headers={"Accept-Encoding": "identity"})
+
+    run()

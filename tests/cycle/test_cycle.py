@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from portal.cycle.queries import stage_of
 from portal.investments.models import ExecutingUnit, Investment
+from tests.api.described import assert_described
 
 
 @pytest.fixture
@@ -125,11 +126,48 @@ def test_units_csv_pending_closures_match_the_published_investments_file(demo_cl
         for row in published
         if row["estado"] == "finalizada" and row["fase"] != "cierre"
     )
-    units = csv.DictReader(
-        io.StringIO(demo_client.get("/unidades.csv").data.decode("utf-8-sig"))
-    )
+    units = csv.DictReader(io.StringIO(demo_client.get("/unidades.csv").data.decode("utf-8-sig")))
     rows = list(units)
     assert {"mediana_dias_viable_a_gasto", "mediana_dias_termino_a_cierre"} <= set(rows[0])
     assert sum(expected.values()) > 0
     for row in rows:
         assert int(row["pendientes_de_cierre"]) == expected.get(row["sec_ejec"], 0), row["unidad"]
+
+
+def test_cycle_json_gives_the_busiest_units_figures_of_the_page_and_the_units_csv(
+    demo_client, session
+):
+    busiest = session.execute(
+        select(Investment.sec_ejec, func.count())
+        .group_by(Investment.sec_ejec)
+        .order_by(func.count().desc(), Investment.sec_ejec)
+        .limit(1)
+    ).one()[0]
+    response = demo_client.get("/ciclo.json")
+    assert response.status_code == 200 and response.mimetype == "application/json"
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    assert_described(demo_client, "Cycle", response.get_json())
+    unit = next(u for u in response.get_json()["unidades"] if u["sec_ejec"] == busiest)
+
+    csv_row = next(
+        row
+        for row in csv.DictReader(
+            io.StringIO(demo_client.get("/unidades.csv").data.decode("utf-8-sig"))
+        )
+        if row["sec_ejec"] == busiest
+    )
+    assert unit["pendientes_de_cierre"] == int(csv_row["pendientes_de_cierre"]) > 0
+    for key, days in unit["mediana_dias"].items():
+        assert csv_row[f"mediana_dias_{key}"] == ("" if days is None else str(days))
+
+    page = demo_client.get("/ciclo").get_data(as_text=True)
+    row = re.search(rf'<tr data-unit="{busiest}">(.*?)</tr>', page, re.S).group(1)
+    shown = dict(re.findall(r'data-stage="(\w+)">([^<]+)<', row))
+    assert {k: int(re.sub(r"\D", "", v)) for k, v in shown.items()} == unit["etapas"]
+    assert sum(unit["etapas"].values()) == unit["inversiones"]
+    block = unit_block(page, busiest)
+    listed = re.findall(r'data-pending="(\d+)".*?data-waiting="(\d*)"', block, re.S)
+    assert [(c["cui"], str(c["dias_de_espera"] or "")) for c in unit["cierres_pendientes"]] == (
+        listed
+    )
+    assert all(c["url"].endswith(f"/inversiones/{c['cui']}") for c in unit["cierres_pendientes"])

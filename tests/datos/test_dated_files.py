@@ -197,3 +197,44 @@ def test_a_disk_that_refuses_the_files_does_not_undo_the_import(app, caplog):
     write_after_import(app)()
     assert "Could not write the dated files" in caplog.text
     assert app.test_client().get("/datos").status_code == 200
+
+
+def test_each_version_holds_the_cycle_and_gaps_files_with_the_pages_figures(demo_app, day_files):
+    from frictionless import Package
+
+    client = demo_app.test_client()
+    version = day_files.name
+    page = client.get("/datos").get_data(as_text=True)
+    for name in ("ciclo.csv", "brechas.csv"):
+        assert day_files.file(name) is not None
+        assert f'href="/datos/{version}/{name}"' in page
+    assert "pendientes_de_cierre" in page and "inversion_por_habitante" in page  # dictionary
+
+    # brechas.csv is the very file /brechas.csv serves for the same data.
+    assert client.get(f"/datos/{version}/brechas.csv").data == client.get("/brechas.csv").data
+    cycle = list(
+        csv.DictReader(
+            io.StringIO(client.get(f"/datos/{version}/ciclo.csv").data.decode("utf-8-sig"))
+        )
+    )
+    units = {
+        r["sec_ejec"]: r
+        for r in csv.DictReader(io.StringIO(client.get("/unidades.csv").data.decode("utf-8-sig")))
+    }
+    assert day_files.file("ciclo.csv").rows == len(cycle) > 1
+    assert int(cycle[0]["pendientes_de_cierre"]) > 0  # the unit with most pending comes first
+    for row in cycle:
+        unit = units[row["sec_ejec"]]
+        assert row["pendientes_de_cierre"] == unit["pendientes_de_cierre"] == row["etapa_terminada"]
+        assert row["mediana_dias_termino_a_cierre"] == unit["mediana_dias_termino_a_cierre"]
+
+    package = Package(str(datos_root(demo_app.config) / version / "datapackage.json"))
+    for name in ("ciclo", "brechas"):
+        report = package.get_resource(name).validate()
+        assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
+    fields = {f.name: f for f in package.get_resource("brechas").schema.fields}
+    assert fields["ubigeo"].type == "string" and fields["poblacion"].type == "integer"
+    assert fields["inversion_por_habitante"].type == "number"
+    assert "habitante" in fields["inversion_por_habitante"].description
+    rows = {r["ubigeo"]: r for r in package.get_resource("brechas").read_rows()}
+    assert all(code.startswith("06") and len(code) == 6 for code in rows)

@@ -148,6 +148,11 @@ def test_the_datapackage_validates_with_its_data_and_keeps_codes_as_text(app, tm
     assert "Ubigeo" in fields["ubigeo"]["description"] or "INEI" in fields["ubigeo"]["description"]
     rows = {r["cui"]: r for r in package.get_resource("inversiones").read_rows()}
     assert rows[CUI]["ubigeo"] == "061306"
+    assert {"ciclo.csv", "brechas.csv"} <= {f.name for f in version.files}
+    gaps = {r["ubigeo"]: r for r in package.get_resource("brechas").read_rows()}
+    assert gaps["061306"]["inversiones"] == 1 and gaps["061306"]["poblacion"] > 0
+    [unit] = package.get_resource("ciclo").read_rows()
+    assert unit["inversiones"] == 2 and isinstance(unit["sec_ejec"], str)
     assert rows[CUI]["snip"] == "012345"
     assert rows[CUI]["costo_actualizado"] == Decimal("52301598")
 

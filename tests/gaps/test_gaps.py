@@ -7,6 +7,7 @@ from decimal import Decimal
 from sqlalchemy import func, select
 
 from portal.investments.models import Investment
+from tests.api.described import assert_described
 
 
 def read_csv(client, url):
@@ -89,3 +90,18 @@ def test_gaps_are_linked_defined_and_in_english(demo_client):
     methodology = demo_client.get("/metodologia").get_data(as_text=True)
     assert 'id="brechas"' in methodology and "MIT" in methodology
     assert "poverty" in demo_client.get("/brechas?lang=en").get_data(as_text=True).lower()
+
+
+def test_gaps_json_gives_the_csv_figures_for_the_district_with_most_investment(demo_client):
+    top = read_csv(demo_client, "/brechas.csv")[0]
+    response = demo_client.get("/brechas.json")
+    assert response.status_code == 200 and response.mimetype == "application/json"
+    data = response.get_json()
+    assert_described(demo_client, "Gaps", data)
+    district = data["distritos"][0]
+    assert district["ubigeo"] == top["ubigeo"] and district["inversiones"] > 0
+    assert set(district) == set(top)
+    for name, value in top.items():
+        assert ("" if district[name] is None else str(district[name])) == value, name
+    assert len(data["distritos"]) == 127
+    assert {"inversiones", "costo_actualizado"} == set(data["fuera_de_distritos"])
