@@ -30,6 +30,8 @@ STATUSES = (
 CATEGORIES = ("not_started", "stalled", "poor_quality", "irregular_spending", "other")
 #: Who a complaint can be routed to: the executing unit, its internal control office, Contraloría.
 ROUTE_TARGETS = ("executing_unit", "oci", "contraloria")
+#: What the sender can say about an official reply.
+SENDER_ANSWERS = ("resolved", "not_resolved")
 
 
 class Observation(Base):
@@ -67,6 +69,16 @@ class Observation(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, index=True)
     #: Sent by a signed-in member on behalf of this comité de vigilancia (portal/committees).
     committee_id: Mapped[int | None] = mapped_column(ForeignKey("committees.id"), index=True)
+    #: The sender's answer to the latest official reply: "resolved" or "not_resolved" (one of
+    #: SENDER_ANSWERS), their short comment and when; an answer older than ``replied_at`` is
+    #: about an earlier reply.
+    sender_answer: Mapped[str | None] = mapped_column(String(20))
+    sender_comment: Mapped[str | None] = mapped_column(Text)
+    sender_answered_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    #: When the sender was asked by email whether the reply solved it (one question per reply).
+    followup_asked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    #: Set when the sender said "no se resolvió": back in the moderators' queue until they act.
+    reopened_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, index=True)
 
     events: Mapped[list[ObservationEvent]] = relationship(
         order_by="ObservationEvent.id", lazy="raise", back_populates="observation"

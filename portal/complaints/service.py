@@ -240,6 +240,11 @@ class PublicObservation:
     replied_at: dt.datetime | None
     #: (name, slug) of the comité de vigilancia it was sent for, verified by the portal.
     committee: tuple[str, str] | None = None
+    #: The sender's word on the official reply ("resolved"/"not_resolved"), when and their
+    #: comment (redacted; shown on the status page only, as it is not moderated).
+    sender_answer: str | None = None
+    sender_answered_at: dt.datetime | None = None
+    sender_comment: str | None = None
 
 
 def public_view(observation: Observation) -> PublicObservation:
@@ -261,6 +266,9 @@ def public_view(observation: Observation) -> PublicObservation:
         committee=(observation.committee.name, observation.committee.slug)
         if observation.committee
         else None,
+        sender_answer=observation.sender_answer,
+        sender_answered_at=observation.sender_answered_at,
+        sender_comment=redact_personal_data(observation.sender_comment) or None,
     )
 
 

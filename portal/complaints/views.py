@@ -40,6 +40,15 @@ from portal.complaints.photos import (
     store_photo,
     valid_pending_token,
 )
+from portal.complaints.sender import (
+    MAX_COMMENT,
+    AnswerRefused,
+    answered_current_reply,
+    can_answer,
+    is_sender,
+    record_sender_answer,
+    sender_key,
+)
 from portal.complaints.service import (
     NewObservation,
     find_investment_choice,
@@ -61,7 +70,9 @@ def upload_dir() -> Path:
 
 
 def status_url(code: str) -> str:
-    return url_for("complaints.status", code=code, _external=True)
+    """The sender's private link to the status page (in the emails written to them): its key
+    lets them say whether the official reply solved the problem."""
+    return url_for("complaints.status", code=code, clave=sender_key(code), _external=True)
 
 
 @bp.route("/observaciones/nueva", methods=["GET", "POST"])
@@ -137,7 +148,15 @@ def new():
     )
     attach_committee(session, observation, signed_in_member(), request.form.get("comite"))
     send_after_response()
-    return redirect(url_for("complaints.status", code=observation.code, nueva=1), code=303)
+    return redirect(
+        url_for(
+            "complaints.status",
+            code=observation.code,
+            nueva=1,
+            clave=sender_key(observation.code),
+        ),
+        code=303,
+    )
 
 
 def _page(form, investment, found, investment_error, kept=(), problem=None):
@@ -238,8 +257,36 @@ def status(code: str):
     observation = find_observation(session, code)
     if observation is None:
         return render_template("complaints/unknown.html", code=code), 404
+    key = request.args.get("clave", "")
     if observation.code != code:
-        return redirect(url_for("complaints.status", code=observation.code))
+        return redirect(url_for("complaints.status", code=observation.code, clave=key or None))
+    return _status_page(session, observation, key)
+
+
+@bp.post("/observaciones/<code>/resultado")
+def answer_reply(code: str):
+    """The sender says whether the official reply solved the problem (their private link)."""
+    session = get_session()
+    observation = find_observation(session, code)
+    key = request.form.get("clave", "")
+    if observation is None or not is_sender(observation.code, key):
+        abort(404)
+    comment = request.form.get("comentario", "")
+    if len(comment) > MAX_COMMENT:
+        error = _("Escriba un comentario de hasta %(num)d caracteres.", num=MAX_COMMENT)
+        return _status_page(session, observation, key, error, comment), 422
+    try:
+        record_sender_answer(session, observation, request.form.get("resultado", ""), comment)
+    except AnswerRefused as exc:
+        return _status_page(session, observation, key, str(exc), comment), 422
+    return redirect(
+        url_for("complaints.status", code=observation.code, clave=key, _anchor="su-opinion"),
+        code=303,
+    )
+
+
+def _status_page(session, observation, key: str, answer_error=None, comment: str = ""):
+    sender = is_sender(observation.code, key)
     return render_template(
         "complaints/status.html",
         observation=public_view(observation),
@@ -253,6 +300,12 @@ def status(code: str):
         ),
         investment=find_investment_choice(session, observation.cui),
         just_sent=request.args.get("nueva") == "1",
+        sender_key=key if sender else None,
+        can_answer=sender and can_answer(observation),
+        answered=answered_current_reply(observation),
+        answer_error=answer_error,
+        comment=comment,
+        max_comment=MAX_COMMENT,
     )
 
 
