@@ -86,6 +86,9 @@ class Observation(Base):
     photos: Mapped[list[ObservationPhoto]] = relationship(
         order_by="ObservationPhoto.position", lazy="raise", back_populates="observation"
     )
+    documents: Mapped[list[ObservationDocument]] = relationship(
+        order_by="ObservationDocument.position", lazy="raise", back_populates="observation"
+    )
     #: Always loaded with the observation: the public views name the committee.
     committee: Mapped[Committee | None] = relationship(lazy="joined")
 
@@ -118,6 +121,23 @@ class ObservationPhoto(Base):
     height: Mapped[int] = mapped_column(Integer)
 
     observation: Mapped[Observation] = relationship(back_populates="photos", lazy="raise")
+
+
+class ObservationDocument(Base):
+    """A PDF (acta, oficio) checked by content and kept as sent under PORTAL_UPLOAD_DIR; only
+    ever served as a download (portal/complaints/documents.py)."""
+
+    __tablename__ = "observation_documents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    observation_id: Mapped[int] = mapped_column(ForeignKey("observations.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    filename: Mapped[str] = mapped_column(String(80), unique=True)
+    #: The name it was sent with (cleaned): shown, and offered as the download's name.
+    original_name: Mapped[str] = mapped_column(String(130))
+    size: Mapped[int] = mapped_column(Integer)
+
+    observation: Mapped[Observation] = relationship(back_populates="documents", lazy="raise")
 
 
 class Moderator(Base):

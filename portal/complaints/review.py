@@ -148,7 +148,11 @@ def observation_for_moderator(session: Session, code: str) -> Observation | None
     return session.scalar(
         select(Observation)
         .where(Observation.code == code)
-        .options(selectinload(Observation.events), selectinload(Observation.photos))
+        .options(
+            selectinload(Observation.events),
+            selectinload(Observation.photos),
+            selectinload(Observation.documents),
+        )
     )
 
 
@@ -187,7 +191,7 @@ def routed_batch(session: Session, target: str, unit: str = "") -> list[RoutedRo
     stmt = (
         select(Observation)
         .where(Observation.status == "routed", Observation.routed_to == target)
-        .options(selectinload(Observation.photos))
+        .options(selectinload(Observation.photos), selectinload(Observation.documents))
         .order_by(Observation.routed_at)
     )
     if unit:

@@ -28,7 +28,14 @@ from portal.complaints.antispam import (
     filled_too_fast,
     issue_fill_token,
 )
-from portal.complaints.forms import MAX_PHOTOS, ObservationForm
+from portal.complaints.documents import (
+    claim_pending_documents,
+    keep_pending_documents,
+    pending_documents,
+    remove_pending_documents,
+    store_document,
+)
+from portal.complaints.forms import MAX_DOCUMENTS, MAX_PHOTOS, ObservationForm
 from portal.complaints.next_steps import next_step
 from portal.complaints.outbox import send_after_response
 from portal.complaints.photos import (
@@ -56,10 +63,13 @@ from portal.complaints.service import (
     normalise_code,
     photo_is_visible,
     public_view,
+    published_observations,
     record_observation,
     search_investment_choices,
+    visible_document,
 )
 from portal.db import get_session
+from portal.security import DOWNLOAD_CSP
 
 bp = Blueprint("complaints", __name__)
 
@@ -94,23 +104,31 @@ def new():
     uploads = upload_dir()
     token = valid_pending_token(form.pending_photos.data)
     removed = request.form.getlist("quitar_foto")
+    removed_docs = request.form.getlist("quitar_documento")
     kept = remove_pending(uploads, token, removed) if removed else pending_photos(uploads, token)
+    docs = (
+        remove_pending_documents(uploads, token, removed_docs)
+        if removed_docs
+        else pending_documents(uploads, token)
+    )
     form.kept_photos = len(kept)
-    action = request.form.get("accion", "") or ("quitar" if removed else "")
+    form.kept_documents = len(docs)
+    action = request.form.get("accion", "") or ("quitar" if removed or removed_docs else "")
     if action in ("buscar", "cambiar", "quitar"):
         # Search, choose another investment, drop a photo: nothing else is judged yet, and
-        # nothing is lost (the photos of this request are kept too).
+        # nothing is lost (the photos and PDFs of this request are kept too).
         _check_photos(form)
-        kept = _keep_photos(form, uploads, token, kept)
+        _check_documents(form)
+        kept, docs = _keep_files(form, uploads, token, kept, docs)
         if action == "cambiar":
             form.cui.data = ""
-            return _page(form, None, None, None, kept)
+            return _page(form, None, None, None, kept, docs=docs)
         if action == "buscar":
             form.cui.data = ""
         investment, found, investment_error = _chosen_investment(session, form)
         if action == "quitar" and not (form.investment_query.data or "").strip():
             investment_error = None
-        return _page(form, investment, found, investment_error, kept)
+        return _page(form, investment, found, investment_error, kept, docs=docs)
 
     investment, found, investment_error = _chosen_investment(session, form)
     problem = None
@@ -125,9 +143,11 @@ def new():
     valid = form.validate()
     if problem or not valid or investment is None:
         if not bot:
-            kept = _keep_photos(form, uploads, token, kept)
-        return _page(form, investment, found, investment_error, kept, problem), 422
-    stored = claim_pending(uploads, token) if kept else []
+            kept, docs = _keep_files(form, uploads, token, kept, docs)
+        return _page(form, investment, found, investment_error, kept, problem, docs), 422
+    documents = claim_pending_documents(uploads, token) if docs else []
+    documents += [store_document(data, name, uploads) for data, name in form.pdfs]
+    stored = claim_pending(uploads, token) if token else []
     stored += [store_photo(image, uploads) for image in form.images]
     observation = record_observation(
         session,
@@ -142,6 +162,7 @@ def new():
             phone=(form.phone.data or "").strip(),
             publish_name=bool(form.publish_name.data),
             photos=stored,
+            documents=documents,
         ),
         ip_hash=client_hash(),
         status_url=status_url,
@@ -159,7 +180,12 @@ def new():
     )
 
 
-def _page(form, investment, found, investment_error, kept=(), problem=None):
+#: Published observations of the chosen investment shown on the form (the newest ones).
+MAX_EXISTING = 5
+
+
+def _page(form, investment, found, investment_error, kept=(), problem=None, docs=()):
+    existing = published_observations(get_session(), investment.cui) if investment else []
     return render_template(
         "complaints/new.html",
         form=form,
@@ -170,6 +196,10 @@ def _page(form, investment, found, investment_error, kept=(), problem=None):
         problem=problem,
         kept_photos=kept,
         max_photos=MAX_PHOTOS,
+        kept_documents=docs,
+        max_documents=MAX_DOCUMENTS,
+        existing=existing[:MAX_EXISTING],
+        existing_total=len(existing),
     )
 
 
@@ -181,12 +211,23 @@ def _check_photos(form: ObservationForm) -> None:
         form.photos.errors = [str(exc)]
 
 
-def _keep_photos(form: ObservationForm, uploads: Path, token: str, kept: list) -> list:
-    """Keep this request's good photos with those of earlier tries; the form carries the token."""
+def _check_documents(form: ObservationForm) -> None:
+    """Check this request's PDFs (to keep them) without judging the other fields."""
+    try:
+        form.validate_documents(form.documents)
+    except ValidationError as exc:
+        form.documents.errors = [str(exc)]
+
+
+def _keep_files(form: ObservationForm, uploads: Path, token: str, kept: list, docs: list):
+    """Keep this request's good photos and PDFs with those of earlier tries, under one token
+    that the form carries."""
     if form.images:
         token, kept = keep_pending(list(form.images), uploads, token, MAX_PHOTOS)
-    form.pending_photos.data = token if kept else ""
-    return kept
+    if form.pdfs:
+        token, docs = keep_pending_documents(list(form.pdfs), uploads, token, MAX_DOCUMENTS)
+    form.pending_photos.data = token if kept or docs else ""
+    return kept, docs
 
 
 def _unknown_cui_message() -> str:
@@ -315,5 +356,26 @@ def photo(filename: str):
     if not photo_is_visible(get_session(), filename, moderator):
         abort(404)
     response = send_from_directory(upload_dir(), filename, mimetype="image/jpeg")
+    response.headers["Cache-Control"] = "private, no-store" if moderator else "public, max-age=3600"
+    return response
+
+
+@bp.get("/observaciones/documentos/<filename>")
+def document(filename: str):
+    """A PDF attachment, only ever as a download: never rendered inline by the browser, and
+    sandboxed with no source allowed should a browser render it anyway."""
+    moderator = cookie_session.get("moderator_id") is not None
+    name = visible_document(get_session(), filename, moderator)
+    if name is None:
+        abort(404)
+    response = send_from_directory(
+        upload_dir(),
+        filename,
+        mimetype="application/pdf",
+        as_attachment=True,
+        download_name=name,
+    )
+    response.headers["Content-Security-Policy"] = DOWNLOAD_CSP
+    response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "private, no-store" if moderator else "public, max-age=3600"
     return response
