@@ -64,9 +64,13 @@ class DefaultConfig:
     #: Where observation photos are stored; default: the instance folder's uploads/.
     PORTAL_UPLOAD_DIR = None
     PORTAL_PHOTO_MAX_BYTES = 8 * 1024 * 1024
+    #: Largest PDF (acta, oficio) attached to an observation.
+    PORTAL_DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
     #: Days the status page promises for moderation, and for the entity's reply once routed.
     PORTAL_OBSERVATION_REVIEW_DAYS = 5
     PORTAL_OBSERVATION_REPLY_DAYS = 30
+    #: Days after an official reply when the sender is asked by email whether it was resolved.
+    PORTAL_OBSERVATION_FOLLOWUP_DAYS = 28
     #: Salt for hashing client IPs (only the hash is stored); default: derived from SECRET_KEY.
     PORTAL_IP_SALT = None
     #: Outbox: "store" keeps emails in the database (dev, tests); "smtp" sends them.

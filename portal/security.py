@@ -46,6 +46,10 @@ def content_security_policy(
     return "; ".join(directives)
 
 
+#: The policy of files served as downloads (observations' PDFs): no source at all, sandboxed.
+DOWNLOAD_CSP = "default-src 'none'; sandbox"
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.globals["csp_nonce"] = csp_nonce
 
@@ -53,9 +57,10 @@ def init_app(app: Flask) -> None:
     def _security_headers(response):
         embeddable = bool(request.endpoint and request.endpoint.endswith(".embed"))
         production = app.config["PORTAL_ENV"] == "production"
-        response.headers["Content-Security-Policy"] = content_security_policy(
-            csp_nonce(), app.config["PORTAL_TILE_URL"], embeddable, production
-        )
+        if response.headers.get("Content-Security-Policy") != DOWNLOAD_CSP:
+            response.headers["Content-Security-Policy"] = content_security_policy(
+                csp_nonce(), app.config["PORTAL_TILE_URL"], embeddable, production
+            )
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
         response.headers["Permissions-Policy"] = (

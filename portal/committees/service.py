@@ -288,7 +288,7 @@ def committee_observations(
         select(Observation, Investment.name)
         .outerjoin(Investment, Investment.cui == Observation.cui)
         .where(Observation.committee_id == committee.id, Observation.is_public.is_(True))
-        .options(selectinload(Observation.photos))
+        .options(selectinload(Observation.photos), selectinload(Observation.documents))
         .order_by(Observation.created_at.desc(), Observation.id.desc())
     ).all()
     return [

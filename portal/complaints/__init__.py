@@ -40,6 +40,8 @@ def init_app(app) -> None:
         OBSERVATION_CATEGORIES=labels.CATEGORY_LABELS,
         OBSERVATION_STATUSES=labels.STATUS_LABELS,
         OBSERVATION_ROUTES=labels.ROUTE_LABELS,
+        OBSERVATION_EVENTS=labels.EVENT_LABELS,
+        SENDER_ANSWERS=labels.SENDER_ANSWER_LABELS,
     )
-    for command in (cli.create_admin, cli.purge_personal_data, cli.send_mail):
+    for command in (cli.create_admin, cli.purge_personal_data, cli.send_mail, cli.send_followups):
         app.cli.add_command(command)

@@ -1,4 +1,5 @@
-"""``portal create-admin``, ``portal purge-personal-data`` and ``portal send-mail``."""
+"""``portal create-admin``, ``portal purge-personal-data``, ``portal send-mail`` and
+``portal send-followups``."""
 
 from __future__ import annotations
 
@@ -48,9 +49,32 @@ def purge_personal_data(days: int) -> None:
 @click.command("send-mail")
 @with_appcontext
 def send_mail() -> None:
-    """Send the outbox's pending emails over SMTP (run every few minutes from cron)."""
+    """Queue the due follow-up questions, then send the outbox's pending emails over SMTP
+    (run every few minutes from cron)."""
     from portal.complaints.outbox import deliver_pending
 
+    asked = _queue_followups()
     with session_scope() as session:
         sent = deliver_pending(session, current_app.config)
+    click.echo(f"{asked} follow-up question(s) queued.")
     click.echo(f"{sent} email(s) sent.")
+
+
+@click.command("send-followups")
+@with_appcontext
+def send_followups() -> None:
+    """Ask by email the senders answered PORTAL_OBSERVATION_FOLLOWUP_DAYS ago whether the
+    problem was resolved (once per reply; ``send-mail`` does this too)."""
+    click.echo(f"{_queue_followups()} follow-up question(s) queued.")
+
+
+def _queue_followups() -> int:
+    from portal.alerts.digests import mail_context
+    from portal.complaints.sender import queue_followups
+    from portal.complaints.views import status_url
+
+    app = current_app._get_current_object()
+    with mail_context(app), session_scope() as session:
+        return queue_followups(
+            session, status_url, int(app.config["PORTAL_OBSERVATION_FOLLOWUP_DAYS"])
+        )

@@ -21,10 +21,12 @@ from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
 from portal.complaints.antispam import HONEYPOT_FIELD
+from portal.complaints.documents import DocumentRejected, check_document
 from portal.complaints.labels import CATEGORY_LABELS, ROUTE_LABELS
 from portal.complaints.photos import PhotoRejected, check_photo
 
 MAX_PHOTOS = 3
+MAX_DOCUMENTS = 3
 # A pragmatic check (something@domain.tld), not RFC 5322: the receipt email is the real test.
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 
@@ -53,6 +55,7 @@ class ObservationForm(FlaskForm):
         ],
     )
     photos = MultipleFileField(_l("Fotos (hasta 3, opcional)"))
+    documents = MultipleFileField(_l("Documentos PDF: actas u oficios (hasta 3, opcional)"))
     location = StringField(
         _l("Lugar exacto o referencia (opcional)"), validators=[Optional(), Length(max=300)]
     )
@@ -94,6 +97,10 @@ class ObservationForm(FlaskForm):
     kept_photos = 0
     #: The photos of this request, decoded by validate_photos.
     images: tuple | list = ()
+    #: How many PDF documents are already kept (same token as the photos).
+    kept_documents = 0
+    #: The PDFs of this request that passed the checks: (bytes, name sent).
+    pdfs: tuple | list = ()
 
     def validate_photos(self, field):
         """Every photo must be a real image under the size limit; keeps the decoded images.
@@ -112,6 +119,24 @@ class ObservationForm(FlaskForm):
             try:
                 self.images.append(check_photo(upload.stream, max_bytes))
             except PhotoRejected as exc:
+                refused.append(_l("«%(name)s»: %(reason)s", name=upload.filename, reason=str(exc)))
+        if refused:
+            raise ValidationError(" ".join(str(message) for message in refused))
+
+    def validate_documents(self, field):
+        """Every PDF must pass the checks of documents.py; the good ones are kept in ``pdfs``."""
+        files = [f for f in (field.data or []) if f and f.filename]
+        self.pdfs = []
+        if len(files) > MAX_DOCUMENTS - self.kept_documents:
+            raise ValidationError(
+                _l("Puede enviar hasta %(max)d documentos PDF.", max=MAX_DOCUMENTS)
+            )
+        max_bytes = int(current_app.config["PORTAL_DOCUMENT_MAX_BYTES"])
+        refused = []
+        for upload in files:
+            try:
+                self.pdfs.append((check_document(upload.stream, max_bytes), upload.filename))
+            except DocumentRejected as exc:
                 refused.append(_l("«%(name)s»: %(reason)s", name=upload.filename, reason=str(exc)))
         if refused:
             raise ValidationError(" ".join(str(message) for message in refused))

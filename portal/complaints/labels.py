@@ -20,6 +20,18 @@ STATUS_LABELS = {
     "closed": _l("Cerrada"),
 }
 
+#: Steps of the timeline that are not stages: the sender's answer to an official reply.
+EVENT_LABELS = {
+    **STATUS_LABELS,
+    "reopened": _l("Reabierta: quien la envió dice que no se resolvió"),
+    "resolved": _l("Quien la envió dice que se resolvió"),
+}
+
+SENDER_ANSWER_LABELS = {
+    "resolved": _l("Se resolvió"),
+    "not_resolved": _l("No se resolvió"),
+}
+
 ROUTE_LABELS = {
     "executing_unit": _l("Unidad ejecutora"),
     "oci": _l("Órgano de Control Institucional (OCI) de la entidad"),

@@ -30,6 +30,8 @@ STATUSES = (
 CATEGORIES = ("not_started", "stalled", "poor_quality", "irregular_spending", "other")
 #: Who a complaint can be routed to: the executing unit, its internal control office, Contraloría.
 ROUTE_TARGETS = ("executing_unit", "oci", "contraloria")
+#: What the sender can say about an official reply.
+SENDER_ANSWERS = ("resolved", "not_resolved")
 
 
 class Observation(Base):
@@ -67,12 +69,25 @@ class Observation(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, index=True)
     #: Sent by a signed-in member on behalf of this comité de vigilancia (portal/committees).
     committee_id: Mapped[int | None] = mapped_column(ForeignKey("committees.id"), index=True)
+    #: The sender's answer to the latest official reply: "resolved" or "not_resolved" (one of
+    #: SENDER_ANSWERS), their short comment and when; an answer older than ``replied_at`` is
+    #: about an earlier reply.
+    sender_answer: Mapped[str | None] = mapped_column(String(20))
+    sender_comment: Mapped[str | None] = mapped_column(Text)
+    sender_answered_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    #: When the sender was asked by email whether the reply solved it (one question per reply).
+    followup_asked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    #: Set when the sender said "no se resolvió": back in the moderators' queue until they act.
+    reopened_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, index=True)
 
     events: Mapped[list[ObservationEvent]] = relationship(
         order_by="ObservationEvent.id", lazy="raise", back_populates="observation"
     )
     photos: Mapped[list[ObservationPhoto]] = relationship(
         order_by="ObservationPhoto.position", lazy="raise", back_populates="observation"
+    )
+    documents: Mapped[list[ObservationDocument]] = relationship(
+        order_by="ObservationDocument.position", lazy="raise", back_populates="observation"
     )
     #: Always loaded with the observation: the public views name the committee.
     committee: Mapped[Committee | None] = relationship(lazy="joined")
@@ -106,6 +121,23 @@ class ObservationPhoto(Base):
     height: Mapped[int] = mapped_column(Integer)
 
     observation: Mapped[Observation] = relationship(back_populates="photos", lazy="raise")
+
+
+class ObservationDocument(Base):
+    """A PDF (acta, oficio) checked by content and kept as sent under PORTAL_UPLOAD_DIR; only
+    ever served as a download (portal/complaints/documents.py)."""
+
+    __tablename__ = "observation_documents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    observation_id: Mapped[int] = mapped_column(ForeignKey("observations.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    filename: Mapped[str] = mapped_column(String(80), unique=True)
+    #: The name it was sent with (cleaned): shown, and offered as the download's name.
+    original_name: Mapped[str] = mapped_column(String(130))
+    size: Mapped[int] = mapped_column(Integer)
+
+    observation: Mapped[Observation] = relationship(back_populates="documents", lazy="raise")
 
 
 class Moderator(Base):

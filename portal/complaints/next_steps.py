@@ -29,7 +29,11 @@ def _day(moment: dt.datetime) -> dt.date:
 
 def _since_status(observation: Observation) -> dt.date:
     """The day the observation reached its current stage (its latest event of that status)."""
-    moments = [e.created_at for e in observation.events if e.status == observation.status]
+    # A case the sender reopened is back with the entity from that day.
+    same = (
+        {observation.status, "reopened"} if observation.status == "routed" else {observation.status}
+    )
+    moments = [e.created_at for e in observation.events if e.status in same]
     return _day(moments[-1] if moments else observation.created_at)
 
 

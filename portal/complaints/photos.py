@@ -116,6 +116,24 @@ def _pending_dir(root: Path, token: str) -> Path | None:
     return root / PENDING_FOLDER / token if token else None
 
 
+def live_pending_folder(root: Path, token: str) -> Path | None:
+    """The folder of a form's kept files (photos, PDF documents) when ``token`` is a live one."""
+    folder = _pending_dir(root, token)
+    if folder is None or not folder.is_dir() or _expired(folder, None):
+        return None
+    return folder
+
+
+def new_pending_folder(root: Path) -> tuple[str, Path]:
+    """A fresh token and its folder (old forms' files are purged first)."""
+    purge_pending(root)
+    token = secrets.token_urlsafe(24)
+    folder = _pending_dir(root, token)
+    assert folder is not None
+    folder.mkdir(parents=True, exist_ok=True)
+    return token, folder
+
+
 def pending_photos(root: Path, token: str, now: dt.datetime | None = None) -> list[StoredPhoto]:
     """The photos kept under ``token``, in the order attached ([] when none or expired)."""
     folder = _pending_dir(root, token)
@@ -135,12 +153,10 @@ def keep_pending(
 
     Returns the token (a new one when ``token`` is not a live one) and every photo kept.
     """
+    folder = live_pending_folder(root, token)
+    if folder is None:
+        token, folder = new_pending_folder(root)
     kept = pending_photos(root, token)
-    if not kept:
-        purge_pending(root)
-        token = secrets.token_urlsafe(24)
-    folder = _pending_dir(root, token)
-    assert folder is not None
     for image in images[: max(0, limit - len(kept))]:
         kept.append(store_photo(image, folder))
     _write_manifest(folder, kept)

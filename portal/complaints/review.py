@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from portal.complaints.labels import ROUTE_LABELS
@@ -107,6 +107,8 @@ def apply_action(
         note = text or None
     else:
         raise ActionRefused(_("Acción desconocida."))
+    if action in ("route", "reply", "close"):
+        observation.reopened_at = None  # the moderators acted on the sender's "no se resolvió"
     event_status = {"publish": "published", "hide": "not_published"}.get(action, observation.status)
     add_event(session, observation, event_status, note, now)
     record_audit(session, moderator, action, observation.code, note or target or None)
@@ -127,10 +129,16 @@ def routing_name(session: Session, cui: str, target: str) -> str:
 def moderation_queue(
     session: Session, stage: str = "pending", limit: int = 200
 ) -> list[Observation]:
-    """Observations for the moderators' list: pending first by default, oldest first."""
+    """Observations for the moderators' list: pending first by default, oldest first.
+
+    Pending includes the cases their sender reopened ("no se resolvió") until a moderator routes,
+    answers or closes them again.
+    """
     stmt = select(Observation)
     if stage == "pending":
-        stmt = stmt.where(Observation.status.in_(PENDING)).order_by(Observation.created_at)
+        stmt = stmt.where(
+            or_(Observation.status.in_(PENDING), Observation.reopened_at.is_not(None))
+        ).order_by(Observation.created_at)
     else:
         stmt = stmt.where(Observation.status == stage).order_by(Observation.created_at.desc())
     return list(session.scalars(stmt.limit(limit)).all())
@@ -140,7 +148,11 @@ def observation_for_moderator(session: Session, code: str) -> Observation | None
     return session.scalar(
         select(Observation)
         .where(Observation.code == code)
-        .options(selectinload(Observation.events), selectinload(Observation.photos))
+        .options(
+            selectinload(Observation.events),
+            selectinload(Observation.photos),
+            selectinload(Observation.documents),
+        )
     )
 
 
@@ -179,7 +191,7 @@ def routed_batch(session: Session, target: str, unit: str = "") -> list[RoutedRo
     stmt = (
         select(Observation)
         .where(Observation.status == "routed", Observation.routed_to == target)
-        .options(selectinload(Observation.photos))
+        .options(selectinload(Observation.photos), selectinload(Observation.documents))
         .order_by(Observation.routed_at)
     )
     if unit:

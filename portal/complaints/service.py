@@ -14,8 +14,14 @@ from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from portal.complaints.documents import StoredDocument
 from portal.complaints.labels import STATUS_LABELS
-from portal.complaints.models import Observation, ObservationEvent, ObservationPhoto
+from portal.complaints.models import (
+    Observation,
+    ObservationDocument,
+    ObservationEvent,
+    ObservationPhoto,
+)
 from portal.complaints.outbox import queue_mail
 from portal.complaints.photos import StoredPhoto
 from portal.complaints.redaction import redact_personal_data
@@ -111,6 +117,7 @@ class NewObservation:
     phone: str | None = None
     publish_name: bool = False
     photos: Sequence[StoredPhoto] = field(default_factory=list)
+    documents: Sequence[StoredDocument] = field(default_factory=list)
 
 
 def record_observation(
@@ -153,6 +160,16 @@ def record_observation(
                 thumbnail=photo.thumbnail,
                 width=photo.width,
                 height=photo.height,
+            )
+        )
+    for position, document in enumerate(data.documents):
+        session.add(
+            ObservationDocument(
+                observation_id=observation.id,
+                position=position,
+                filename=document.filename,
+                original_name=document.original_name,
+                size=document.size,
             )
         )
     add_event(session, observation, "received", None, now)
@@ -219,7 +236,11 @@ def find_observation(session: Session, code: str) -> Observation | None:
     return session.scalar(
         select(Observation)
         .where(Observation.code == normalise_code(code))
-        .options(selectinload(Observation.events), selectinload(Observation.photos))
+        .options(
+            selectinload(Observation.events),
+            selectinload(Observation.photos),
+            selectinload(Observation.documents),
+        )
     )
 
 
@@ -240,6 +261,13 @@ class PublicObservation:
     replied_at: dt.datetime | None
     #: (name, slug) of the comité de vigilancia it was sent for, verified by the portal.
     committee: tuple[str, str] | None = None
+    #: The sender's word on the official reply ("resolved"/"not_resolved"), when and their
+    #: comment (redacted; shown on the status page only, as it is not moderated).
+    sender_answer: str | None = None
+    sender_answered_at: dt.datetime | None = None
+    sender_comment: str | None = None
+    #: PDF attachments as (stored filename, name sent, bytes): listed, downloaded, never shown.
+    documents: list[tuple[str, str, int]] = field(default_factory=list)
 
 
 def public_view(observation: Observation) -> PublicObservation:
@@ -261,6 +289,10 @@ def public_view(observation: Observation) -> PublicObservation:
         committee=(observation.committee.name, observation.committee.slug)
         if observation.committee
         else None,
+        sender_answer=observation.sender_answer,
+        sender_answered_at=observation.sender_answered_at,
+        sender_comment=redact_personal_data(observation.sender_comment) or None,
+        documents=[(d.filename, d.original_name, d.size) for d in observation.documents],
     )
 
 
@@ -269,7 +301,7 @@ def published_observations(session: Session, cui: str) -> list[PublicObservation
     rows = session.scalars(
         select(Observation)
         .where(Observation.cui == cui, Observation.is_public.is_(True))
-        .options(selectinload(Observation.photos))
+        .options(selectinload(Observation.photos), selectinload(Observation.documents))
         .order_by(Observation.created_at.desc())
     ).all()
     return [public_view(row) for row in rows]
@@ -296,6 +328,18 @@ def photo_is_visible(session: Session, filename: str, moderator: bool) -> bool:
     return is_public is not None and (is_public or moderator)
 
 
+def visible_document(session: Session, filename: str, moderator: bool) -> str | None:
+    """The name to download a PDF under, when its observation is published (or for moderators)."""
+    row = session.execute(
+        select(Observation.is_public, ObservationDocument.original_name)
+        .join(ObservationDocument, ObservationDocument.observation_id == Observation.id)
+        .where(ObservationDocument.filename == filename)
+    ).one_or_none()
+    if row is None or not (row.is_public or moderator):
+        return None
+    return row.original_name
+
+
 @dataclass(frozen=True)
 class PlaceObservations:
     """How many observations are published about a place's investments, and the latest ones."""
@@ -316,7 +360,7 @@ def find_place_observations(session: Session, ubigeo: str, limit: int = 5) -> Pl
         select(Observation, Investment.name)
         .join(Investment, Investment.cui == Observation.cui)
         .where(*where)
-        .options(selectinload(Observation.photos))
+        .options(selectinload(Observation.photos), selectinload(Observation.documents))
         .order_by(Observation.created_at.desc(), Observation.id.desc())
         .limit(limit)
     ).all()

@@ -28,7 +28,14 @@ from portal.complaints.antispam import (
     filled_too_fast,
     issue_fill_token,
 )
-from portal.complaints.forms import MAX_PHOTOS, ObservationForm
+from portal.complaints.documents import (
+    claim_pending_documents,
+    keep_pending_documents,
+    pending_documents,
+    remove_pending_documents,
+    store_document,
+)
+from portal.complaints.forms import MAX_DOCUMENTS, MAX_PHOTOS, ObservationForm
 from portal.complaints.next_steps import next_step
 from portal.complaints.outbox import send_after_response
 from portal.complaints.photos import (
@@ -40,6 +47,15 @@ from portal.complaints.photos import (
     store_photo,
     valid_pending_token,
 )
+from portal.complaints.sender import (
+    MAX_COMMENT,
+    AnswerRefused,
+    answered_current_reply,
+    can_answer,
+    is_sender,
+    record_sender_answer,
+    sender_key,
+)
 from portal.complaints.service import (
     NewObservation,
     find_investment_choice,
@@ -47,10 +63,13 @@ from portal.complaints.service import (
     normalise_code,
     photo_is_visible,
     public_view,
+    published_observations,
     record_observation,
     search_investment_choices,
+    visible_document,
 )
 from portal.db import get_session
+from portal.security import DOWNLOAD_CSP
 
 bp = Blueprint("complaints", __name__)
 
@@ -61,7 +80,9 @@ def upload_dir() -> Path:
 
 
 def status_url(code: str) -> str:
-    return url_for("complaints.status", code=code, _external=True)
+    """The sender's private link to the status page (in the emails written to them): its key
+    lets them say whether the official reply solved the problem."""
+    return url_for("complaints.status", code=code, clave=sender_key(code), _external=True)
 
 
 @bp.route("/observaciones/nueva", methods=["GET", "POST"])
@@ -83,23 +104,31 @@ def new():
     uploads = upload_dir()
     token = valid_pending_token(form.pending_photos.data)
     removed = request.form.getlist("quitar_foto")
+    removed_docs = request.form.getlist("quitar_documento")
     kept = remove_pending(uploads, token, removed) if removed else pending_photos(uploads, token)
+    docs = (
+        remove_pending_documents(uploads, token, removed_docs)
+        if removed_docs
+        else pending_documents(uploads, token)
+    )
     form.kept_photos = len(kept)
-    action = request.form.get("accion", "") or ("quitar" if removed else "")
+    form.kept_documents = len(docs)
+    action = request.form.get("accion", "") or ("quitar" if removed or removed_docs else "")
     if action in ("buscar", "cambiar", "quitar"):
         # Search, choose another investment, drop a photo: nothing else is judged yet, and
-        # nothing is lost (the photos of this request are kept too).
+        # nothing is lost (the photos and PDFs of this request are kept too).
         _check_photos(form)
-        kept = _keep_photos(form, uploads, token, kept)
+        _check_documents(form)
+        kept, docs = _keep_files(form, uploads, token, kept, docs)
         if action == "cambiar":
             form.cui.data = ""
-            return _page(form, None, None, None, kept)
+            return _page(form, None, None, None, kept, docs=docs)
         if action == "buscar":
             form.cui.data = ""
         investment, found, investment_error = _chosen_investment(session, form)
         if action == "quitar" and not (form.investment_query.data or "").strip():
             investment_error = None
-        return _page(form, investment, found, investment_error, kept)
+        return _page(form, investment, found, investment_error, kept, docs=docs)
 
     investment, found, investment_error = _chosen_investment(session, form)
     problem = None
@@ -114,9 +143,11 @@ def new():
     valid = form.validate()
     if problem or not valid or investment is None:
         if not bot:
-            kept = _keep_photos(form, uploads, token, kept)
-        return _page(form, investment, found, investment_error, kept, problem), 422
-    stored = claim_pending(uploads, token) if kept else []
+            kept, docs = _keep_files(form, uploads, token, kept, docs)
+        return _page(form, investment, found, investment_error, kept, problem, docs), 422
+    documents = claim_pending_documents(uploads, token) if docs else []
+    documents += [store_document(data, name, uploads) for data, name in form.pdfs]
+    stored = claim_pending(uploads, token) if token else []
     stored += [store_photo(image, uploads) for image in form.images]
     observation = record_observation(
         session,
@@ -131,13 +162,22 @@ def new():
             phone=(form.phone.data or "").strip(),
             publish_name=bool(form.publish_name.data),
             photos=stored,
+            documents=documents,
         ),
         ip_hash=client_hash(),
         status_url=status_url,
     )
     attach_committee(session, observation, signed_in_member(), request.form.get("comite"))
     send_after_response()
-    return redirect(url_for("complaints.status", code=observation.code, nueva=1), code=303)
+    return redirect(
+        url_for(
+            "complaints.status",
+            code=observation.code,
+            nueva=1,
+            clave=sender_key(observation.code),
+        ),
+        code=303,
+    )
 
 
 def rate_limited_form(wait: str):
@@ -149,7 +189,9 @@ def rate_limited_form(wait: str):
     form = ObservationForm()
     token = valid_pending_token(form.pending_photos.data)
     kept = pending_photos(upload_dir(), token)
+    docs = pending_documents(upload_dir(), token)
     form.kept_photos = len(kept)
+    form.kept_documents = len(docs)
     investment, found, investment_error = _chosen_investment(get_session(), form)
     problem = {
         "email": _(
@@ -164,10 +206,15 @@ def rate_limited_form(wait: str):
         _("Ha enviado muchas observaciones desde esta conexión. Vuelva en %(wait)s.", wait=wait),
     )
     problem += " " + _("Lo que escribió sigue en el formulario.")
-    return _page(form, investment, found, investment_error, kept, problem), 429
+    return _page(form, investment, found, investment_error, kept, problem, docs), 429
 
 
-def _page(form, investment, found, investment_error, kept=(), problem=None):
+#: Published observations of the chosen investment shown on the form (the newest ones).
+MAX_EXISTING = 5
+
+
+def _page(form, investment, found, investment_error, kept=(), problem=None, docs=()):
+    existing = published_observations(get_session(), investment.cui) if investment else []
     return render_template(
         "complaints/new.html",
         form=form,
@@ -178,6 +225,10 @@ def _page(form, investment, found, investment_error, kept=(), problem=None):
         problem=problem,
         kept_photos=kept,
         max_photos=MAX_PHOTOS,
+        kept_documents=docs,
+        max_documents=MAX_DOCUMENTS,
+        existing=existing[:MAX_EXISTING],
+        existing_total=len(existing),
     )
 
 
@@ -189,12 +240,23 @@ def _check_photos(form: ObservationForm) -> None:
         form.photos.errors = [str(exc)]
 
 
-def _keep_photos(form: ObservationForm, uploads: Path, token: str, kept: list) -> list:
-    """Keep this request's good photos with those of earlier tries; the form carries the token."""
+def _check_documents(form: ObservationForm) -> None:
+    """Check this request's PDFs (to keep them) without judging the other fields."""
+    try:
+        form.validate_documents(form.documents)
+    except ValidationError as exc:
+        form.documents.errors = [str(exc)]
+
+
+def _keep_files(form: ObservationForm, uploads: Path, token: str, kept: list, docs: list):
+    """Keep this request's good photos and PDFs with those of earlier tries, under one token
+    that the form carries."""
     if form.images:
         token, kept = keep_pending(list(form.images), uploads, token, MAX_PHOTOS)
-    form.pending_photos.data = token if kept else ""
-    return kept
+    if form.pdfs:
+        token, docs = keep_pending_documents(list(form.pdfs), uploads, token, MAX_DOCUMENTS)
+    form.pending_photos.data = token if kept or docs else ""
+    return kept, docs
 
 
 def _unknown_cui_message() -> str:
@@ -265,8 +327,36 @@ def status(code: str):
     observation = find_observation(session, code)
     if observation is None:
         return render_template("complaints/unknown.html", code=code), 404
+    key = request.args.get("clave", "")
     if observation.code != code:
-        return redirect(url_for("complaints.status", code=observation.code))
+        return redirect(url_for("complaints.status", code=observation.code, clave=key or None))
+    return _status_page(session, observation, key)
+
+
+@bp.post("/observaciones/<code>/resultado")
+def answer_reply(code: str):
+    """The sender says whether the official reply solved the problem (their private link)."""
+    session = get_session()
+    observation = find_observation(session, code)
+    key = request.form.get("clave", "")
+    if observation is None or not is_sender(observation.code, key):
+        abort(404)
+    comment = request.form.get("comentario", "")
+    if len(comment) > MAX_COMMENT:
+        error = _("Escriba un comentario de hasta %(num)d caracteres.", num=MAX_COMMENT)
+        return _status_page(session, observation, key, error, comment), 422
+    try:
+        record_sender_answer(session, observation, request.form.get("resultado", ""), comment)
+    except AnswerRefused as exc:
+        return _status_page(session, observation, key, str(exc), comment), 422
+    return redirect(
+        url_for("complaints.status", code=observation.code, clave=key, _anchor="su-opinion"),
+        code=303,
+    )
+
+
+def _status_page(session, observation, key: str, answer_error=None, comment: str = ""):
+    sender = is_sender(observation.code, key)
     return render_template(
         "complaints/status.html",
         observation=public_view(observation),
@@ -280,6 +370,12 @@ def status(code: str):
         ),
         investment=find_investment_choice(session, observation.cui),
         just_sent=request.args.get("nueva") == "1",
+        sender_key=key if sender else None,
+        can_answer=sender and can_answer(observation),
+        answered=answered_current_reply(observation),
+        answer_error=answer_error,
+        comment=comment,
+        max_comment=MAX_COMMENT,
     )
 
 
@@ -289,5 +385,26 @@ def photo(filename: str):
     if not photo_is_visible(get_session(), filename, moderator):
         abort(404)
     response = send_from_directory(upload_dir(), filename, mimetype="image/jpeg")
+    response.headers["Cache-Control"] = "private, no-store" if moderator else "public, max-age=3600"
+    return response
+
+
+@bp.get("/observaciones/documentos/<filename>")
+def document(filename: str):
+    """A PDF attachment, only ever as a download: never rendered inline by the browser, and
+    sandboxed with no source allowed should a browser render it anyway."""
+    moderator = cookie_session.get("moderator_id") is not None
+    name = visible_document(get_session(), filename, moderator)
+    if name is None:
+        abort(404)
+    response = send_from_directory(
+        upload_dir(),
+        filename,
+        mimetype="application/pdf",
+        as_attachment=True,
+        download_name=name,
+    )
+    response.headers["Content-Security-Policy"] = DOWNLOAD_CSP
+    response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "private, no-store" if moderator else "public, max-age=3600"
     return response

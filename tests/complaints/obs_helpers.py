@@ -62,10 +62,12 @@ def valid_fields(**changes) -> dict:
     return {k: v for k, v in fields.items() if v is not None}
 
 
-def post_observation(client, cui=CUI, photos=(), seconds_ago=60, **changes):
+def post_observation(client, cui=CUI, photos=(), seconds_ago=60, documents=(), **changes):
     data = {**form_tokens(client, cui, seconds_ago), **valid_fields(**changes)}
     if photos:
         data["photos"] = list(photos)
+    if documents:
+        data["documents"] = list(documents)
     return client.post("/observaciones/nueva", data=data, content_type="multipart/form-data")
 
 
