@@ -30,6 +30,7 @@ from portal.importer.staging import Stage, swap_investments, swap_replace
 from portal.importer.xlsx import open_xlsx_table
 from portal.investments.models import Investment
 from portal.places import region_name, valid_region
+from portal.search.backends.pg_documents import has_search_tables, sync_documents
 
 RUNS = ImportRun.__table__
 #: Called with the rows read so far and the estimated share of the file read (0–1), for the
@@ -369,6 +370,9 @@ def _swap(engine, spec: SourceSpec, stage: Stage, result: SourceResult, started,
             result.changes = swap_investments(conn, stage, run_id, log_additions)
         else:
             result.changes = swap_replace(conn, stage, scopes)
+        if has_search_tables(conn):
+            # PostgreSQL search: the documents change with the data, in this transaction.
+            sync_documents(conn)
         if dry_run:
             transaction.rollback()
             return
