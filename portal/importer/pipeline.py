@@ -131,6 +131,8 @@ def run_import(
         if not dry_run and any(result.status == "imported" for result in results):
             with engine.begin() as conn:
                 refresh_derived_fields(conn, settings.region)
+                if has_search_tables(conn):
+                    sync_documents(conn)  # place and unit names the derived step (re)wrote
             for hook in after_import:
                 hook()
     return results

@@ -240,14 +240,11 @@ class PostgresSearcher:
         missing = [v for v in values if v not in found]
         if missing:
             rows = self.session.execute(
-                select(Investment.sec_ejec, Investment.executing_unit_name)
-                .where(
-                    Investment.sec_ejec.in_(missing), Investment.executing_unit_name.is_not(None)
-                )
-                .order_by(Investment.sec_ejec, Investment.cui)
-                .distinct(Investment.sec_ejec)
+                select(Investment.sec_ejec, func.min(Investment.executing_unit_name))
+                .where(Investment.sec_ejec.in_(missing))
+                .group_by(Investment.sec_ejec)
             )
-            found.update(rows.all())
+            found.update((k, v) for k, v in rows if v)
         return found
 
     # --- matching ------------------------------------------------------------------------------
@@ -428,7 +425,11 @@ class PostgresSearcher:
             .select_from(matched.join(Prioritisation.__table__, Prioritisation.cui == m.cui))
             .group_by(year)
         )
-        flags = func.unnest(func.string_to_array(m.red_flags, " ")).table_valued("flag").alias("f")
+        flags = (
+            func.unnest(func.string_to_array(m.red_flags, " "))
+            .table_valued("flag")
+            .render_derived(name="f")
+        )
         parts.append(
             select(literal("alerta"), flags.c.flag, func.count(func.distinct(m.cui)))
             .select_from(matched.join(flags, literal(True)))
@@ -458,7 +459,11 @@ class PostgresSearcher:
             query = self._matched(selection, inv.c.cui).order_by(
                 value.desc().nulls_last(), inv.c.cui
             )
-            return list(self.session.scalars(query.offset(offset).limit(limit)))
+            return list(
+                self.session.scalars(
+                    query.offset(offset).limit(None if limit is None else limit - offset)
+                )
+            )
         return self._ranked(selection, offset, limit)
 
     def _codes_first(self, selection: PgSelection, offset: int, limit: int | None) -> list[str]:
@@ -524,7 +529,12 @@ class PostgresSearcher:
             order.insert(
                 0, func.coalesce(func.array_position(array(codes), base.c.cui), len(codes) + 1)
             )
-        query = select(base.c.cui).order_by(*order).offset(offset).limit(limit)
+        query = (
+            select(base.c.cui)
+            .order_by(*order)
+            .offset(offset)
+            .limit(None if limit is None else limit - offset)
+        )
         return list(self.session.scalars(query))
 
     def cuis(self, selection: PgSelection) -> list[str]:
