@@ -66,6 +66,7 @@ def test_a_node_rebuilds_its_index_outside_its_web_process(nodes, demo_dir, tmp_
     import portal.search.index as search_index
 
     node_a, _node_b, worker = nodes
+    node_a.config["PORTAL_SEARCH_BACKEND"] = "whoosh"  # the backend with an index per node
     import_sources(worker, [("mef-inversiones", demo_dir / "DETALLE_INVERSIONES.csv")])
     client = node_a.test_client()
     assert _search_total(client, NEW_WORD) == 0  # this node's first index, built here

@@ -30,6 +30,7 @@ from portal.importer.staging import Stage, swap_investments, swap_keyed, swap_re
 from portal.importer.xlsx import open_xlsx_table
 from portal.investments.models import Investment
 from portal.places import region_name, valid_region
+from portal.search.backends.pg_documents import has_search_tables, sync_documents
 
 RUNS = ImportRun.__table__
 #: Called with the rows read so far and the estimated share of the file read (0–1), for the
@@ -148,6 +149,8 @@ def run_import(
                     stages_before,
                     [r.run_id for r in results if r.status == "imported" and r.run_id],
                 )
+                if has_search_tables(conn):
+                    sync_documents(conn)  # place and unit names the derived step (re)wrote
             for hook in after_import:
                 hook()
     return results
@@ -430,6 +433,9 @@ def _swap(engine, spec: SourceSpec, stage: Stage, result: SourceResult, started,
             result.changes = swap_keyed(conn, stage)
         else:
             result.changes = swap_replace(conn, stage, scopes)
+        if has_search_tables(conn):
+            # PostgreSQL search: the documents change with the data, in this transaction.
+            sync_documents(conn)
         if dry_run:
             transaction.rollback()
             return

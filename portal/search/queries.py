@@ -1,4 +1,4 @@
-"""Finding investments: words through the index, filters, facets and order in memory, rows from SQL.
+"""Finding investments: the words of a query read here, matched by a search backend, rows from SQL.
 
 The map, the lists, the API and the CSV all call ``find_investments`` or ``matching_cuis`` with the
 same ``Filters``, so every view of one URL shows the same set.
@@ -6,35 +6,21 @@ same ``Filters``, so every view of one URL shows the same set.
 
 from __future__ import annotations
 
-import heapq
 import logging
-import weakref
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
-import numpy as np
-from flask import current_app
 from markupsafe import Markup
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from portal.investments.labels import PHASE_LABELS, STATUS_LABELS
 from portal.investments.models import Investment
-from portal.search import analysis, vocabulary
+from portal.search import analysis, backends, vocabulary
+from portal.search.backends import Parsed, Searcher, open_searcher
 from portal.search.catalogue import DIMENSIONS
 from portal.search.filters import FILTER_PARAMS, Filters
-from portal.search.freshness import latest_data_import, refresh_if_stale
-from portal.search.index import (
-    UNIT_PHRASE_BONUS,
-    Snapshot,
-    build_index,
-    index_generation,
-    index_root,
-    memory_snapshot,
-    use_snapshot,
-)
-from portal.search.spelling import LONGEST_WORD, closest_of
+from portal.search.spelling import LONGEST_WORD
 
 log = logging.getLogger(__name__)
 
@@ -46,8 +32,6 @@ _ARG_ORDER = (*FILTER_PARAMS, "orden", "pagina")
 _PLACE_PREPOSITIONS = frozenset({"en", "in"})
 #: Words that may stand between the preposition and the name ("en la Encañada").
 _PLACE_ARTICLES = frozenset({"el", "la", "los", "las"})
-#: Folded place names of a snapshot (word tuple -> level -> ubigeos), built on first use.
-_place_names: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 @dataclass(frozen=True)
@@ -87,27 +71,6 @@ class Understood:
     read: tuple[tuple[str, str, str], ...] = ()
 
 
-@dataclass
-class _Parsed:
-    #: (typed phrase, alternatives) per word or everyday phrase of the query (vocabulary.py).
-    slots: list[vocabulary.Slot]
-    #: (word as typed, lowercase; its term) for ranking the typed spelling first.
-    typed: list[tuple[str, str]]
-    code_rows: list[int]
-    words: list[str]
-    corrected: dict[str, str]
-    unknown: list[str]
-
-
-@dataclass
-class _Selection:
-    """The rows a query selects, with their scores (None: no words, so every row)."""
-
-    allowed: set[int]
-    scores: np.ndarray | None
-    partial: bool = False
-
-
 def find_code(session: Session, q: str) -> str | None:
     """The CUI when ``q`` is nothing but a known CUI or SNIP code (the search then redirects)."""
     code = q.strip()
@@ -129,21 +92,19 @@ def find_investments(
     Status words and a place after "en" in ``filters.q`` count as filters (``understand_query``);
     ``SearchResults.understood`` then holds the filters applied.
     """
-    with _snapshot(session) as snap:
-        understood = understand(snap, filters)
+    with open_searcher(session) as searcher:
+        understood = understand(searcher, filters)
         filters = understood.filters
-        parsed = _parse(snap, filters.q)
-        selection = _select(snap, parsed, filters)
-        allowed = selection.allowed
-        facets = _facets(snap, allowed, filters)
-        total = len(allowed)
+        parsed = _parse(searcher, filters.q)
+        selection = searcher.select(parsed, filters)
+        facets = _facets(searcher, searcher.facet_counts(selection), filters)
+        total = selection.total
         pages = max(1, -(-total // page_size)) if page_size else 1
         page = min(filters.pagina, pages)
         offset = (page - 1) * page_size if page_size else 0
         limit = offset + page_size if page_size else None
-        rows = _ordered(snap, parsed, selection, filters.orden, limit)[offset:limit]
-        cuis = [snap.cuis[i] for i in rows]
-        suggestion = _suggestion(snap, parsed) if parsed.unknown else None
+        cuis = searcher.page(parsed, selection, filters.orden, offset, limit)
+        suggestion = _suggestion(searcher, parsed) if parsed.unknown else None
     investments = _load(session, cuis)
     highlights = {
         inv.cui: analysis.highlight(inv.name, _marked(parsed, inv.name)) for inv in investments
@@ -156,10 +117,9 @@ def find_investments(
 
 def matching_cuis(session: Session, filters: Filters) -> list[str]:
     """Every CUI matching ``filters`` (``q`` included), by CUI: the map shows the list's set."""
-    with _snapshot(session) as snap:
-        filters = understand(snap, filters).filters
-        allowed = _select(snap, _parse(snap, filters.q), filters).allowed
-        return sorted(snap.cuis[i] for i in allowed)
+    with open_searcher(session) as searcher:
+        filters = understand(searcher, filters).filters
+        return searcher.cuis(searcher.select(_parse(searcher, filters.q), filters))
 
 
 def understand_query(session: Session, filters: Filters) -> Understood:
@@ -169,12 +129,12 @@ def understand_query(session: Session, filters: Filters) -> Understood:
     page redirects there, so each filter is a chip the reader can remove. A word for a filter
     already set to another value stays a word; so does a place name that names two places.
     """
-    with _snapshot(session) as snap:
-        return understand(snap, filters)
+    with open_searcher(session) as searcher:
+        return understand(searcher, filters)
 
 
-def understand(snap: Snapshot, filters: Filters) -> Understood:
-    """``understand_query`` on an open snapshot (its place names)."""
+def understand(searcher: Searcher, filters: Filters) -> Understood:
+    """``understand_query`` with an open searcher (its place names)."""
     if not filters.q:
         return Understood(filters)
     matches = list(analysis.WORD.finditer(filters.q))[: analysis.MAX_QUERY_WORDS]
@@ -198,7 +158,7 @@ def understand(snap: Snapshot, filters: Filters) -> Understood:
         if folded[i] in _PLACE_PREPOSITIONS and not (
             filters.provincia or filters.distrito or "provincia" in changes or "distrito" in changes
         ):
-            place = _place_after(snap, folded, i + 1)
+            place = _place_after(searcher, folded, i + 1)
             if place:
                 begin, end, param, ubigeo = place
                 changes[param] = ubigeo
@@ -219,11 +179,13 @@ def understand(snap: Snapshot, filters: Filters) -> Understood:
     return Understood(replace(filters, q=q, **changes), tuple(read))
 
 
-def _place_after(snap: Snapshot, folded: list[str], start: int) -> tuple[int, int, str, str] | None:
+def _place_after(
+    searcher: Searcher, folded: list[str], start: int
+) -> tuple[int, int, str, str] | None:
     """(start, end, parameter, ubigeo) of the place named from ``folded[start]`` on (articles
     aside): a province first ("Chota" is a province and its capital district), else a district, and
     only when one place has the name."""
-    names = _names_of(snap)
+    names = searcher.place_names()
     while start < len(folded) and folded[start] in _PLACE_ARTICLES:
         start += 1
     longest = max((len(k) for k in names), default=0)
@@ -240,76 +202,49 @@ def _place_after(snap: Snapshot, folded: list[str], start: int) -> tuple[int, in
     return None
 
 
-def _names_of(snap: Snapshot) -> dict[tuple[str, ...], dict[str, list[str]]]:
-    names = _place_names.get(snap)
-    if names is None:
-        names = {}
-        for param in ("provincia", "distrito"):
-            for ubigeo, name in sorted(snap.labels.get(param, {}).items()):
-                key = tuple(analysis.fold(w) for w in analysis.words(name))
-                if key:
-                    names.setdefault(key, {}).setdefault(param, []).append(ubigeo)
-        _place_names[snap] = names
-    return names
-
-
 def rebuild_index(session: Session) -> None:
-    """Rebuild the index from the database and switch to it (import hook and ``portal reindex``)."""
-    root = index_root(current_app.config["PORTAL_INSTANCE_DIR"])
-    build_index(session, root, latest_data_import(session))
+    """Rebuild the Whoosh index, or bring the PostgreSQL search documents up to date (the import
+    hook on Whoosh and ``portal reindex`` on both)."""
+    backends.rebuild(session)
 
 
-@contextmanager
-def _snapshot(session: Session) -> Iterator[Snapshot]:
-    root = index_root(current_app.config["PORTAL_INSTANCE_DIR"])
-    with use_snapshot(root) as snap:
-        if snap is not None:
-            if snap.directory is not None:
-                refresh_if_stale(session, root, index_generation(snap.directory))
-            yield snap
-            return
-    try:
-        build_index(session, root, latest_data_import(session))  # first search on a fresh database
-    except OSError:
-        log.exception("cannot write the search index in %s; searching the database", root)
-    with use_snapshot(root) as snap:
-        yield snap if snap is not None else memory_snapshot(session)
-
-
-def _parse(snap: Snapshot, q: str) -> _Parsed:
+def _parse(searcher: Searcher, q: str) -> Parsed:
     """Words of the query (punctuation and query syntax are just separators), mistyped place,
     unit and everyday words corrected, everyday phrases expanded from the vocabulary."""
     words = analysis.words(q)[: analysis.MAX_QUERY_WORDS]
-    code_rows = [snap.codes[w] for w in words if w.isdigit() and w in snap.codes]
+    codes = searcher.codes([w for w in words if w.isdigit()])
+    code_rows = [codes[w] for w in words if w in codes]
     everyday = vocabulary.load()
     single_keys = everyday.single_words
+    searcher.prefetch([t for t in map(analysis.term, words) if t])
     terms, typed, corrected, unknown = [], [], {}, []
     for word in words:
-        if word.isdigit() and word in snap.codes:
+        if word in codes:
             continue
         stemmed = analysis.term(word)
         if not stemmed:
             continue
         meant = [(word, stemmed)]
-        if not word.isdigit() and stemmed not in single_keys and not snap.knows(stemmed):
-            better = _split(snap, word) or closest_of(word, (snap.corrector, snap.name_corrector))
+        if not word.isdigit() and stemmed not in single_keys and not searcher.knows(stemmed):
+            better = _split(searcher, word) or searcher.correct(word)
             better_terms = [(w, analysis.term(w)) for w in (better or "").split()]
+            searcher.prefetch([t for _, t in better_terms if t])
             if better_terms and all(
-                t and (t in single_keys or snap.knows(t)) for _, t in better_terms
+                t and (t in single_keys or searcher.knows(t)) for _, t in better_terms
             ):
                 corrected[word] = better.lower()
                 meant = better_terms
-            elif analysis.fold(word) not in snap.corrector:  # a known everyday word is no typo
+            elif not searcher.is_known_word(word):  # a known everyday word is no typo
                 unknown.append(word)
         for w, t in meant:
             terms.append(t)
             typed.append((w.lower(), t))
-    return _Parsed(
+    return Parsed(
         everyday.slots(terms), typed, list(dict.fromkeys(code_rows)), words, corrected, unknown
     )
 
 
-def _marked(parsed: _Parsed, name: str) -> frozenset[str]:
+def _marked(parsed: Parsed, name: str) -> frozenset[str]:
     """The terms to highlight in one name: each word typed, and each everyday phrase the name
     has whole ("PUESTO DE SALUD" for "posta", but not "SERVICIO" of "servicio educativo" in an
     irrigation canal's name)."""
@@ -323,94 +258,35 @@ def _marked(parsed: _Parsed, name: str) -> frozenset[str]:
     )
 
 
-def _split(snap: Snapshot, word: str) -> str | None:
+def _split(searcher: Searcher, word: str) -> str | None:
     """Two names typed as one ("sanmiguel", "santacruz"): the split whose halves are both in
     the names, or None."""
     if len(word) > LONGEST_WORD:
         return None
-    for cut in range(3, len(word) - 2):
-        left, right = analysis.term(word[:cut]), analysis.term(word[cut:])
-        if left and right and snap.knows(left) and snap.knows(right):
+    cuts = [
+        (cut, analysis.term(word[:cut]), analysis.term(word[cut:]))
+        for cut in range(3, len(word) - 2)
+    ]
+    searcher.prefetch([t for _, left, right in cuts for t in (left, right) if t])
+    for cut, left, right in cuts:
+        if left and right and searcher.knows(left) and searcher.knows(right):
             return f"{word[:cut]} {word[cut:]}"
     return None
 
 
-def _select(snap: Snapshot, parsed: _Parsed, filters: Filters) -> _Selection:
-    """The rows with every word (or everyday phrase) of the query that pass the filters; when
-    none has them all, the rows with the most of them, marked partial.
-
-    Filters apply exactly as ``filters.apply_filters`` does in SQL, so every view agrees.
-    """
-    if not parsed.slots:
-        matched = set(parsed.code_rows) if parsed.code_rows else None
-        return _Selection(_filtered(snap, matched, filters), None)
-    hits = [snap.slot(alternatives) for _typed, alternatives in parsed.slots]
-    scores = np.sum([h.scores for h in hits], axis=0)
-    if len(hits) > 1:
-        in_unit = np.logical_and.reduce([h.in_unit for h in hits])
-        if in_unit.any():
-            typed = sum(len(key) for key, _ in parsed.slots)
-            coverage = np.minimum(1.0, typed / snap.unit_lengths[in_unit])
-            scores[in_unit] += UNIT_PHRASE_BONUS * scores.max() * coverage
-    for word, term in parsed.typed:
-        snap.spelling_bonus(word, term, scores)
-    every = np.logical_and.reduce([h.rows for h in hits])
-    code_rows = set(parsed.code_rows)
-    allowed = _filtered(snap, set(np.flatnonzero(every).tolist()) | code_rows, filters)
-    if allowed or len(hits) == 1:
-        return _Selection(allowed, scores)
-    counts = np.sum([h.rows for h in hits], axis=0)
-    candidates = _filtered(snap, set(np.flatnonzero(counts).tolist()), filters)
-    if not candidates:
-        return _Selection(_filtered(snap, code_rows, filters), scores)
-    best = max(counts[i] for i in candidates)
-    allowed = {i for i in candidates if counts[i] == best} | (code_rows & candidates)
-    return _Selection(allowed, scores, partial=True)
-
-
-def _filtered(snap: Snapshot, matched: set[int] | None, filters: Filters) -> set[int]:
-    """Apply the structured filters exactly as ``filters.apply_filters`` does in SQL."""
-    allowed = matched
-    for rows in _filter_sets(snap, filters):
-        allowed = set(rows) if allowed is None else allowed & rows
-    return set(range(snap.size)) if allowed is None else allowed
-
-
-def _filter_sets(snap: Snapshot, filters: Filters) -> Iterator[set[int]]:
-    empty: set[int] = set()
-    if filters.distrito:
-        yield snap.rows_with["distrito"].get(filters.distrito, empty)
-    elif len(filters.provincia) == 4:
-        yield snap.rows_with["provincia"].get(filters.provincia, empty)
-    elif filters.provincia:
-        prefix = filters.provincia
-        yield {
-            i
-            for i, ubigeo in enumerate(snap.column["distrito"])
-            if ubigeo and ubigeo.startswith(prefix)
-        }
-    for dim in ("estado", "fase", "funcion", "unidad", "alerta"):
-        if getattr(filters, dim):
-            yield snap.rows_with[dim].get(getattr(filters, dim), empty)
-    if filters.pp:
-        years = snap.rows_with["pp"]
-        if filters.pp.isdigit():
-            yield years.get(filters.pp, empty)
-        else:
-            yield set().union(*years.values())
-
-
-def _facets(snap: Snapshot, allowed: set[int], filters: Filters) -> dict[str, list[Facet]]:
-    labels = _labels(snap)
+def _facets(
+    searcher: Searcher, counted: dict[str, dict[str, int]], filters: Filters
+) -> dict[str, list[Facet]]:
     facets = {}
     for dim in DIMENSIONS:
-        counts = snap.count(dim, allowed)
+        counts = counted.get(dim, {})
+        labels = _labels(searcher, dim, [v for v in counts if v])
         selected = getattr(filters, dim)
         base = filters.as_args(**{dim: "", "pagina": 1})
         items = [
             Facet(
                 value=value,
-                label=str(labels[dim].get(value, value)),
+                label=str(labels.get(value, value)),
                 count=count,
                 args=base if value == selected else _with(base, dim, value),
                 active=value == selected,
@@ -432,17 +308,10 @@ def _with(args: dict[str, str], name: str, value: str) -> dict[str, str]:
     return {key: merged[key] for key in _ARG_ORDER if key in merged}
 
 
-def _labels(snap: Snapshot) -> dict[str, dict]:
-    return {
-        "provincia": snap.labels.get("provincia", {}),
-        "distrito": snap.labels.get("distrito", {}),
-        "estado": STATUS_LABELS,
-        "fase": PHASE_LABELS,
-        "funcion": {},
-        "unidad": snap.labels.get("unidad", {}),
-        "pp": {},
-        "alerta": _flag_labels(),
-    }
+def _labels(searcher: Searcher, dim: str, values: Iterable[str]) -> dict:
+    if dim in ("provincia", "distrito", "unidad"):
+        return searcher.labels(dim, list(values))
+    return {"estado": STATUS_LABELS, "fase": PHASE_LABELS, "alerta": _flag_labels()}.get(dim, {})
 
 
 def _flag_labels() -> dict:
@@ -454,32 +323,14 @@ def _flag_labels() -> dict:
     return FLAG_LABELS
 
 
-def _ordered(
-    snap: Snapshot, parsed: _Parsed, selection: _Selection, orden: str, limit: int | None
-) -> list[int]:
-    allowed = selection.allowed
-    if orden == "relevancia" and selection.scores is not None:
-        first = [i for i in parsed.code_rows if i in allowed]
-        rest = allowed.difference(first)
-        if not rest:
-            return first
-        return first + snap.ranked(selection.scores, rest, limit)
-    if orden == "relevancia" and parsed.code_rows:
-        return [i for i in parsed.code_rows if i in allowed]
-    position = snap.position["cambio" if orden == "relevancia" else orden]
-    if limit is None:
-        return sorted(allowed, key=position.__getitem__)
-    return heapq.nsmallest(limit, allowed, key=position.__getitem__)
-
-
-def _suggestion(snap: Snapshot, parsed: _Parsed) -> str | None:
+def _suggestion(searcher: Searcher, parsed: Parsed) -> str | None:
     """The query with each unknown word replaced by the closest word of the names, if any.
 
     Only words that are in no name and are neither a place, a unit nor a vocabulary word: a
     known everyday word with nothing to show ("puente") is not a typo of "puesto".
     """
     words = [parsed.corrected.get(w, w) for w in parsed.words]
-    corrections = snap.corrections(parsed.unknown)
+    corrections = searcher.corrections(parsed.unknown)
     if not corrections:
         return None
     return " ".join(corrections.get(w, w) for w in words)

@@ -88,6 +88,12 @@ class Corrector:
 
     def closest(self, word: str) -> tuple[int, str] | None:
         """(sound-alike distance, known word) of the best candidate for ``word``, or None."""
+        best = self.rank(word)
+        return (best[0], best[4]) if best else None
+
+    def rank(self, word: str) -> tuple[int, int, int, str, str] | None:
+        """(sound distance, spelling distance, -use, folded, as written) of the best candidate:
+        comparable between correctors, the smallest is the best."""
         folded = fold(word)
         edits = min(allowed_edits(len(folded)), self.max_edits)
         if not edits or folded in self._known:
@@ -104,7 +110,7 @@ class Corrector:
             spelled = damerau_levenshtein(candidate, folded, limit=edits + 3)
             rank = (sound, spelled, -self._known[candidate][1], candidate)
             best = min(best, rank) if best else rank
-        return (best[0], self._known[best[3]][0]) if best else None
+        return (*best, self._known[best[3]][0]) if best else None
 
 
 def closest_of(word: str, correctors: Iterable[Corrector]) -> str | None:

@@ -1,4 +1,7 @@
-"""The index's life: rebuilt by imports and ``portal reindex``, switched without a gap."""
+"""The Whoosh index's life: rebuilt by imports and ``portal reindex``, switched without a gap.
+
+Run with the Whoosh backend on both engines (``PORTAL_SEARCH_BACKEND=whoosh`` may serve a
+PostgreSQL database too); tests/search/test_pg_search.py has the PostgreSQL backend's life."""
 
 from __future__ import annotations
 
@@ -11,6 +14,11 @@ from portal.search.index import POINTER, index_root
 from tests.conftest import import_sources
 from tests.importer.factories import detalle_row, write_detalle
 from tests.search.factories import add_investment
+
+
+@pytest.fixture(autouse=True)
+def whoosh_backend(app):
+    app.config["PORTAL_SEARCH_BACKEND"] = "whoosh"
 
 
 def search_total(client, **args) -> int:
@@ -116,12 +124,12 @@ def test_investment_renamed_by_an_import_is_found_by_its_new_name(app, client, t
 
 def test_search_answers_from_the_database_when_no_index_can_be_written(app, client, monkeypatch):
     from portal.db import session_scope
-    from portal.search import queries
+    from portal.search.backends import whoosh
 
     def unwritable(session, root, *_generation, **_options):
         raise PermissionError("read-only instance folder")
 
-    monkeypatch.setattr(queries, "build_index", unwritable)
+    monkeypatch.setattr(whoosh, "build_index", unwritable)
     with app.app_context(), session_scope() as session:
         add_investment(session, "2400003", "CREACIÓN DE LOS COLEGIOS DE CHOTA")
     assert search_total(client, q="colegio") == 1

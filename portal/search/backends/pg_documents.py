@@ -1,0 +1,196 @@
+"""The PostgreSQL search documents, kept in step with the investments inside the import's swap.
+
+Each investment has one row in ``search_documents``: the terms of its name, places and executing
+units, analysed by analysis.py (accent-folded as ``unaccent`` does, then Spanish Snowball stems,
+the stemmer PostgreSQL's ``spanish`` configuration uses too), stored as lexemes prefixed by field
+(``n_`` name, ``p_`` place, ``u_`` unit, ``x_`` a word with accents or ñ as written). Analysing in
+Python, with the same code the everyday-words vocabulary and the queries go through, is what makes
+a query's terms, the vocabulary's phrases and the documents agree to the letter (PostgreSQL's own
+parser splits "I.E." in two and has other stop words).
+
+``sync_documents`` rewrites only the rows whose words changed (a digest of their texts, computed
+in SQL) and updates the statistics by difference: lexeme document frequencies (``search_terms``)
+and the words for typos (``search_words``). It runs in the swap transaction, so a search sees an
+import the moment it commits; a first national import writes every row once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from collections.abc import Iterable
+
+from sqlalchemy import text
+from sqlalchemy.engine import Connection
+
+from portal.search import analysis
+from portal.search.spelling import sound_key
+
+#: Field prefixes of the lexemes (a fixed width, so no two fields' terms can collide).
+NAME, PLACE, UNIT, EXACT = "n_", "p_", "u_", "x_"
+DOCS, LENGTH = "#docs", "#length"
+_BATCH = 2000
+
+_SOURCE_TEXTS = """
+SELECT i.cui, i.name, i.province, i.district, d.name AS district_name, p.name AS province_name,
+       i.executing_unit_name, i.entity, u.name AS unit_name,
+       s.cui AS indexed, s.source_hash, tsvector_to_array(s.document) AS lexemes,
+       s.name_length, s.name_words, s.known_words
+FROM investments i
+LEFT JOIN places d ON length(i.ubigeo) >= 4 AND d.ubigeo = i.ubigeo
+LEFT JOIN places p ON length(i.ubigeo) >= 4 AND p.ubigeo = left(i.ubigeo, 4)
+LEFT JOIN executing_units u ON u.sec_ejec = i.sec_ejec
+LEFT JOIN search_documents s ON s.cui = i.cui
+WHERE s.cui IS NULL OR s.source_hash <> md5(concat_ws(chr(31), i.name, i.province, i.district,
+      d.name, p.name, i.executing_unit_name, i.entity, u.name))
+"""
+
+
+def source_hash(row) -> str:
+    """The digest the SQL above compares (md5 of the texts joined by the unit separator)."""
+    parts = [
+        row.name, row.province, row.district, row.district_name, row.province_name,
+        row.executing_unit_name, row.entity, row.unit_name,
+    ]  # fmt: skip
+    joined = "\x1f".join(p for p in parts if p is not None)
+    return hashlib.md5(joined.encode("utf-8"), usedforsecurity=False).hexdigest()
+
+
+def document_of(row) -> dict:
+    """The search document of one investment row (see load_catalogue: the same texts)."""
+    place_text = " ".join(
+        sorted({row.province or "", row.district or "", row.district_name or "",
+                row.province_name or ""})
+    )  # fmt: skip
+    unit_text = " ".join(
+        sorted({row.executing_unit_name or "", row.entity or "",
+                row.unit_name or row.executing_unit_name or ""})
+    )  # fmt: skip
+    name_terms = analysis.terms(row.name)
+    unit_terms = list(dict.fromkeys(analysis.terms(unit_text)))
+    lexemes = {NAME + t for t in name_terms}
+    lexemes.update(PLACE + t for t in analysis.terms(place_text))
+    lexemes.update(UNIT + t for t in unit_terms)
+    lexemes.update(EXACT + w for w in analysis.accented_words(row.name + " " + place_text))
+    place_words = analysis.vocabulary_words(place_text)
+    return {
+        "cui": row.cui,
+        "lexemes": sorted(lexemes),
+        "name_length": min(len(name_terms), 32000),
+        "unit_length": min(len(unit_terms), 32000),
+        "name_words": sorted(analysis.vocabulary_words(row.name) | place_words),
+        "known_words": sorted(place_words | analysis.vocabulary_words(unit_text)),
+        "source_hash": source_hash(row),
+    }
+
+
+def sync_documents(conn: Connection) -> int:
+    """Bring the search documents up to date with the investments; returns rows rewritten."""
+    terms: Counter[str] = Counter()
+    names: Counter[str] = Counter()
+    known: Counter[str] = Counter()
+    removed = conn.execute(
+        text(
+            "DELETE FROM search_documents s WHERE NOT EXISTS "
+            "(SELECT 1 FROM investments i WHERE i.cui = s.cui) "
+            "RETURNING tsvector_to_array(s.document) AS lexemes, s.name_length, "
+            "s.name_words, s.known_words"
+        )
+    ).all()
+    for old in removed:
+        _count(old, -1, terms, names, known)
+    changed = 0
+    batch: list[dict] = []
+    for row in conn.execute(text(_SOURCE_TEXTS)).yield_per(_BATCH):
+        if row.indexed is not None:
+            _count(row, -1, terms, names, known)
+        document = document_of(row)
+        _count_new(document, terms, names, known)
+        batch.append(document)
+        if len(batch) >= _BATCH:
+            changed += _write(conn, batch)
+            batch = []
+    changed += _write(conn, batch)
+    _apply(conn, terms, names, known)
+    return changed + len(removed)
+
+
+def _count(old, sign: int, terms: Counter, names: Counter, known: Counter) -> None:
+    terms.update({lexeme: sign for lexeme in old.lexemes})
+    terms[DOCS] += sign
+    terms[LENGTH] += sign * old.name_length
+    names.update({w: sign for w in old.name_words})
+    known.update({w: sign for w in old.known_words})
+
+
+def _count_new(document: dict, terms: Counter, names: Counter, known: Counter) -> None:
+    terms.update(dict.fromkeys(document["lexemes"], 1))
+    terms[DOCS] += 1
+    terms[LENGTH] += document["name_length"]
+    names.update(dict.fromkeys(document["name_words"], 1))
+    known.update(dict.fromkeys(document["known_words"], 1))
+
+
+_UPSERT = text(
+    """
+    INSERT INTO search_documents
+        (cui, document, name_length, unit_length, name_words, known_words, source_hash)
+    VALUES (:cui, array_to_tsvector(CAST(:lexemes AS text[])), :name_length, :unit_length,
+            CAST(:name_words AS text[]), CAST(:known_words AS text[]), :source_hash)
+    ON CONFLICT (cui) DO UPDATE SET document = excluded.document,
+        name_length = excluded.name_length, unit_length = excluded.unit_length,
+        name_words = excluded.name_words, known_words = excluded.known_words,
+        source_hash = excluded.source_hash
+    """
+)
+
+
+def _write(conn: Connection, batch: list[dict]) -> int:
+    if batch:
+        conn.execute(_UPSERT, batch)
+    return len(batch)
+
+
+def _apply(conn: Connection, terms: Counter, names: Counter, known: Counter) -> None:
+    """Add the differences to the statistics; drop what no document has any more."""
+    deltas = [{"lexeme": k, "df": v} for k, v in terms.items() if v]
+    for chunk in _chunks(deltas):
+        conn.execute(
+            text(
+                "INSERT INTO search_terms (lexeme, df) VALUES (:lexeme, :df) "
+                "ON CONFLICT (lexeme) DO UPDATE SET df = search_terms.df + excluded.df"
+            ),
+            chunk,
+        )
+    words = [
+        {"word": w, "folded": analysis.fold(w), "sound": sound_key(w),
+         "names": names.get(w, 0), "known": known.get(w, 0)}
+        for w in set(names) | set(known)
+        if names.get(w, 0) or known.get(w, 0)
+    ]  # fmt: skip
+    for chunk in _chunks(words):
+        conn.execute(
+            text(
+                "INSERT INTO search_words (word, folded, sound, names, known) "
+                "VALUES (:word, :folded, :sound, :names, :known) "
+                "ON CONFLICT (word) DO UPDATE SET names = search_words.names + excluded.names, "
+                "known = search_words.known + excluded.known"
+            ),
+            chunk,
+        )
+    if deltas:
+        conn.execute(text("DELETE FROM search_terms WHERE df <= 0 AND lexeme NOT LIKE '#%'"))
+    if words:
+        conn.execute(text("DELETE FROM search_words WHERE names <= 0 AND known <= 0"))
+
+
+def _chunks(items: list[dict], size: int = 5000) -> Iterable[list[dict]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def has_search_tables(conn: Connection) -> bool:
+    """Whether this database holds the search tables (PostgreSQL, migrated to 0012_pg_search)."""
+    if conn.dialect.name != "postgresql":
+        return False
+    return conn.scalar(text("SELECT to_regclass('search_documents') IS NOT NULL"))
