@@ -32,6 +32,7 @@ def add_collector(app: Flask, make: Callable[[Engine], Any]) -> None:
     asked on every scrape (so it reads the database then, not a counter of this process)."""
     app.extensions.setdefault(COLLECTORS, []).append(make)
 
+
 def metrics_allowed(remote_addr: str | None, authorization: str | None, config) -> bool:
     """From an allowed network (``PORTAL_METRICS_ALLOWED``) or with the bearer token, if set."""
     token = config.get("PORTAL_METRICS_TOKEN")
