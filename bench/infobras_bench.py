@@ -36,7 +36,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from portal.demo_infobras import by_position, header_2026, soles, write_workbook  # noqa: E402
+from portal.demo.infobras import by_position, header_2026, soles, write_workbook  # noqa: E402
 
 SHEET = "xl/worksheets/sheet1.xml"
 ROW_TAG = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}row"

@@ -25,8 +25,9 @@ from sqlalchemy import insert
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from portal import create_app, demo_names  # noqa: E402
+from portal import create_app  # noqa: E402
 from portal.db import Base, get_session, session_scope  # noqa: E402
+from portal.demo import names as demo_names  # noqa: E402
 from portal.investments.models import Investment, Place, Prioritisation  # noqa: E402
 from portal.places import load_places  # noqa: E402
 from portal.search.analysis import fold  # noqa: E402

@@ -27,6 +27,8 @@ def create_app(config: dict | None = None) -> Flask:
         glossary,
         health,
         i18n,
+        importer,
+        investments,
         maps,
         navigation,
         operations,
@@ -36,9 +38,6 @@ def create_app(config: dict | None = None) -> Flask:
         sharing,
     )
     from portal.config import load_config
-    from portal.importer.views import bp as importer_bp
-    from portal.investments import labels
-    from portal.investments.views import bp as investments_bp
 
     app = Flask(
         __name__,
@@ -53,10 +52,9 @@ def create_app(config: dict | None = None) -> Flask:
     i18n.init_app(app, ROOT / "translations")
     security.init_app(app)
     errors.init_app(app)
-    labels.init_app(app)
     navigation.init_app(app)
-    app.register_blueprint(investments_bp)
-    app.register_blueprint(importer_bp)
+    investments.init_app(app)
+    importer.init_app(app)
     health.init_app(app)
     search.init_app(app)
     maps.init_app(app)

@@ -9,10 +9,12 @@ and every kept page is dropped when:
 - this process writes to the database (an observation, a moderator's action, an import run
   here): at once, through the engine's events, so a published observation shows on the next view;
 - the data version read from the database changes (another node imported or moderated): each
-  process asks at most every ``PORTAL_PAGE_CACHE_SECONDS`` (one small query on indexes), which
-  is how long a page may lag behind another machine's change; for ``STALE_SECONDS`` more, the
-  previous page may still be served to a visitor arriving while the process renders another
-  one, so an import does not make every visitor wait at once;
+  feature names, at start-up, the columns whose newest value moves when its pages change
+  (``watch``: the importer its runs, investments their last change, complaints their events and
+  moderators' actions), and each process asks at most every ``PORTAL_PAGE_CACHE_SECONDS`` (one
+  small query on indexes), which is how long a page may lag behind another machine's change;
+  for ``STALE_SECONDS`` more, the previous page may still be served to a visitor arriving while
+  the process renders another one, so an import does not make every visitor wait at once;
 - it is ten minutes old, whatever happened (a safety net, not a rule anyone relies on).
 
 Pages carry a fresh CSP nonce on every response: the kept copy's nonce is replaced by the
@@ -35,14 +37,11 @@ from typing import Any
 from flask import Flask, Response, current_app, g, request
 from flask.globals import request_ctx
 from flask_babel import get_locale
-from sqlalchemy import event, func, select
+from sqlalchemy import ColumnElement, event, func, select
 from sqlalchemy.engine import Engine
 
-from portal.complaints.models import AuditEntry, Observation, ObservationEvent
 from portal.db import get_session
 from portal.i18n import local_today
-from portal.importer.models import ImportRun
-from portal.investments.models import Investment
 from portal.security import csp_nonce
 
 #: A kept page older than this is rendered again even if no change was seen.
@@ -152,21 +151,26 @@ class PageCache:
         self.size = 0
 
 
-def data_version(db_session) -> tuple:
-    """What the public pages are built from, each from an index: the newest import run, the
-    newest change of an investment, the newest step of an observation, moderator action and
-    purge of personal data (a published observation's author may disappear)."""
-    return tuple(
-        db_session.execute(
-            select(
-                select(func.max(ImportRun.id)).scalar_subquery(),
-                select(func.max(Investment.changed_at)).scalar_subquery(),
-                select(func.max(ObservationEvent.id)).scalar_subquery(),
-                select(func.max(AuditEntry.id)).scalar_subquery(),
-                select(func.max(Observation.personal_data_purged_at)).scalar_subquery(),
-            )
-        ).one()
-    )
+WATCHED = "portal.page_cache.watched"
+
+
+def watch(app: Flask, *columns: ColumnElement) -> None:
+    """Drop the kept pages when the newest value of any of ``columns`` changes in the database.
+
+    Each feature calls this from its ``init_app`` with indexed columns that move whenever its
+    public pages would change (a new import run's id, an investment's ``changed_at``, ...): the
+    cache learns what to watch from the features and knows none of their models.
+    """
+    watched = app.extensions.setdefault(WATCHED, [])
+    watched.extend(c for c in columns if not any(c is seen for seen in watched))
+
+
+def data_version(db_session, columns: list[ColumnElement]) -> tuple:
+    """The newest value of every watched column, in one query (each from an index)."""
+    if not columns:
+        return ()
+    maxima = [select(func.max(column)).scalar_subquery() for column in columns]
+    return tuple(db_session.execute(select(*maxima)).one())
 
 
 def cached_page(view: Callable) -> Callable:
@@ -178,7 +182,8 @@ def cached_page(view: Callable) -> Callable:
         key = _request_key() if cache is not None else None
         if key is None:
             return view(*args, **kwargs)
-        cache.refresh(lambda: data_version(get_session()))
+        watched = current_app.extensions.get(WATCHED, [])
+        cache.refresh(lambda: data_version(get_session(), watched))
         found = cache.get(key)
         if found is not None:
             page, stale = found

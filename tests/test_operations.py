@@ -88,7 +88,7 @@ def test_metrics_say_the_database_is_down_and_still_answer(tmp_path):
 
 
 def test_blanked_values_are_read_whatever_shape_the_run_recorded():
-    from portal.operations.metrics import _blanked_counts
+    from portal.importer.metrics import _blanked_counts
 
     detailed = {"MONTO_LAUDO": {"count": 3, "expected": "amount"}, "FECHA": {"count": 1}}
     assert sorted(_blanked_counts(detailed)) == [("FECHA", 1), ("MONTO_LAUDO", 3)]

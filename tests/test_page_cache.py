@@ -161,3 +161,56 @@ def test_the_cache_can_be_turned_off(database_url, tmp_path):
         from tests.conftest import _empty_all_tables
 
         _empty_all_tables(app)
+
+
+def test_the_cache_follows_what_a_feature_names_at_start_up(app, client, monkeypatch):
+    """The cache knows no feature's tables: a feature names the column whose newest value moves
+    when its pages change (``page_cache.watch`` in its init_app), and from then on another
+    node's write to it shows; a change nobody named leaves the kept page as it was."""
+    from sqlalchemy import Column, Integer, MetaData, Table, func, insert, select
+
+    from portal.db import get_session
+
+    notices = Table("test_notices", MetaData(), Column("id", Integer, primary_key=True))
+    engine = app.extensions["portal.engine"]
+    notices.create(engine)
+    clock = [1000.0]
+    monkeypatch.setattr(page_cache.time, "monotonic", lambda: clock[0])
+
+    @app.get("/avisos-de-prueba")
+    @page_cache.cached_page
+    def notice_count():
+        return f"<p>{get_session().scalar(select(func.count()).select_from(notices))} avisos</p>"
+
+    def add_notice_on_another_node():
+        other_node = create_engine(app.config["PORTAL_DATABASE_URL"])
+        with other_node.begin() as conn:
+            conn.execute(insert(notices))
+        other_node.dispose()
+
+    try:
+        assert "0 avisos" in client.get("/avisos-de-prueba").text
+        add_notice_on_another_node()
+        clock[0] += 10  # past PORTAL_PAGE_CACHE_SECONDS: the node asks for the data version
+        unwatched = client.get("/avisos-de-prueba")
+        assert unwatched.headers["X-Cache"] == "HIT" and "0 avisos" in unwatched.text
+
+        page_cache.watch(app, notices.c.id)
+        add_notice_on_another_node()
+        clock[0] += 10
+        followed = client.get("/avisos-de-prueba")
+        assert followed.headers["X-Cache"] == "MISS" and "2 avisos" in followed.text
+    finally:
+        notices.drop(engine)
+
+
+def test_every_feature_with_public_pages_names_what_changes_them(app):
+    """The importer, the investments and the observations each tell the cache what to watch."""
+    watched = {str(column) for column in app.extensions[page_cache.WATCHED]}
+    assert watched == {
+        "ImportRun.id",
+        "Investment.changed_at",
+        "ObservationEvent.id",
+        "AuditEntry.id",
+        "Observation.personal_data_purged_at",
+    }

@@ -11,6 +11,7 @@ csrf = CSRFProtect()
 
 
 def init_app(app) -> None:
+    from portal import page_cache
     from portal.complaints import cli, labels
     from portal.complaints.antispam import (
         accepted,
@@ -18,11 +19,17 @@ def init_app(app) -> None:
         init_limiter,
         limit_per_email,
     )
+    from portal.complaints.models import AuditEntry, Observation, ObservationEvent
     from portal.complaints.moderation import bp as admin_bp
     from portal.complaints.photos import enable_heic
     from portal.complaints.views import bp, rate_limited_form
 
     enable_heic()
+    # A published observation, a moderator's action or a purge of an author's personal data
+    # changes public pages (the investment's observations, the moderation counts).
+    page_cache.watch(
+        app, ObservationEvent.id, AuditEntry.id, Observation.personal_data_purged_at
+    )
     csrf.init_app(app)
     csrf.exempt("portal.complaints.views.new")
     app.register_blueprint(bp)

@@ -1,0 +1,14 @@
+"""The investments: their pages, places, units, figures and red flags."""
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    from portal import page_cache
+    from portal.investments import labels
+    from portal.investments.models import Investment
+    from portal.investments.views import bp
+
+    labels.init_app(app)
+    app.register_blueprint(bp)
+    page_cache.watch(app, Investment.changed_at)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from portal.demo_names import DETALLE_HEADER, SEGUIMIENTO_HEADER
+from portal.demo.names import DETALLE_HEADER, SEGUIMIENTO_HEADER
 
 CAJAMARCA_ROW = {
     "NIVEL": "GR",

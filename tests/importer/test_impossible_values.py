@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import html
 
-from portal.demo_names import CIERRE_HEADER, SEGUIMIENTO_HEADER
+from portal.demo.names import CIERRE_HEADER, SEGUIMIENTO_HEADER
 from tests.conftest import import_sources
 from tests.importer.factories import many_rows, write_detalle, write_seguimiento
 

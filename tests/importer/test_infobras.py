@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 from sqlalchemy import select
 
-from portal.demo_infobras import RENAMED_2026, TITLE, by_position, header_2026, write_workbook
+from portal.demo.infobras import RENAMED_2026, TITLE, by_position, header_2026, write_workbook
 from portal.importer.xlsx import open_xlsx_table
 from portal.investments.models import InfobrasWork
 from tests.conftest import import_sources

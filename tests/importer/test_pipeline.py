@@ -7,6 +7,7 @@ import threading
 
 from sqlalchemy import func, select
 
+from portal.demo.names import DETALLE_HEADER
 from portal.importer.models import ImportRun
 from portal.investments.models import ChangeLogEntry, Investment, YearlyExecution
 from tests.conftest import import_sources
@@ -68,7 +69,7 @@ def test_published_quirks_are_read_as_values(app, tmp_path):
 def test_drifted_header_names_are_matched_by_name_not_position(app, tmp_path):
     header = [
         h.replace("ANIO", "AÑO")
-        for h in reversed(__import__("portal.demo_names").demo_names.DETALLE_HEADER)
+        for h in reversed(DETALLE_HEADER)
     ]
     row = {h: v for h, v in detalle_row("2300020").items()}
     row["PIM_AÑO_ACTUAL"] = row.pop("PIM_ANIO_ACTUAL")
@@ -185,7 +186,7 @@ def test_html_error_page_is_rejected_and_last_good_data_stays(app, client, tmp_p
 
 
 def test_missing_required_columns_reject_the_file(app, tmp_path):
-    header = [h for h in __import__("portal.demo_names").demo_names.DETALLE_HEADER if h != "UBIGEO"]
+    header = [h for h in DETALLE_HEADER if h != "UBIGEO"]
     path = write_detalle(tmp_path / "d.csv", many_rows(3), header=header)
 
     [result] = import_sources(app, [("mef-inversiones", path)])

@@ -8,7 +8,7 @@ import json
 
 from sqlalchemy import select
 
-from portal.demo_names import DETALLE_HEADER
+from portal.demo.names import DETALLE_HEADER
 from portal.importer.models import ImportRun
 from portal.investments.models import Investment
 from tests.conftest import import_sources

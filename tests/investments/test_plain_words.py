@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from portal.db import session_scope
-from portal.demo_names import PARALYSIS_ACTIONS, PARALYSIS_CAUSES
+from portal.demo.names import PARALYSIS_ACTIONS, PARALYSIS_CAUSES
 from portal.investments.derived import rebuild_executing_units, seed_places
 from portal.investments.labels import problem_type_text
 from portal.investments.models import F12BMonth, F12BReport, Investment

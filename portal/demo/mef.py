@@ -1,326 +1,26 @@
-"""A believable demo data set for Cajamarca, written in the real published file formats.
-
-The portal needs something to show before the first real import, and the importer needs files
-that carry the quirks of the real ones. Everything is invented but consistent: the same CUIs run
-through every file, budgets add up, coordinates fall inside their district. The output is
-byte-identical for a given seed (no clock, fixed workbook metadata), so it can be committed,
-diffed and used as a test fixture.
-"""
+"""The demo's MEF files (DETALLE, CIERRE, Formato 12-B, estado situacional, seguimiento) and the
+participatory-budget list, each in its publisher's CSV style."""
 
 from __future__ import annotations
 
 import csv
-import math
 import random
-from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
-from typing import NamedTuple
 
-from portal import demo_names as names
-from portal.demo_infobras import write_demo_infobras
-from portal.demo_oece import write_demo_oece
-from portal.places import inei_name, load_places, title_name
-
-AS_OF = datetime(2026, 11, 23, 6, 0, 0)  # the day the demo files were "downloaded"
-YEAR = AS_OF.year
-LAST_PERIOD = "202610"  # MEF data lag a month behind
-FIRST_CUI = 2100000
-MEF_DATE = "%Y-%m-%d %H:%M:%S"
-SEGUIMIENTO_YEARS = range(2023, YEAR + 1)
-CENT = Decimal("0.01")
-STARTED = ("ejecucion", "adelantada", "paralizada", "culminada", "cerrada")
-# Stage weights of the active investments: enough of each for every page of the portal.
-STAGES = {
-    "idea": 22,
-    "expediente": 13,
-    "ejecucion": 33,
-    "adelantada": 5,
-    "paralizada": 12,
-    "culminada": 15,
-}
-MODALITIES = {
-    "ADMINISTRACION INDIRECTA - POR CONTRATA": 5,
-    "ADMINISTRACION DIRECTA": 3,
-    "ADMINISTRACION INDIRECTA - NUCLEO EJECUTOR": 1,
-}
-
-
-class Where(NamedTuple):
-    """Location of an investment as MEF writes it (upper-case names, 6-digit ubigeo)."""
-
-    dep: str
-    prov: str
-    dist: str
-    ubigeo: str
-    lat: float
-    lon: float
-
-
-@dataclass
-class Investment:
-    """One invented investment; every file is a different view of this record."""
-
-    cui: str
-    where: Where
-    stage: str
-    kind: names.Kind
-    name: str
-    gr: bool
-    entity: str
-    unit: tuple[str, str]  # (sec_ejec, executing unit name)
-    snip: str
-    ioarr: bool
-    modality: str
-    registered: datetime
-    start: datetime | None = None
-    end: datetime | None = None  # planned end while running, real end once finished
-    stop: datetime | None = None  # when works stalled
-    closed: datetime | None = None
-    viability: datetime | None = None  # none while still being formulated
-    beneficiaries: int = 0
-    cost: float = 0.0
-    viable: float = 0.0
-    fisico: float | None = None
-    dev: dict[int, float] = field(default_factory=dict)  # devengado by year
-    budget: dict[int, tuple[float, ...]] = field(default_factory=dict)  # PIA..girado by year
-    cause: str = ""
-    lat: str = ""
-    lon: str = ""
-
-    @property
-    def total_dev(self) -> float:
-        return round(sum(self.dev.values()), 2)
-
-    def dev_months(self) -> tuple[str, str]:
-        """PRIMER/ULTIMO_DEVENGADO (YYYYMM); empty when nothing was ever paid."""
-        if not self.dev:
-            return "", ""
-        first = self.start or self.registered + timedelta(days=200)
-        last = {"ejecucion": LAST_PERIOD, "adelantada": LAST_PERIOD}.get(self.stage)
-        last_day = self.stop or self.end or first
-        return f"{min(self.dev)}{first.month:02d}", last or f"{max(self.dev)}{last_day.month:02d}"
-
-
-def write_demo_data(outdir: Path, seed: int = 2026) -> list[Path]:
-    """Write the demo files into `outdir` and return their paths (same seed, same bytes)."""
-    outdir.mkdir(parents=True, exist_ok=True)
-    rng = random.Random(seed)
-    invs = _build(rng)
-    active = [i for i in invs if i.stage != "cerrada"]
-    running = [i for i in active if i.stage in STARTED]
-    paths = [
-        _write_csv(
-            outdir / "DETALLE_INVERSIONES.csv",
-            names.DETALLE_HEADER,
-            [_detalle_row(i) for i in active],
-        ),
-        _write_csv(
-            outdir / "CIERRE_INVERSIONES.csv",
-            names.CIERRE_HEADER,
-            [_cierre_row(i) for i in invs if i.stage == "cerrada"],
-        ),
-        _write_csv(
-            outdir / "FORMATO_12B.csv", names.F12B_HEADER, [_f12b_row(rng, i) for i in running]
-        ),
-        _write_csv(
-            outdir / "ESTADO_SITUACIONAL.csv",
-            names.ESTADO_HEADER,
-            [row for i in running for row in _estado_rows(rng, i)],
-        ),
-    ]
-    # One file carries every year, as the published {YEAR}-Seguimiento-PI.csv does.
-    rows = [
-        row
-        for year in SEGUIMIENTO_YEARS
-        for i in invs
-        if year in i.budget
-        for row in _seguimiento_rows(i, year)
-    ]
-    paths.append(_write_csv(outdir / f"{YEAR}-Seguimiento-PI.csv", names.SEGUIMIENTO_HEADER, rows))
-    paths.append(
-        write_demo_infobras(
-            outdir / f"DataSet-Obras-Publicas {AS_OF:%d-%m-%Y}.xlsx", rng, _works(invs), AS_OF, seed
-        )
-    )
-    paths.append(
-        _write_csv(
-            outdir / "presupuesto_participativo.csv",
-            names.PP_HEADER,
-            _pp_rows(rng, invs),
-            mef=False,
-        )
-    )
-    paths.append(write_demo_oece(outdir / "oece" / "oece-demo-2026-10.json", invs, seed))
-    return paths
-
-
-# --- the investments ------------------------------------------------------------------------
-
-
-def _build(rng: random.Random) -> list[Investment]:
-    """~400 active and 40 closed in Cajamarca plus 12 elsewhere, CUIs ascending, stages mixed."""
-    districts = [p for p in load_places() if p.level == "distrito"]
-    provinces = {p.ubigeo: inei_name(p.ubigeo) for p in load_places() if p.level == "provincia"}
-    plan = ["active"] * 400 + ["cerrada"] * 40 + ["other"] * 12
-    rng.shuffle(plan)
-    invs, cui = [], FIRST_CUI
-    for what in plan:
-        cui += rng.randint(1, 9)
-        if what == "other":
-            ubigeo, dep, prov, dist, lat, lon = rng.choice(names.OTHER_DISTRICTS)
-            where = Where(dep, prov, dist, ubigeo, lat, lon)
-        else:
-            d = rng.choice(districts)
-            where = Where(
-                "CAJAMARCA", provinces[d.parent], inei_name(d.ubigeo), d.ubigeo, d.lat, d.lon
-            )
-        stage = what if what == "cerrada" else rng.choices(list(STAGES), list(STAGES.values()))[0]
-        invs.append(_investment(rng, str(cui), where, stage))
-    _add_quirks(rng, [i for i in invs if i.where.dep == "CAJAMARCA" and i.stage != "cerrada"])
-    return invs
-
-
-def _investment(rng: random.Random, cui: str, where: Where, stage: str) -> Investment:
-    """Draw who executes it, what it is, when it happened and how much it cost."""
-    kind = rng.choice(names.KINDS)
-    gr = where.dep == "CAJAMARCA" and rng.random() < 0.45
-    c1, c2 = rng.sample(names.CASERIOS, 2)
-    name = rng.choice(kind.templates).format(
-        c1=c1, c2=c2, num=rng.randint(10000, 82999), dist=where.dist, prov=where.prov, dep=where.dep
-    )
-    inv = Investment(
-        cui=cui,
-        where=where,
-        stage=stage,
-        kind=kind,
-        name=name,
-        gr=gr,
-        entity=names.GR_ENTITY if gr else _municipality(where),
-        unit=_gr_unit(rng, where, kind) if gr else (_municipal_sec(where), _municipality(where)),
-        snip="",
-        ioarr=rng.random() < 0.18,
-        modality=rng.choices(list(MODALITIES), list(MODALITIES.values()))[0],
-        registered=AS_OF,
-    )
-    _schedule(rng, inv)
-    if inv.stage != "idea" or rng.random() < 0.7:
-        inv.viability = inv.registered + _days(rng, 15, 300)
-    inv.beneficiaries = rng.randint(300, 25000)
-    if inv.registered < datetime(2017, 2, 15):  # Invierte.pe replaced SNIP in February 2017
-        inv.snip = str(rng.randint(150000, 380000))
-    scale = kind.max_millions * 1e6 * (1.5 if gr else 1)
-    inv.viable = float(round(150_000 + scale * rng.random() ** 2))  # many small, a few large
-    inv.cost = inv.viable if rng.random() < 0.3 else round(inv.viable * rng.uniform(1.0, 1.35), 2)
-    _progress(rng, inv)
-    inv.budget = {y: _budget(rng, d) for y, d in sorted(inv.dev.items())}
-    if rng.random() > 0.12:  # about one in eight is published without coordinates
-        inv.lat = f"{where.lat + rng.uniform(-0.03, 0.03):.6f}"
-        inv.lon = f"{where.lon + rng.uniform(-0.03, 0.03):.6f}"
-    return inv
-
-
-def _municipality(where: Where) -> str:
-    """The district's municipality, or the provincial one in the province's capital district."""
-    if where.ubigeo.endswith("01"):
-        return f"MUNICIPALIDAD PROVINCIAL DE {where.prov}"
-    return f"MUNICIPALIDAD DISTRITAL DE {where.dist}"
-
-
-def _municipal_sec(where: Where) -> str:
-    """A stable, unique executing-unit number per municipality."""
-    return str(301000 + int(where.ubigeo) % 100000)
-
-
-def _gr_unit(rng: random.Random, where: Where, kind: names.Kind) -> tuple[str, str]:
-    """Sub-regions run works in their provinces; sector units and PRORREGION the rest."""
-    subregion = names.SUBREGION_OF.get(where.ubigeo[:4])
-    if subregion and rng.random() < 0.7:
-        return names.GR_UNITS[subregion]
-    key = kind.funcion if kind.funcion in names.GR_UNITS else rng.choice(["SEDE", "PRORREGION"])
-    return names.GR_UNITS[key]
-
-
-def _days(rng: random.Random, lo: int, hi: int) -> timedelta:
-    """A random span, to the second, so dates look like database timestamps."""
-    return timedelta(days=rng.randint(lo, hi), seconds=rng.randint(0, 86399))
-
-
-def _schedule(rng: random.Random, inv: Investment) -> None:
-    """Registration, start, end, stop and closure dates that fit the stage."""
-    stage = inv.stage
-    if stage not in STARTED:
-        inv.registered = AS_OF - _days(rng, 30, 3600)
-        return
-    back = {
-        "ejecucion": (60, 1000),
-        "adelantada": (200, 900),
-        "paralizada": (300, 2200),
-        "culminada": (300, 2000),
-        "cerrada": (900, 3300),
-    }[stage]
-    inv.start = AS_OF - _days(rng, *back)
-    inv.registered = inv.start - _days(rng, 150, 800)
-    inv.end = inv.start + _days(rng, 240, 900)
-    if stage == "paralizada":
-        inv.stop = min(inv.start + _days(rng, 90, 600), AS_OF - timedelta(days=60))
-        inv.cause = rng.choice(names.PARALYSIS_CAUSES)
-    elif stage in ("culminada", "cerrada"):
-        inv.end = min(inv.end, AS_OF - timedelta(days=30 if stage == "culminada" else 400))
-        if stage == "cerrada":
-            inv.closed = min(inv.end + _days(rng, 60, 500), AS_OF - timedelta(days=7))
-
-
-def _progress(rng: random.Random, inv: Investment) -> None:
-    """Physical progress and money paid; 'adelantada' pays far ahead of what is built."""
-    stage, cost, u = inv.stage, inv.cost, rng.uniform
-    if stage == "idea":
-        return
-    if stage == "expediente":  # only the technical file has been paid
-        inv.fisico, total = 0.0, cost * u(0.01, 0.04)
-        year = rng.randint(min(inv.registered.year + 1, YEAR), YEAR)
-        inv.dev = {year: round(total, 2)}
-        return
-    inv.fisico = {"ejecucion": u(5, 95), "adelantada": u(12, 35), "paralizada": u(10, 70)}.get(
-        stage, 100.0
-    )
-    built = cost * inv.fisico / 100
-    total = {
-        "ejecucion": built * u(0.85, 1.15),
-        "adelantada": cost * u(0.8, 0.97),
-        "paralizada": min(built * u(0.9, 1.4), cost * 0.98),
-    }.get(stage, cost * u(0.93, 1.0))
-    inv.fisico = round(inv.fisico, 2)
-    last = YEAR if stage in ("ejecucion", "adelantada") else (inv.stop or inv.end).year
-    years = range(inv.start.year, last + 1)
-    weights = [u(0.3, 1.0) for _ in years]
-    inv.dev = {y: round(total * w / sum(weights), 2) for y, w in zip(years, weights, strict=True)}
-
-
-def _budget(rng: random.Random, dev: float) -> tuple[float, ...]:
-    """PIA, PIM, certified, committed, devengado, paid: each step at most the one before."""
-    pim = float(math.ceil(dev / rng.uniform(0.45, 0.98)))
-    pia = float(round(pim * rng.uniform(0.5, 1.2)))
-    cert = round(dev + (pim - dev) * rng.uniform(0.1, 0.8), 2)
-    comp = round(dev + (cert - dev) * rng.uniform(0.0, 0.6), 2)
-    return pia, pim, cert, comp, dev, round(dev * rng.uniform(0.95, 1.0), 2)
-
-
-def _add_quirks(rng: random.Random, invs: list[Investment]) -> None:
-    """The mistakes real files carry: a line break in a name, 0,0 and swapped points, >100 %."""
-    picks = rng.sample([i for i in invs if i.lat], 3)
-    picks[0].lat = picks[0].lon = picks[1].lat = picks[1].lon = "0"
-    picks[2].lat, picks[2].lon = picks[2].lon, picks[2].lat
-    broken = rng.choice([i for i in invs if ", DISTRITO" in i.name])
-    broken.name = broken.name.replace(", DISTRITO", ",\nDISTRITO", 1)
-    for inv, over in zip(
-        rng.sample([i for i in invs if i.stage == "culminada"], 2), (104.6, 117.25), strict=True
-    ):
-        inv.fisico = over
-
-
-# --- MEF files -------------------------------------------------------------------------------
+from portal.demo import names
+from portal.demo.model import (
+    AS_OF,
+    CENT,
+    LAST_PERIOD,
+    MEF_DATE,
+    STARTED,
+    YEAR,
+    Investment,
+    random_span,
+)
+from portal.places import title_name
 
 
 def _amt(x: float) -> str:
@@ -391,7 +91,7 @@ def _common_row(inv: Investment) -> dict[str, str]:
     }
 
 
-def _detalle_row(inv: Investment) -> dict[str, str]:
+def detalle_row(inv: Investment) -> dict[str, str]:
     """One active investment as in DETALLE_INVERSIONES.csv (2026 layout)."""
     pia, pim, cert, comp, dev, _ = inv.budget.get(YEAR, (0.0,) * 6)
     before = sum(d for y, d in inv.dev.items() if y < YEAR)
@@ -436,7 +136,7 @@ def _detalle_row(inv: Investment) -> dict[str, str]:
     return row
 
 
-def _cierre_row(inv: Investment) -> dict[str, str]:
+def cierre_row(inv: Investment) -> dict[str, str]:
     """One closed investment as in CIERRE_INVERSIONES.csv (NOM_* and CONTROL_CONCURR names)."""
     return _common_row(inv) | {
         "NOM_OPMI": f"OPMI {inv.entity}",
@@ -459,7 +159,7 @@ def _cierre_row(inv: Investment) -> dict[str, str]:
     }
 
 
-def _f12b_row(rng: random.Random, inv: Investment) -> dict[str, str]:
+def f12b_row(rng: random.Random, inv: Investment) -> dict[str, str]:
     """This year's Formato 12-B report: monthly paid and programmed amounts, last status."""
     first, last = inv.dev_months()
     _, pim, _, _, dev, _ = inv.budget.get(YEAR, (0.0,) * 6)
@@ -477,7 +177,7 @@ def _f12b_row(rng: random.Random, inv: Investment) -> dict[str, str]:
         "DEVENGADO_ACUMULADO": _amt(inv.total_dev),
         "DEV_AÑO_ACTUAL": _amt(dev),
         "PIM_AÑO_ACTUAL": _amt(pim),
-        "FECHA_ULT_ACT_F12B": _when(AS_OF - _days(rng, 2, 40)),
+        "FECHA_ULT_ACT_F12B": _when(AS_OF - random_span(rng, 2, 40)),
         "ULT_PERIODO_REG_F12B": LAST_PERIOD,
         "AVANCE_FISICO": _amt(inv.fisico),
         "ULT_ESTADO_SITUACIONAL": f"{rng.choice(('30/09', '15/10', '31/10'))}/{YEAR}: {status}",
@@ -497,7 +197,7 @@ def _f12b_row(rng: random.Random, inv: Investment) -> dict[str, str]:
     return row
 
 
-def _estado_rows(rng: random.Random, inv: Investment) -> list[dict[str, str]]:
+def estado_rows(rng: random.Random, inv: Investment) -> list[dict[str, str]]:
     """Monthly situation entries from the start until last month; stalls name their cause."""
     rows, month = [], date(inv.start.year, inv.start.month, 1)
     while month < date(YEAR, 11, 1):
@@ -513,7 +213,7 @@ def _estado_rows(rng: random.Random, inv: Investment) -> list[dict[str, str]]:
             )
         else:
             entry = ("EN EJECUCIÓN", "ESTADO SITUACIONAL", "1")
-        registered = datetime(month.year, month.month, 28) + _days(rng, 5, 25)
+        registered = datetime(month.year, month.month, 28) + random_span(rng, 5, 25)
         rows.append(
             dict(
                 zip(
@@ -530,7 +230,7 @@ def _estado_rows(rng: random.Random, inv: Investment) -> list[dict[str, str]]:
     return rows
 
 
-def _seguimiento_rows(inv: Investment, year: int) -> list[dict[str, str]]:
+def seguimiento_rows(inv: Investment, year: int) -> list[dict[str, str]]:
     """A CUI's budget execution by its executing unit in one year, split by source of funds.
 
     The parts of each amount add up to the cent to the unit's figure (the last part takes the
@@ -624,7 +324,7 @@ def _split(amount: float | None, count: int) -> list[str]:
     return [_amt(float(part)) for part in parts]
 
 
-def _write_csv(path: Path, header: list[str], rows: list[dict[str, str]], mef: bool = True) -> Path:
+def write_csv(path: Path, header: list[str], rows: list[dict[str, str]], mef: bool = True) -> Path:
     """MEF style (BOM, every field quoted, CRLF) or our plain UTF-8 style; empty when missing."""
     with path.open("w", encoding="utf-8-sig" if mef else "utf-8", newline="") as fh:
         writer = csv.writer(fh, quoting=csv.QUOTE_ALL if mef else csv.QUOTE_MINIMAL)
@@ -636,19 +336,10 @@ def _write_csv(path: Path, header: list[str], rows: list[dict[str, str]], mef: b
     return path
 
 
-# --- INFObras and participatory budget -----------------------------------------------------
+# --- participatory budget ------------------------------------------------------------------
 
 
-def _works(invs: list[Investment]) -> list[Investment]:
-    """Works INFObras knows: everything that started, and contracts awarded but not begun."""
-    return [
-        i
-        for i in invs
-        if i.stage in STARTED or (i.stage == "expediente" and "CONTRATA" in i.modality)
-    ]
-
-
-def _pp_rows(rng: random.Random, invs: list[Investment]) -> list[dict[str, str]]:
+def pp_rows(rng: random.Random, invs: list[Investment]) -> list[dict[str, str]]:
     """The regional participatory budget 2023-2026: ~18 prioritised CUIs a year."""
     pool = [i for i in invs if i.where.dep == "CAJAMARCA" and "\n" not in i.name]
     rows = []

@@ -18,10 +18,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape
 
-from portal import demo_names as names
+from portal.demo import names
 
 if TYPE_CHECKING:
-    from portal.demo import Investment
+    from portal.demo.model import Investment
 
 TITLE = (
     "CONTRALORÍA GENERAL DE LA REPÚBLICA",
