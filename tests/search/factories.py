@@ -66,7 +66,7 @@ def add_sample_investments(session) -> None:
         status="paralizada",
         updated_cost=Decimal("5000000.00"),
         physical_progress=Decimal("40.00"),
-        red_flags="paralizada_larga",
+        red_flags="paralizada_infobras",
     )
     add_investment(
         session,

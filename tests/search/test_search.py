@@ -115,7 +115,7 @@ def test_facets_combine(search_client):
     ) == ["2100002"]
     assert result_cuis(search_client, pp="2024") == ["2100006"]
     assert set(result_cuis(search_client, pp="si")) == {"2100001", "2100006"}
-    assert result_cuis(search_client, alerta="paralizada_larga") == ["2100002"]
+    assert result_cuis(search_client, alerta="paralizada_infobras") == ["2100002"]
     assert result_cuis(search_client, unidad="878") == ["2100006"]
 
 
@@ -130,7 +130,7 @@ def test_matching_cuis_equal_the_sql_filters(search_app):
     cases = [
         {}, {"provincia": "0604"}, {"distrito": "060301"}, {"estado": "finalizada"},
         {"fase": "cierre"}, {"funcion": "TRANSPORTE"}, {"unidad": "878"}, {"pp": "2025"},
-        {"pp": "1"}, {"alerta": "paralizada_larga"}, {"provincia": "06"}, {"estado": "nada"},
+        {"pp": "1"}, {"alerta": "paralizada_infobras"}, {"provincia": "06"}, {"estado": "nada"},
     ]  # fmt: skip
     with search_app.test_request_context():
         session = get_session()
