@@ -17,7 +17,7 @@ from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from portal.complaints.service import photo_is_visible
-from portal.complaints.views import upload_dir
+from portal.complaints.uploads import upload_dir
 from portal.db import get_session
 
 # WeasyPrint logs a warning for each rule of the site's stylesheets it does not support (screen

@@ -35,7 +35,7 @@ def purge_personal_data(days: int) -> None:
     from portal.alerts.subscriptions import purge_subscriptions
     from portal.complaints.photos import purge_pending
     from portal.complaints.retention import purge_personal_data as purge
-    from portal.complaints.views import upload_dir
+    from portal.complaints.uploads import upload_dir
 
     with session_scope() as session:
         count = purge(session, days)

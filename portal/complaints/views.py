@@ -68,15 +68,11 @@ from portal.complaints.service import (
     search_investment_choices,
     visible_document,
 )
+from portal.complaints.uploads import upload_dir
 from portal.db import get_session
 from portal.security import DOWNLOAD_CSP
 
 bp = Blueprint("complaints", __name__)
-
-
-def upload_dir() -> Path:
-    configured = current_app.config.get("PORTAL_UPLOAD_DIR")
-    return Path(configured or Path(current_app.config["PORTAL_INSTANCE_DIR"]) / "uploads")
 
 
 def status_url(code: str) -> str:

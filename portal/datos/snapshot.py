@@ -28,7 +28,7 @@ from sqlalchemy import literal_column, select, type_coerce
 from sqlalchemy.orm import Session
 from sqlalchemy.types import NullType
 
-from portal.datos import oc4ids
+from portal.datos import oc4ids, oc4ids_package
 from portal.datos.columns import (
     INVESTMENT_COLUMNS,
     INVESTMENT_SELECT,
@@ -290,7 +290,7 @@ def _write_oc4ids(session: Session, path: Path, version: str, published, config)
         "name": config["PORTAL_PUBLISHER_NAME"],
         "uri": url_for("datos.index", _external=True),
     }
-    return oc4ids.write_package(path, projects, uri, published, publisher)
+    return oc4ids_package.write_package(path, projects, uri, published, publisher)
 
 
 def _write_cycle(session: Session, path: Path, day: dt.date) -> int:

@@ -100,7 +100,7 @@ def test_a_cui_only_in_the_texts_links_as_weaker_evidence(app, tmp_path):
 
 
 def test_a_seven_digit_number_without_a_cui_cue_links_nothing(app, tmp_path):
-    from portal.importer.sources.oece_ocds import text_cuis
+    from portal.importer.sources.oece_ocds_join import text_cuis
 
     release = {"tender": {"description": "EXPEDIENTE 2424348 - RUC 20123456789 - CUI: 2424349"}}
     assert [cui for cui, _ in text_cuis(release)] == ["2424349"]

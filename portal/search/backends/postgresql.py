@@ -6,18 +6,19 @@ The documents (pg_documents.py) hold each investment's analysed terms prefixed b
 alternatives ORed (the words typed, in name, place or unit; the vocabulary's phrases, in the name or
 the unit), a phrase's words ANDed. Scores are the Whoosh backend's BM25 (ranking.py), with the
 document frequencies of ``search_terms``: the same weights give the same order.
+
+This module matches, scores and pages; the typo lookups and what the data knows about a word are
+in pg_words.py, the facets' counts and labels in pg_facets.py.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from sqlalchemy import (
     Float,
     Integer,
-    Text,
     and_,
     case,
     cast,
@@ -28,16 +29,16 @@ from sqlalchemy import (
     select,
     table,
     text,
-    union_all,
 )
 from sqlalchemy.dialects.postgresql import TSQUERY, TSVECTOR, array
 from sqlalchemy.orm import Session
-from whoosh.support.levenshtein import damerau_levenshtein
 
-from portal.investments.models import ExecutingUnit, Investment, Place, Prioritisation
-from portal.search import analysis, vocabulary
+from portal.investments.models import Investment
+from portal.search import analysis
 from portal.search.backends import Parsed
 from portal.search.backends.pg_documents import DOCS, EXACT, LENGTH, NAME, PLACE, UNIT
+from portal.search.backends.pg_facets import FACET_COLUMNS, facet_counts, facet_labels
+from portal.search.backends.pg_words import PgWords
 from portal.search.filters import Filters, apply_filters
 from portal.search.ranking import (
     BM25_B,
@@ -47,7 +48,6 @@ from portal.search.ranking import (
     FIELDS_OF,
     UNIT_PHRASE_BONUS,
 )
-from portal.search.spelling import Corrector, allowed_edits, sound_key
 
 DOCUMENTS = table(
     "search_documents",
@@ -57,17 +57,6 @@ DOCUMENTS = table(
     column("unit_length", Integer),
 )
 PREFIX = {"name": NAME, "place": PLACE, "unit": UNIT}
-#: Candidates a trigram lookup returns for a mistyped word; the edit distance picks among them.
-TRIGRAM_CANDIDATES = 200
-#: Similarity (pg_trgm) below which a word is no candidate at all: low, two edits in a short
-#: word leave few trigrams in common; the Corrector's rules decide afterwards.
-TRIGRAM_THRESHOLD = "0.2"
-
-
-@lru_cache(maxsize=1)
-def _everyday_corrector() -> Corrector:
-    """The everyday words (vocabulary.tsv, a file): kept per process like the code itself."""
-    return Corrector((w, 0) for w in vocabulary.load().words)
 
 
 def _tsquery(lexemes: list[str], joiner: str) -> str:
@@ -98,154 +87,16 @@ class PgSelection:
     filters: Filters = field(default_factory=Filters)
 
 
-class PostgresSearcher:
+class PostgresSearcher(PgWords):
+    """Matching, scoring and paging over the documents; what the data knows about words (term
+    frequencies, codes, typos) comes from ``PgWords``, the facets from pg_facets.py."""
+
     def __init__(self, session: Session) -> None:
-        self.session = session
-        self._df: dict[str, int] = {}
+        super().__init__(session)
         self._variants: dict[str, list[str]] = {}
 
-    # --- what the data knows ---------------------------------------------------------------
-
-    def _load(self, lexemes) -> None:
-        missing = [lex for lex in dict.fromkeys(lexemes) if lex not in self._df]
-        if not missing:
-            return
-        self._df.update(dict.fromkeys(missing, 0))
-        rows = self.session.execute(
-            text("SELECT lexeme, df FROM search_terms WHERE lexeme = ANY(:lexemes)"),
-            {"lexemes": missing},
-        )
-        self._df.update((lexeme, df) for lexeme, df in rows if df > 0)
-
-    def df(self, lexeme: str) -> int:
-        self._load([lexeme])
-        return self._df[lexeme]
-
-    def prefetch(self, terms: list[str]) -> None:
-        self._load([p + t for t in terms for p in (NAME, PLACE, UNIT)])
-
-    def knows(self, term: str) -> bool:
-        self.prefetch([term])
-        return any(self._df[p + term] for p in (NAME, PLACE, UNIT))
-
-    def codes(self, words: list[str]) -> dict[str, str]:
-        if not words:
-            return {}
-        rows = self.session.execute(
-            select(Investment.cui, Investment.snip)
-            .where(or_(Investment.cui.in_(words), Investment.snip.in_(words)))
-            .order_by(Investment.cui)
-        ).all()
-        found = {snip: cui for cui, snip in rows if snip}
-        found.update((cui, cui) for cui, _ in rows)
-        return {w: found[w] for w in words if w in found}
-
-    def _candidates(self, column_name: str, key: str, condition: str) -> list:
-        """Words whose ``column_name`` (folded or sound key) shares enough trigrams with key."""
-        self.session.execute(
-            text("SELECT set_config('pg_trgm.similarity_threshold', :t, true)"),
-            {"t": TRIGRAM_THRESHOLD},
-        )
-        return self.session.execute(
-            text(
-                f"SELECT word, names, known FROM search_words WHERE {column_name} % :key "
-                f"AND {condition} ORDER BY similarity({column_name}, :key) DESC LIMIT :n"
-            ),
-            {"key": key, "n": TRIGRAM_CANDIDATES},
-        ).all()
-
-    def correct(self, word: str) -> str | None:
-        """As the Whoosh backend's two correctors: place, unit and everyday words (two edits),
-        then any word of the names (one edit); candidates from pg_trgm, chosen by edit distance."""
-        folded = analysis.fold(word)
-        if not allowed_edits(len(folded)):
-            return None
-        rows = self._candidates("sound", sound_key(folded), "true")
-        known = Corrector([(w, k) for w, _n, k in rows if k > 0])
-        ranks = [r for r in (known.rank(word), _everyday_corrector().rank(word)) if r]
-        if ranks and not (folded in _everyday_corrector() or folded in known):
-            return min(ranks)[4]
-        if folded in _everyday_corrector() or folded in known:
-            return None
-        in_names = Corrector([(w, n) for w, n, _k in rows if n > 0], max_edits=1).closest(word)
-        return in_names[1] if in_names else None
-
-    def is_known_word(self, word: str) -> bool:
-        folded = analysis.fold(word)
-        if folded in _everyday_corrector():
-            return True
-        if len(folded) < 4 or not folded.isalpha():
-            return False
-        return bool(
-            self.session.scalar(
-                text("SELECT 1 FROM search_words WHERE folded = :f AND known > 0 LIMIT 1"),
-                {"f": folded},
-            )
-        )
-
-    def corrections(self, words: list[str]) -> dict[str, str]:
-        """For each word no name has, the closest word of the names (two edits at most, same
-        first letter, the most used on a tie): the "¿Quisiste decir…?" of last resort."""
-        found: dict[str, str] = {}
-        for word in words:
-            term = analysis.term(word)
-            if word.isdigit() or not term or self.knows(term):
-                continue
-            folded = analysis.fold(word)
-            best = None
-            rows = self._candidates(
-                "folded", folded, "names > 0 AND left(folded, 1) = left(:key, 1)"
-            )
-            for written, uses, _known in rows:
-                candidate = analysis.fold(written)
-                if abs(len(candidate) - len(folded)) > 2:
-                    continue
-                distance = damerau_levenshtein(candidate, folded, limit=3)
-                if distance <= 2:
-                    key = (distance, -uses, written)
-                    best = min(best, key) if best else key
-            if best:
-                found[word] = best[2]
-        return found
-
-    def place_names(self) -> dict[tuple[str, ...], dict[str, list[str]]]:
-        names: dict[tuple[str, ...], dict[str, list[str]]] = {}
-        rows = self.session.execute(
-            select(Place.ubigeo, Place.name)
-            .where(func.length(Place.ubigeo).in_((4, 6)))
-            .order_by(Place.ubigeo)
-        )
-        for ubigeo, name in rows:
-            param = "provincia" if len(ubigeo) == 4 else "distrito"
-            key = tuple(analysis.fold(w) for w in analysis.words(name))
-            if key:
-                names.setdefault(key, {}).setdefault(param, []).append(ubigeo)
-        return names
-
     def labels(self, dim: str, values: list[str]) -> dict[str, str]:
-        if not values:
-            return {}
-        if dim in ("provincia", "distrito"):
-            rows = self.session.execute(
-                select(Place.ubigeo, Place.name).where(Place.ubigeo.in_(values))
-            )
-            return dict(rows.all())
-        found = dict(
-            self.session.execute(
-                select(ExecutingUnit.sec_ejec, ExecutingUnit.name).where(
-                    ExecutingUnit.sec_ejec.in_(values)
-                )
-            ).all()
-        )
-        missing = [v for v in values if v not in found]
-        if missing:
-            rows = self.session.execute(
-                select(Investment.sec_ejec, func.min(Investment.executing_unit_name))
-                .where(Investment.sec_ejec.in_(missing))
-                .group_by(Investment.sec_ejec)
-            )
-            found.update((k, v) for k, v in rows if v)
-        return found
+        return facet_labels(self.session, dim, values)
 
     # --- matching ------------------------------------------------------------------------------
 
@@ -397,49 +248,7 @@ class PostgresSearcher:
 
     def facet_counts(self, selection: PgSelection) -> dict[str, dict[str, int]]:
         """Every facet's counts in one grouped query over the matching rows."""
-        inv = Investment.__table__
-        matched = self._matched(
-            selection, inv.c.cui, inv.c.ubigeo, inv.c.status, inv.c.phase, inv.c.function,
-            inv.c.sec_ejec, inv.c.red_flags,
-        ).cte("matched").prefix_with("MATERIALIZED")  # fmt: skip
-        m = matched.c
-
-        def grouped(dim, value, where=None):
-            query = select(literal(dim).label("dim"), value.label("value"), func.count())
-            query = query.select_from(matched).where(value.is_not(None))
-            if where is not None:
-                query = query.where(where)
-            return query.group_by(value)
-
-        parts = [
-            grouped("provincia", func.left(m.ubigeo, 4), func.length(m.ubigeo) >= 4),
-            grouped("distrito", m.ubigeo, func.length(m.ubigeo) == 6),
-            grouped("estado", m.status, m.status != ""),
-            grouped("fase", m.phase, m.phase != ""),
-            grouped("funcion", m.function, m.function != ""),
-            grouped("unidad", m.sec_ejec, m.sec_ejec != ""),
-        ]
-        year = cast(Prioritisation.year, Text)
-        parts.append(
-            select(literal("pp"), year, func.count(func.distinct(m.cui)))
-            .select_from(matched.join(Prioritisation.__table__, Prioritisation.cui == m.cui))
-            .group_by(year)
-        )
-        flags = (
-            func.unnest(func.string_to_array(m.red_flags, " "))
-            .table_valued("flag")
-            .render_derived(name="f")
-        )
-        parts.append(
-            select(literal("alerta"), flags.c.flag, func.count(func.distinct(m.cui)))
-            .select_from(matched.join(flags, literal(True)))
-            .where(flags.c.flag != "")
-            .group_by(flags.c.flag)
-        )
-        counts: dict[str, dict[str, int]] = {}
-        for dim, value, count in self.session.execute(union_all(*parts)):
-            counts.setdefault(dim, {})[value] = count
-        return counts
+        return facet_counts(self.session, self._matched(selection, *FACET_COLUMNS))
 
     def page(
         self, parsed: Parsed, selection: PgSelection, orden: str, offset: int, limit: int | None
