@@ -266,3 +266,21 @@ def test_figures_round_half_up_as_a_spreadsheet_does(app):
         assert i18n.format_percent(Decimal("35.45")) == "35.5%"
         assert i18n.format_number(Decimal("2.5")) == "3"
         assert i18n.money_value(12314604.875) == Decimal("12314604.88")
+
+
+def test_english_says_halted_for_paralizada_everywhere():
+    """The status badge says "Halted"; /provincias, /unidades and their sort options said
+    "Stalled" for the same idea: one English word for "paralizada" on every page."""
+    from babel.messages.pofile import read_po
+
+    path = Path(__file__).parent.parent / "translations/en/LC_MESSAGES/messages.po"
+    with path.open("rb") as handle:
+        catalog = read_po(handle)
+    mixed = []
+    for message in catalog:
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        strs = message.string if isinstance(message.string, tuple) else (message.string,)
+        if any("paraliz" in i.lower() for i in ids) and any("stall" in s.lower() for s in strs):
+            mixed.append(ids[0])
+    assert mixed == []
+    assert catalog.get("Paralizada").string == "Halted"

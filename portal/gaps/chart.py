@@ -16,9 +16,10 @@ from markupsafe import Markup, escape
 from portal.gaps.queries import DistrictGap
 from portal.i18n import format_money, format_percent
 
-#: Narrower than the bar charts: on a 360 px phone its 20-unit labels are then ~14 px high.
+#: Narrower than the bar charts: on a 360 px phone its 18-unit labels (portal.css) are ~12 px
+#: high, and the margins hold "S/ 100,000" on the left and "100%" on the right.
 WIDTH, HEIGHT = 480, 400
-LEFT, RIGHT, TOP, BOTTOM = 104, 28, 44, 48
+LEFT, RIGHT, TOP, BOTTOM = 120, 32, 44, 48
 #: Soles per inhabitant marked on the vertical axis.
 TICKS = (0, 10, 100, 1_000, 10_000, 100_000)
 

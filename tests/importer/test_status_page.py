@@ -44,3 +44,11 @@ def test_demo_import_fills_the_home_page_figures(demo_client):
 
     assert 'data-figure="investments">440<' in page
     assert "S/ " in page.split('data-figure="updated_cost">')[1][:20]
+
+
+def test_status_page_names_source_files_without_template_braces(client):
+    """The yearly budget-tracking file is described as AAAA-Seguimiento-PI.csv, the way /datos
+    writes dates (AAAA-MM-DD), not with a bare placeholder «{AÑO}» that reads as a bug."""
+    page = client.get("/estado").get_data(as_text=True)
+    assert "AAAA-Seguimiento-PI.csv" in page
+    assert "{AÑO}" not in page

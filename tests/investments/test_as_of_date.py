@@ -235,6 +235,15 @@ def test_a_version_between_imports_shows_that_imports_figures(client, history):
     assert f"?fecha=2026-06-01&amp;version={history[6]} " in _citation(html)
 
 
+def test_a_cited_version_is_named_as_datos_names_it(client, history):
+    """/datos lists «Importación n.º N» (the number a citation carries) under versions named by
+    day (2026-06-01, 2026-06-01.2): the cited page names the import, not a «versión N» that
+    /datos never shows."""
+    html = client.get(f"/inversiones/{CUI}?version={history[6]}").get_data(as_text=True)
+    heading = re.search(r'<h2 id="as-of-title">(.*?)</h2>', html).group(1)
+    assert heading == f"Así estaba tras la importación n.º {history[6]}, del 1 jun. 2026"
+
+
 def test_the_banners_progress_is_labelled_as_the_figure_it_is(client, history):
     """The banner rebuilds the bank of investments' own progress (the page's bar may take a
     higher one from F12-B or INFObras): it says so, as the page's row for that figure does."""

@@ -59,4 +59,4 @@ def test_a_long_paralysis_is_counted_with_thousands_grouped(app):
     spanish = client.get("/inversiones/2100999").get_data(as_text=True)
     assert figure(spanish, "stall") == "FALTA DE PRESUPUESTO (2 may. 2022; 1,615 días paralizada)"
     english = client.get("/inversiones/2100999?lang=en").get_data(as_text=True)
-    assert figure(english, "stall") == "FALTA DE PRESUPUESTO (May 2, 2022; stalled for 1,615 days)"
+    assert figure(english, "stall") == "FALTA DE PRESUPUESTO (May 2, 2022; halted for 1,615 days)"

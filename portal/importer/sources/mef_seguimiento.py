@@ -109,7 +109,7 @@ def merge_execution(first: list[Record], other: list[Record]) -> None:
 
 SOURCE = SourceSpec(
     name="mef-seguimiento",
-    description="MEF, seguimiento de proyectos de inversión — {AÑO}-Seguimiento-PI.csv",
+    description="MEF, seguimiento de proyectos de inversión — AAAA-Seguimiento-PI.csv",
     file_format="csv",
     columns=COLUMNS,
     required=frozenset({"year", "sec_ejec", "cui", "pim", "devengado"}),
