@@ -111,6 +111,16 @@ def local_time(value: dt.datetime) -> dt.datetime:
     return value.astimezone(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"]))
 
 
+def iso_local(value: dt.datetime | str | None) -> str | None:
+    """'2026-11-23T01:00:00-05:00': a stored moment (or SQLite's text of one) in the portal's
+    time with its offset, for files and the API: the same clock as the pages, and exact."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    return local_time(value).isoformat()
+
+
 def local_day(value: dt.date | dt.datetime | None) -> dt.date | None:
     """The day of a moment in Lima (an import at 01:00 UTC belongs to the evening before)."""
     if isinstance(value, dt.datetime):

@@ -63,7 +63,7 @@ INVESTMENT_COLUMNS = (
     Column("fin_ejecucion", "fecha", "execution_end_on", _l("Fin previsto o real de la ejecución.")),
     Column("fecha_cierre", "fecha", "closed_on", _l("Fecha de cierre, si está cerrada.")),
     Column("alertas", "texto", "red_flags", _l("Señales de alerta, separadas por espacios (ver /metodologia).")),
-    Column("ultimo_cambio", "fecha_hora", "changed_at", _l("Última vez que una importación cambió un dato de esta inversión (UTC).")),
+    Column("ultimo_cambio", "fecha_hora", "changed_at", _l("Última vez que una importación cambió un dato de esta inversión (hora de Lima, con su desfase: -05:00).")),
 )  # fmt: skip
 
 YEARLY_COLUMNS = (

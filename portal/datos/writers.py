@@ -6,13 +6,13 @@ CSV here; XLSX in ``portal.datos.xlsx`` (re-exported below).
 from __future__ import annotations
 
 import csv
-import datetime as dt
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from pathlib import Path
 
 from portal.datos.columns import Column
 from portal.datos.xlsx import write_xlsx
+from portal.i18n import iso_local
 from portal.spreadsheets import spreadsheet_text
 
 __all__ = ["as_number", "write_csv", "write_xlsx"]
@@ -38,7 +38,7 @@ def write_csv(path: Path, columns: Sequence[Column], rows: Iterable[Sequence]) -
                 row[i] = spreadsheet_text(value)
         for i in moments:
             if row[i] is not None:
-                row[i] = _iso_utc(row[i])
+                row[i] = iso_local(row[i])
         return row
 
     with path.open("w", encoding="utf-8-sig", newline="") as out:
@@ -49,18 +49,6 @@ def write_csv(path: Path, columns: Sequence[Column], rows: Iterable[Sequence]) -
 
 
 _FORMULA_STARTS = frozenset("=+-@")
-
-
-def _iso_utc(value) -> str:
-    """'2026-11-23T06:00:00+00:00' from a datetime or SQLite's '2026-11-23 06:00:00.000000'."""
-    if isinstance(value, str):
-        value = dt.datetime.fromisoformat(value)
-    return _utc(value).isoformat()
-
-
-def _utc(value: dt.datetime) -> dt.datetime:
-    """Stored times are UTC; SQLite hands them back without the offset."""
-    return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
 
 
 def as_number(value: Decimal | None) -> float | None:

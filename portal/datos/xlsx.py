@@ -14,6 +14,8 @@ import re
 import zipfile
 from xml.sax.saxutils import escape
 
+from portal.i18n import local_time
+
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _EPOCH = dt.date(1899, 12, 30)
 _EPOCH_DT = dt.datetime(1899, 12, 30)
@@ -56,8 +58,8 @@ def _date(v):
 def _moment(v):
     if isinstance(v, str):
         v = dt.datetime.fromisoformat(v)
-    if v.tzinfo is not None:
-        v = v.astimezone(dt.UTC).replace(tzinfo=None)
+    # A spreadsheet cell has no zone: the moment is written as Lima's clock shows it.
+    v = local_time(v).replace(tzinfo=None)
     d = v - _EPOCH_DT
     return f'<c s="3"><v>{d.days + d.seconds / 86400:.6f}</v></c>'
 

@@ -103,7 +103,7 @@ CHANGE_FIELD_LABELS = {
     "balance_to_execute": _l("Saldo por ejecutar"),
     "liquidation_total": _l("Monto de liquidación"),
     "physical_progress": _l("Avance físico"),
-    "execution_progress": _l("Avance financiero (según el MEF)"),
+    "execution_progress": _l("Porcentaje de ejecución publicado por el MEF"),
     "has_f12b": _l("Tiene Formato 12-B"),
     "has_technical_file": _l("Tiene expediente técnico"),
     "concurrent_control_amount": _l("Control concurrente de la Contraloría (monto)"),

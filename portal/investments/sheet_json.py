@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from sqlalchemy import inspect
 
+from portal.i18n import local_time
 from portal.investments.flags import FLAG_LABELS, FlagThresholds, explain_flag
 from portal.investments.labels import (
     CHANGE_FIELD_LABELS,
@@ -25,6 +26,8 @@ def plain(value):
     """A JSON-safe copy of one value."""
     if isinstance(value, Decimal):
         return str(value)
+    if isinstance(value, dt.datetime) and value.tzinfo is not None:
+        return local_time(value).isoformat()  # a stored moment, in Lima's time like the page
     if isinstance(value, dt.datetime | dt.date):
         return value.isoformat()
     return value

@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portal.i18n import local_day
+from portal.i18n import iso_local, local_day
 from portal.investments.flags import FLAG_LABELS
 from portal.investments.labels import PHASE_LABELS, STATUS_LABELS
 from portal.investments.models import Investment, Prioritisation
@@ -46,7 +46,7 @@ def investment_json(inv: Investment) -> dict:
         "devengado_acumulado": _decimal(inv.devengado_accumulated),
         "avance_fisico": _decimal(inv.progress),
         "alertas": inv.red_flags.split() if inv.red_flags else [],
-        "cambio": utc_isoformat(inv.changed_at),
+        "cambio": iso_local(inv.changed_at),
         "url": url_for("investments.show", cui=inv.cui, _external=True),
     }
 
@@ -127,13 +127,6 @@ def _slug(text: str) -> str:
     """ASCII words joined by dashes (nothing for emoji or punctuation): safe in any file name."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:40].strip("-")
-def utc_isoformat(moment: dt.datetime | None) -> str | None:
-    """RFC 3339 with its offset; SQLite gives back stored UTC times without one."""
-    if moment is None:
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.UTC)
-    return moment.isoformat()
 
 
 def _decimal(value) -> str | None:

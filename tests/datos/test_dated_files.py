@@ -157,15 +157,16 @@ def test_manifest_is_plain_json(demo_app, day_files):
     assert json.loads(manifest.read_text())["files"][0]["name"] == "inversiones.csv"
 
 
-def test_csv_cells_are_safe_in_a_spreadsheet_and_times_are_iso(tmp_path):
+def test_csv_cells_are_safe_in_a_spreadsheet_and_times_are_iso_in_lima(app, tmp_path):
     from portal.datos.columns import Column
     from portal.datos.writers import write_csv
 
     columns = (Column("nombre", "texto", "name", ""), Column("cambio", "fecha_hora", "x", ""))
     rows = [("=HYPERLINK(1)", "2026-11-23 06:00:00.000000"), (None, None)]
-    assert write_csv(tmp_path / "f.csv", columns, rows) == 2
+    with app.app_context():
+        assert write_csv(tmp_path / "f.csv", columns, rows) == 2
     lines = (tmp_path / "f.csv").read_text(encoding="utf-8-sig").splitlines()
-    assert lines[1] == "'=HYPERLINK(1),2026-11-23T06:00:00+00:00"
+    assert lines[1] == "'=HYPERLINK(1),2026-11-23T01:00:00-05:00"
     assert lines[2] == ","
 
 
