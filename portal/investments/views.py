@@ -19,6 +19,7 @@ from portal.complaints.response_times import response_times
 from portal.complaints.service import find_place_observations, published_observations
 from portal.contracts.ids import load_points, sheet_disclosure
 from portal.contracts.queries import investment_processes, processes_as_data
+from portal.contracts.signals import SIGNAL_LABELS, SignalThresholds, explain_signal
 from portal.cycle.queries import find_unit_cycle
 from portal.db import get_session
 from portal.i18n import local_today
@@ -311,4 +312,8 @@ def methodology():
         flag_sentences=_flag_sentences(),
         thresholds=_thresholds(),
         ids_points=load_points(),
+        signal_sentences={
+            code: explain_signal(code, SignalThresholds.from_config(current_app.config))
+            for code in SIGNAL_LABELS
+        },
     )
