@@ -28,7 +28,15 @@ AWARD_STATUS_LABELS = {
 
 
 def init_app(app) -> None:
+    from flask import current_app
+
     from portal.contracts.queries import as_dates, main_contractor
+    from portal.contracts.signals import SIGNAL_LABELS, SignalThresholds, process_signals
+
+    def contract_signals(views) -> dict[str, list[str]]:
+        """The risk signals of each process (by ocid), with the thresholds configured."""
+        thresholds = SignalThresholds.from_config(current_app.config)
+        return {v.process.ocid: process_signals(v, thresholds) for v in views}
 
     app.jinja_env.globals.update(
         main_contractor=main_contractor,
@@ -36,4 +44,6 @@ def init_app(app) -> None:
         METHOD_LABELS=METHOD_LABELS,
         CATEGORY_LABELS=CATEGORY_LABELS,
         AWARD_STATUS_LABELS=AWARD_STATUS_LABELS,
+        contract_signals=contract_signals,
+        SIGNAL_LABELS=SIGNAL_LABELS,
     )

@@ -52,6 +52,11 @@ def _views(session: Session, processes: list[ContractingProcess]) -> list[Proces
     return list(views.values())
 
 
+def all_processes(session: Session) -> list[ProcessView]:
+    """Every process stored (the region's), with its awards: for figures over the whole list."""
+    return _views(session, list(session.scalars(select(ContractingProcess))))
+
+
 def _by_date(query):
     """Oldest first, as the story of the works goes; undated processes last."""
     published = ContractingProcess.published_on

@@ -18,6 +18,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, extract, func, select
 from sqlalchemy.orm import Session
 
+from portal.contracts.ids_units import unit_point_averages
 from portal.cycle.queries import INTERVALS, summarise_cycle
 from portal.investments.flags import financial_progress
 from portal.investments.models import ExecutingUnit, Investment, Place
@@ -50,6 +51,8 @@ class UnitRow:
     #: Finished works not yet closed, and median days per step of the cycle (see /ciclo).
     pending_closures: int = 0
     medians: dict[str, int | None] = field(default_factory=dict)
+    #: The mean of the CoST IDS points (of 40) its investments disclose (portal/contracts/ids.py).
+    ids_points: Decimal | None = None
 
     @property
     def execution(self) -> Decimal | None:
@@ -147,6 +150,7 @@ def list_units(
         .order_by(totals.c.cost.desc(), ExecutingUnit.name)
     ).all()
     cycles = {u.sec_ejec: u for u in summarise_cycle(session, today, where=where)}
+    ids_points = unit_point_averages(session, where)
     units = [
         UnitRow(
             sec_ejec=unit.sec_ejec,
@@ -159,6 +163,7 @@ def list_units(
             stalled=int(stalled or 0),
             pending_closures=len(cycles[unit.sec_ejec].pending_closures),
             medians=cycles[unit.sec_ejec].medians,
+            ids_points=ids_points.get(unit.sec_ejec),
         )
         for unit, count, cost, spent, stalled in rows
     ]
@@ -215,6 +220,7 @@ def units_csv(listing: UnitList, response_times: dict | None = None) -> str:
             "pendientes_de_cierre",
             *(f"mediana_dias_{key}" for key, _start, _end in INTERVALS),
             *RESPONSE_COLUMNS,
+            "ids_puntos_promedio",
         ]
     )
     for row in listing.units:
@@ -231,6 +237,7 @@ def units_csv(listing: UnitList, response_times: dict | None = None) -> str:
                 row.pending_closures,
                 *(_blank_if_none(row.medians[key]) for key, _start, _end in INTERVALS),
                 *_response_cells(response_times.get(row.sec_ejec)),
+                _blank_if_none(row.ids_points),
             ]
         )
     return out.getvalue()

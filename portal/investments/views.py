@@ -17,7 +17,9 @@ from flask_babel import gettext as _
 
 from portal.complaints.response_times import response_times
 from portal.complaints.service import find_place_observations, published_observations
+from portal.contracts.ids import load_points, sheet_disclosure
 from portal.contracts.queries import investment_processes, processes_as_data
+from portal.contracts.signals import SIGNAL_LABELS, SignalThresholds, explain_signal
 from portal.cycle.queries import find_unit_cycle
 from portal.db import get_session
 from portal.i18n import local_today
@@ -118,6 +120,7 @@ def show(cui: str):
         return render_template("investments/not_found.html", cui=cui[:60], matches=matches), 404
     permalink = url_for("investments.show", cui=sheet.investment.cui, _external=True)
     as_of, bad_date, bad_version = _as_of(session, sheet.investment)
+    contracts = investment_processes(session, sheet.investment.cui)
     return render_template(
         "investments/show.html",
         sheet=sheet,
@@ -132,7 +135,8 @@ def show(cui: str):
         cite_url=_cite_url(session, sheet.investment.cui, as_of, today),
         today=today,
         observations=published_observations(session, sheet.investment.cui),
-        contracts=investment_processes(session, sheet.investment.cui),
+        contracts=contracts,
+        ids=sheet_disclosure(sheet, contracts),
     )
 
 
@@ -304,5 +308,12 @@ def unit(slug: str):
 @bp.get("/metodologia")
 def methodology():
     return render_template(
-        "pages/metodologia.html", flag_sentences=_flag_sentences(), thresholds=_thresholds()
+        "pages/metodologia.html",
+        flag_sentences=_flag_sentences(),
+        thresholds=_thresholds(),
+        ids_points=load_points(),
+        signal_sentences={
+            code: explain_signal(code, SignalThresholds.from_config(current_app.config))
+            for code in SIGNAL_LABELS
+        },
     )

@@ -29,7 +29,7 @@ def test_units_csv_has_the_published_columns_and_one_per_closure_year(units_csv)
         "pendientes_de_cierre", "mediana_dias_viable_a_gasto", "mediana_dias_gasto_a_termino",
         "mediana_dias_termino_a_cierre",
         "observaciones_derivadas", "observaciones_respondidas", "mediana_dias_respuesta",
-        "observaciones_vencidas",
+        "observaciones_vencidas", "ids_puntos_promedio",
     ]  # fmt: skip
     assert len(years) == 3 and years == list(range(years[0], years[0] + 3))
     assert "vigia-unidades-ejecutoras-" in response.headers["Content-Disposition"]
