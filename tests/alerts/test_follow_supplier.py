@@ -48,6 +48,9 @@ def test_the_supplier_feed_lists_its_processes(app, tmp_path):
     assert entry.link.endswith("/inversiones/2640310")
     assert "CREACION DEL PUENTE LUPUCHE" in entry.summary
     assert "S/ 112,464.00" in entry.summary
+    english = feedparser.parse(client.get(f"/contratistas/{SUPPLIER}.atom?lang=en").data)
+    assert english.feed.title == "Vigía: contracting processes of CONSORCIO LUPUCHE"
+    assert "Investment: CREACION DEL PUENTE LUPUCHE" in english.entries[0].summary
     assert client.get("/contratistas/99999999999.atom").status_code == 404
 
 
