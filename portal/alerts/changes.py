@@ -24,6 +24,19 @@ MAX_SCANNED, SCAN_CHUNK = 100_000, 5_000
 ADDED, REMOVED = "_added", "_removed"
 #: The change-log field of a work joining or leaving its unit's pending closures.
 STAGE_FIELD, PENDING = "cycle_stage", "terminada"
+#: The change-log field of a contracting process an import added or changed (its ocid).
+PROCESS_FIELD = "contract_process"
+
+
+@dataclass(frozen=True)
+class ProcessChange:
+    """A contracting process of the investment that an import added (new) or changed."""
+
+    ocid: str
+    title: str
+    new: bool
+    #: The ids of its awarded suppliers today, as published: who follows it.
+    suppliers: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -55,6 +68,8 @@ class InvestmentChange:
     #: "joined" (finished, not closed), "closed" or "left" (another stage) the unit's pending
     #: closures with this import; None when the list did not change.
     pending_closure: str | None = None
+    #: The contracting processes this import added or changed.
+    processes: tuple[ProcessChange, ...] = ()
 
 
 def describe_changes(session: Session, entries: Iterable[ChangeLogEntry]) -> list[InvestmentChange]:
@@ -84,6 +99,9 @@ def describe_changes(session: Session, entries: Iterable[ChangeLogEntry]) -> lis
             )
         ).all()
     )
+    processes = _processes(
+        session, [e for rows in groups.values() for e in rows if e.field == PROCESS_FIELD]
+    )
     changes = []
     for (cui, run_id), rows in groups.items():
         rows.sort(key=lambda e: e.id)
@@ -106,16 +124,45 @@ def describe_changes(session: Session, entries: Iterable[ChangeLogEntry]) -> lis
                         new=change_value_text(e.new_value, e.field),
                     )
                     for e in rows
-                    if e.field not in (ADDED, REMOVED)
+                    if e.field not in (ADDED, REMOVED, PROCESS_FIELD)
                 ],
                 last_entry_id=rows[-1].id,
                 status=str(STATUS_LABELS.get(known.status, known.status)) if known else None,
                 sec_ejec=known.sec_ejec if known else None,
                 pending_closure=_pending_closure(rows),
+                processes=tuple(
+                    processes[e.new_value]
+                    for e in rows
+                    if e.field == PROCESS_FIELD and e.new_value in processes
+                ),
             )
         )
     changes.sort(key=lambda c: (c.changed_at, c.last_entry_id), reverse=True)
     return changes
+
+
+def _processes(session: Session, entries: list[ChangeLogEntry]) -> dict[str, ProcessChange]:
+    """ocid → what the change log says of each process (new when it had no old value)."""
+    from portal.contracts.models import ContractAward, ContractingProcess
+
+    if not entries:
+        return {}
+    ocids = {e.new_value for e in entries}
+    new = {e.new_value for e in entries if e.old_value is None}
+    suppliers: dict[str, set[str]] = defaultdict(set)
+    for ocid, ruc in session.execute(
+        select(ContractAward.ocid, ContractAward.ruc).where(ContractAward.ocid.in_(ocids))
+    ):
+        if ruc:
+            suppliers[ocid].add(ruc)
+    return {
+        ocid: ProcessChange(ocid, title or ocid, ocid in new, frozenset(suppliers[ocid]))
+        for ocid, title in session.execute(
+            select(ContractingProcess.ocid, ContractingProcess.title).where(
+                ContractingProcess.ocid.in_(ocids)
+            )
+        )
+    }
 
 
 def _pending_closure(rows: list[ChangeLogEntry]) -> str | None:

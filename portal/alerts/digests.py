@@ -70,10 +70,20 @@ def _covered(session: Session, subscription: Subscription, changed: dict, search
             for cui, groups in changed.items()
             if any(g.pending_closure and g.sec_ejec == subscription.target for g in groups)
         }
+    if subscription.kind == "supplier":
+        return {
+            cui
+            for cui, groups in changed.items()
+            if any(_of_supplier(g, subscription.target) for g in groups)
+        }
     if subscription.target not in searches:
         filters = Filters.from_args(dict(parse_qsl(subscription.target)))
         searches[subscription.target] = set(matching_cuis(session, filters)) & changed.keys()
     return searches[subscription.target]
+
+
+def _of_supplier(change: InvestmentChange, ruc: str) -> bool:
+    return any(ruc in process.suppliers for process in change.processes)
 
 
 def collect_digests(session: Session) -> tuple[dict[Subscriber, list[FollowedChanges]], int]:
@@ -99,6 +109,8 @@ def collect_digests(session: Session) -> tuple[dict[Subscriber, list[FollowedCha
             if change.last_entry_id > subscription.last_change_id
             # A unit's pending closures: only the imports that moved a work in or out of them.
             and (subscription.kind != "closures" or change.pending_closure)
+            # A supplier: only the imports that added or changed one of its processes.
+            and (subscription.kind != "supplier" or _of_supplier(change, subscription.target))
         ]
         if groups:
             groups.sort(key=lambda c: (c.changed_at, c.last_entry_id), reverse=True)

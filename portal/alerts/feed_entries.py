@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 
-from flask import url_for
+from flask import render_template, url_for
 from flask_babel import gettext, ngettext
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -24,6 +24,62 @@ from portal.search.queries import matching_cuis
 
 FEED_SIZE = 50
 EPOCH = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+
+
+def _day(day: dt.date | None) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC) if day else EPOCH
+
+
+def supplier_feed(session: Session, ruc: str, language: str) -> Feed | None:
+    """A supplier's contracting processes in the region, newest first: what was bought, for
+    which investment, for how much (this supplier's contract, or its award), and when."""
+    from portal.contracts.queries import supplier_page
+
+    page = supplier_page(session, ruc)
+    if page is None:
+        return None
+    views = sorted(
+        page.processes,
+        key=lambda v: (
+            v.process.updated_on or v.process.published_on or dt.date.min,
+            v.process.ocid,
+        ),
+        reverse=True,
+    )
+    entries = []
+    for view in views[:FEED_SIZE]:
+        process = view.process
+        link = url_for("investments.show", cui=process.cui, _external=True)
+        own = [a for a in view.awards if a.ruc == ruc]
+        entries.append(
+            FeedEntry(
+                id=f"{link}#proceso-{process.ocid}",
+                title=process.title or process.ocid,
+                link=link,
+                updated=_day(process.updated_on or process.published_on),
+                content=render_template(
+                    "alerts/_process_entry.html",
+                    view=view,
+                    awards=own,
+                    investment=page.investments.get(process.cui),
+                ),
+            )
+        )
+    name = page.name or ruc
+    page_url = url_for("contracts.supplier", ruc=ruc, _external=True)
+    return Feed(
+        id=f"{page_url}#procesos",
+        title=gettext("Vigía: procesos de contratación de %(name)s", name=name),
+        subtitle=gettext(
+            "Procesos de contratación de las inversiones de la región adjudicados a este "
+            "proveedor, según OECE (Contrataciones Abiertas), del más reciente al más antiguo."
+        ),
+        self_url=url_for("alerts.supplier_feed", ruc=ruc, _external=True),
+        page_url=page_url,
+        language=language,
+        updated=max((aware(e.updated) for e in entries), default=EPOCH),
+        entries=entries,
+    )
 
 
 def feed_version(session: Session, *parts: str) -> tuple[str, dt.datetime]:
@@ -49,6 +105,13 @@ def _change_entry(change: InvestmentChange) -> FeedEntry:
         title = gettext("Nueva inversión: %(name)s", name=change.name)
     elif change.removed:
         title = gettext("Ya no figura en los datos: %(name)s", name=change.name)
+    elif change.processes and not change.fields:
+        title = ngettext(
+            "%(name)s: %(num)d proceso de contratación nuevo o actualizado",
+            "%(name)s: %(num)d procesos de contratación nuevos o actualizados",
+            len(change.processes),
+            name=change.name,
+        )
     else:
         title = ngettext(
             "%(name)s: %(num)d dato cambió",

@@ -14,8 +14,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from portal.db import Base, UTCDateTime
 
 #: What can be followed: an investment (CUI), a place (ubigeo), a search (its query string), a
-#: unit's pending closures (its SEC_EJEC: works that finish and join the list, or close and leave).
-KINDS = ("investment", "place", "search", "closures")
+#: unit's pending closures (its SEC_EJEC: works that finish and join the list, or close and leave),
+#: a supplier (its id as OECE publishes it: the processes of it an import adds or changes).
+KINDS = ("investment", "place", "search", "closures", "supplier")
 
 
 class Subscriber(Base):
@@ -45,7 +46,8 @@ class Subscription(Base):
     subscriber_id: Mapped[int] = mapped_column(ForeignKey("subscribers.id"), index=True)
     #: One of KINDS.
     kind: Mapped[str] = mapped_column(String(12))
-    #: The CUI, the ubigeo, the search's query string (canonical order) or the unit's SEC_EJEC.
+    #: The CUI, the ubigeo, the search's query string (canonical order), the unit's SEC_EJEC or
+    #: the supplier's id (RUC).
     target: Mapped[str] = mapped_column(String(600))
     #: What the person saw when following ("Puesto de salud …", "Cutervo", "colegio Chota").
     label: Mapped[str] = mapped_column(Text)

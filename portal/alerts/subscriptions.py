@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode
 
 from flask_babel import gettext
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from portal.alerts.changes import latest_change_id
@@ -60,6 +60,15 @@ def describe_target(session: Session, kind: str, target: str) -> str | None:
     if kind == "closures":
         unit = session.scalar(select(ExecutingUnit.name).where(ExecutingUnit.sec_ejec == target))
         return gettext("Obras pendientes de cierre de %(unit)s", unit=unit) if unit else None
+    if kind == "supplier":
+        from portal.contracts.models import ContractAward
+
+        name = session.scalar(
+            select(func.max(ContractAward.supplier)).where(ContractAward.ruc == target)
+        )
+        if name is None:
+            return None
+        return gettext("Procesos de contratación de %(name)s (RUC %(ruc)s)", name=name, ruc=target)
     if kind == "search":
         filters = Filters.from_args(dict(parse_qsl(target)))
         parts = [filters.q] if filters.q else []

@@ -1,5 +1,6 @@
 """Feeds (/inversiones/<CUI>.atom, /lugares/<ubigeo>.atom, /buscar.atom, a unit's pending closures
-at /unidades/<slug>/cierres.atom) and follow-by-email."""
+at /unidades/<slug>/cierres.atom, a supplier's processes at /contratistas/<RUC>.atom) and
+follow-by-email."""
 
 from __future__ import annotations
 
@@ -37,6 +38,7 @@ FOLLOW_KINDS = {
     "lugar": "place",
     "busqueda": "search",
     "cierres": "closures",
+    "contratista": "supplier",
 }
 ATOM = "application/atom+xml; charset=utf-8"
 
@@ -98,6 +100,13 @@ def search_feed():
 @bp.get("/unidades/<slug>/cierres.atom")
 def closures_feed(slug: str):
     return _feed_response(lambda session, lang: feed_entries.closures_feed(session, slug, lang))
+
+
+@bp.get("/contratistas/<ruc>.atom")
+def supplier_feed(ruc: str):
+    if not ruc.isascii() or not ruc.isdigit() or len(ruc) > 20:
+        abort(404)
+    return _feed_response(lambda session, lang: feed_entries.supplier_feed(session, ruc, lang))
 
 
 def _follow_target(session, tipo: str, objetivo: str):
@@ -198,6 +207,8 @@ def followed_url(kind: str, target: str) -> str:
             select(ExecutingUnit.slug).where(ExecutingUnit.sec_ejec == target)
         )
         return url_for("investments.unit", slug=slug) if slug else url_for("cycle.index")
+    if kind == "supplier":
+        return url_for("contracts.supplier", ruc=target)
     return url_for("search.results") + ("?" + target if target else "")
 
 

@@ -167,7 +167,9 @@ def _swap(engine, spec: SourceSpec, stage: Stage, result: SourceResult, started,
             log_additions = last_good_rows(engine, spec.name, None) is not None
             result.changes = swap_investments(conn, stage, run_id, log_additions)
         elif spec.mode == "processes":
-            result.changes = swap_keyed(conn, stage)
+            # Processes added or changed are news for followers, not those of a first import.
+            first = last_good_rows(engine, spec.name, None) is None
+            result.changes = swap_keyed(conn, stage, None if first else run_id)
         else:
             result.changes = swap_replace(conn, stage, scopes)
         if has_search_tables(conn):

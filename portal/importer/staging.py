@@ -183,11 +183,15 @@ def swap_replace(conn: Connection, stage: Stage, scopes: Sequence) -> int:
     return changes
 
 
-def swap_keyed(conn: Connection, stage: Stage) -> int:
+def swap_keyed(conn: Connection, stage: Stage, run_id: int | None = None) -> int:
     """Replace the live records of the keys staged (OCDS processes); count rows that differ.
 
     Every table of the source carries the key column (``ocid``): a process's awards go with it.
+    With a ``run_id``, the processes added or changed are written into the change log.
     """
+    from portal.contracts.process_log import changed_processes, log_process_changes
+
+    changed = changed_processes(conn, stage.tables) if run_id is not None else {}
     [key] = stage.spec.key_columns
     main = stage.tables[stage.spec.tables[0].name]
     keys = select(main.c[key])
@@ -201,6 +205,8 @@ def swap_keyed(conn: Connection, stage: Stage) -> int:
             changes += conn.scalar(select(func.count()).select_from(difference.subquery()))
         conn.execute(delete(live).where(live.c[key].in_(keys)))
         conn.execute(insert(live).from_select(names, staged_rows))
+    if changed:
+        log_process_changes(conn, changed, run_id, stage.now)
     return changes
 
 

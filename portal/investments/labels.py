@@ -122,6 +122,8 @@ CHANGE_FIELD_LABELS = {
     "closed_on": _l("Fecha de cierre"),
     # Logged only when a work joins or leaves the unit's pending closures (portal/cycle/closures).
     "cycle_stage": _l("Etapa del ciclo"),
+    # Logged when an OCDS import adds or changes a process of the investment (its ocid).
+    "contract_process": _l("Proceso de contratación"),
     "process_year": _l("Año de los datos"),
     "source": _l("Archivo de origen"),
 }
