@@ -109,7 +109,9 @@ def test_cycle_is_linked_and_defined(demo_client):
     assert 'href="/ciclo"' in demo_client.get("/").get_data(as_text=True)
     assert 'href="/ciclo"' in demo_client.get("/unidades").get_data(as_text=True)
     methodology = demo_client.get("/metodologia").get_data(as_text=True)
-    assert 'id="ciclo"' in methodology and "Terminada, sin cerrar" in methodology
+    assert methodology.count('id="ciclo"') == 1 and "Terminada, sin cerrar" in methodology
+    title = re.search(r"<title>(.*?)</title>", methodology, re.S).group(1)
+    assert "<" not in title and "Metodología" in title  # the sections stay in the page body
 
 
 def test_cycle_page_in_english(demo_client):
