@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from portal.api.params import FILTERS, SEARCH_PARAMETERS, Parameter
+from portal.api.params import MAP_PARAMETERS, SEARCH_PARAMETERS, Parameter
 from portal.investments.flags import FLAG_LABELS
 from portal.investments.labels import PHASE_LABELS, STATUS_LABELS
 from portal.search.catalogue import DIMENSIONS
@@ -145,6 +145,57 @@ FEATURE_COLLECTION = {
     },
 }
 
+PLACE_COLLECTION = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["type", "aggregate", "total", "totalt", "unplaced", "unplacedt", "features"],
+    "description": "The selection by place: one point per department, province or district.",
+    "properties": {
+        "type": {"const": "FeatureCollection"},
+        "aggregate": {
+            "type": "string",
+            "enum": ["departamento", "provincia", "distrito"],
+            "description": "The level of the places.",
+        },
+        "total": {"type": "integer", "description": "Investments selected."},
+        "totalt": {"type": "string", "description": "total as the pages write it."},
+        "unplaced": {
+            "type": "integer",
+            "description": "Investments whose record names no place of this level (not drawn).",
+        },
+        "unplacedt": {"type": "string", "description": "unplaced as the pages write it."},
+        "features": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["type", "id", "geometry", "properties"],
+                "properties": {
+                    "type": {"const": "Feature"},
+                    "id": {"type": "string", "description": "The place's ubigeo."},
+                    "geometry": POINT,
+                    "properties": {
+                        "type": "object",
+                        "additionalProperties": False,
+                        "required": ["u", "n", "i", "it", "k", "kt"],
+                        "properties": {
+                            "u": {"type": "string", "description": "Ubigeo of the place."},
+                            "n": {"type": "string", "description": "Name of the place."},
+                            "i": {"type": "integer", "description": "Investments there."},
+                            "it": {"type": "string", "description": "i as the pages write it."},
+                            "k": {
+                                "type": "number",
+                                "description": "Their updated cost, soles to the céntimo.",
+                            },
+                            "kt": {"type": "string", "description": "k as the pages write it."},
+                        },
+                    },
+                },
+            },
+        },
+    },
+}
+
 ERROR = {
     "type": "object",
     "required": ["error", "status"],
@@ -204,14 +255,28 @@ def openapi_document(version: str) -> dict:
             "/api/v1/inversiones.geojson": {
                 "get": {
                     "operationId": "mapInvestments",
-                    "summary": "Every matching investment as a GeoJSON point (no paging).",
-                    "parameters": [_parameter(p) for p in FILTERS],
+                    "summary": "Every matching investment as a GeoJSON point (no paging), or for "
+                    "a large selection its count and cost per place.",
+                    "description": "A national portal's country and departments, and any "
+                    "selection of more investments than the portal's limit (10,000 by default), "
+                    "are answered by place (PlaceCollection: the places one level below the "
+                    "selection's); a province, a district or a narrower filter by investment.",
+                    "parameters": [_parameter(p) for p in MAP_PARAMETERS],
                     "responses": {
-                        "200": _json(
-                            "FeatureCollection",
-                            "Points; geometry null where no place is known.",
-                            "application/geo+json",
-                        ),
+                        "200": {
+                            "description": "Points (geometry null where no place is known), "
+                            "or places.",
+                            "content": {
+                                "application/geo+json": {
+                                    "schema": {
+                                        "oneOf": [
+                                            {"$ref": "#/components/schemas/FeatureCollection"},
+                                            {"$ref": "#/components/schemas/PlaceCollection"},
+                                        ]
+                                    }
+                                }
+                            },
+                        },
                         "304": {"description": "Unchanged since the ETag given in If-None-Match."},
                         "400": BAD_REQUEST,
                     },
@@ -236,6 +301,7 @@ def openapi_document(version: str) -> dict:
                 "Facet": FACET,
                 "SearchResult": SEARCH_RESULT,
                 "FeatureCollection": FEATURE_COLLECTION,
+                "PlaceCollection": PLACE_COLLECTION,
                 "Error": ERROR,
             },
             "responses": {"BadRequest": _json("Error", "A parameter is not valid.")},

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from importlib import metadata
 
-from flask import Blueprint, jsonify, render_template, url_for
+from flask import Blueprint, current_app, jsonify, render_template, url_for
 
 from portal.api.openapi import openapi_document
-from portal.api.params import FILTERS, SEARCH_PARAMETERS
+from portal.api.params import MAP_PARAMETERS, SEARCH_PARAMETERS
+from portal.maps.points import max_points
 
 bp = Blueprint("api", __name__)
 
@@ -36,7 +37,8 @@ def page():
         "api/page.html",
         examples=examples,
         search_parameters=SEARCH_PARAMETERS,
-        map_parameters=FILTERS,
+        map_parameters=MAP_PARAMETERS,
+        map_max_points=max_points(current_app.config),
         openapi_url=url_for("api.openapi", _external=True),
         bad_example=url_for("search.api", estado="abandonada", _external=True),
     )

@@ -23,7 +23,7 @@ from flask import (
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 
-from portal.api.params import FILTERS, parse_api_filters
+from portal.api.params import parse_map_filters
 from portal.db import get_session
 from portal.i18n import format_money, format_number, format_percent
 from portal.investments.flags import FLAG_LABELS
@@ -78,7 +78,7 @@ def map_page():
     chosen = place_feature(filters.distrito or filters.provincia)
     mode = "coropletas" if request.args.get("modo") == "coropletas" else "puntos"
     measure = request.args.get("medida") if request.args.get("medida") in MEASURES else MEASURES[0]
-    data_args = filters.as_args(pagina=1, orden="relevancia")
+    data_args = map_data_args(filters)
     choropleth = legend = district_rows = None
     if mode == "coropletas":
         choropleth, legend, district_rows = _choropleth(session, filters, measure)
@@ -93,6 +93,7 @@ def map_page():
         },
         choropleth=choropleth,
         labels=_point_labels(),
+        place_urls=_place_urls(filters, _mode_args(mode, measure)),
         investment_url=url_for("investments.show", cui="CUI").replace("CUI", "{cui}"),
         chosen=chosen,
         fit_to_data=chosen is None and bool(filters.unidad or filters.q),
@@ -122,6 +123,31 @@ def map_page():
         page_args=page_args,
         geojson_url=url_for("maps.points", **data_args),
     )
+
+
+def map_data_args(filters: Filters) -> dict[str, str]:
+    """The map data's query string for ``filters``: a department (a 2-digit ``provincia``, as a
+    national portal's links write it) is asked for as ``departamento``."""
+    args = filters.as_args(pagina=1, orden="relevancia")
+    if len(args.get("provincia", "")) == 2:
+        args["departamento"] = args.pop("provincia")
+    return args
+
+
+def _place_urls(filters: Filters, mode_args: dict) -> dict[str, str]:
+    """The map of one place of each level, the other filters kept; ``{ubigeo}`` stands for it.
+
+    A circle of the map data by place links there (portal/maps/aggregates.py)."""
+
+    def url(**place) -> str:
+        args = filters.as_args(pagina=1, **place)
+        return url_for("maps.map_page", **args, **mode_args).replace("UBIGEO", "{ubigeo}")
+
+    return {
+        "departamento": url(provincia="UBIGEO", distrito=""),
+        "provincia": url(provincia="UBIGEO", distrito=""),
+        "distrito": url(provincia="", distrito="UBIGEO"),
+    }
 
 
 def with_province_of_district(filters: Filters) -> Filters:
@@ -187,6 +213,15 @@ def _point_labels() -> dict:
         "loaded_one": _loaded(1),
         "loaded": _loaded(2),
         "failed": _("No se pudo cargar el mapa; la lista de abajo tiene las mismas inversiones."),
+        # Map data by place (portal/maps/aggregates.py): one circle per place.
+        "investments": _("Inversiones"),
+        "place_link": _("Ver sus inversiones en el mapa"),
+        "places": _(
+            "%(count)s inversiones en %(places)s lugares: elija uno para ver sus inversiones.",
+            count="{count}",
+            places="{places}",
+        ),
+        "unplaced": _("%(count)s sin un lugar de este nivel (no se dibujan).", count="{count}"),
     }
 
 
@@ -240,11 +275,18 @@ def _choropleth(session, filters: Filters, measure: str):
     return colours, legend, rows
 
 
+EMPTY_COLLECTION = b'{"type":"FeatureCollection","features":[]}'
+
+
 @bp.get("/api/v1/inversiones.geojson")
 def points():
-    """Every investment the filters select, as compact GeoJSON; cached per import and filters."""
+    """Every investment the filters select, as compact GeoJSON, or for a large selection (a
+    national portal's country and departments) their count and cost per place; cached per
+    import and filters."""
     session = get_session()
-    filters = parse_api_filters(request.args, FILTERS)
+    filters = parse_map_filters(request.args)
+    if filters is None:
+        return Response(EMPTY_COLLECTION, mimetype="application/geo+json")
     _, etag = points_etag(session, filters)
     if etag in request.if_none_match:
         return _not_modified(etag)
