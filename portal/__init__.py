@@ -36,6 +36,7 @@ def create_app(config: dict | None = None) -> Flask:
     from portal.config import load_config
     from portal.importer.views import bp as importer_bp
     from portal.investments import labels
+    from portal.investments.figures_store import precompute_after_import
     from portal.investments.views import bp as investments_bp
 
     app = Flask(
@@ -54,6 +55,8 @@ def create_app(config: dict | None = None) -> Flask:
     labels.init_app(app)
     navigation.init_app(app)
     app.register_blueprint(investments_bp)
+    # First of the after-import hooks: the pages' figures are ready before the slower ones run.
+    app.extensions.setdefault("portal.after_import", []).append(precompute_after_import(app))
     app.register_blueprint(importer_bp)
     health.init_app(app)
     search.init_app(app)

@@ -10,6 +10,7 @@ from portal.complaints.models import (
     OutboxMessage,
 )
 from portal.importer.models import ImportRun
+from portal.investments.figures_store import PrecomputedFigure
 from portal.investments.models import (
     ChangeLogEntry,
     ExecutingUnit,
@@ -35,6 +36,7 @@ __all__ = [
     "F12BMonth",
     "F12BReport",
     "ImportRun",
+    "PrecomputedFigure",
     "InfobrasWork",
     "Investment",
     "Place",

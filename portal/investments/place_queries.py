@@ -80,6 +80,11 @@ def summarise_place(session: Session, ubigeo: str) -> PlaceSummary:
     )
 
 
+def place_summary(session: Session, ubigeo: str, cache: Cache = compute_now) -> PlaceSummary:
+    """The place's figures, kept until the next import (and precomputed by it: precompute.py)."""
+    return cache(("place", ubigeo), lambda: summarise_place(session, ubigeo))
+
+
 def find_place_page(
     session: Session, ubigeo: str, filters: Filters, cache: Cache = compute_now
 ) -> PlacePage | None:
@@ -101,7 +106,11 @@ def find_place_page(
         district = filters.distrito if filters.distrito.startswith(ubigeo) else ""
         filters = replace(filters, provincia=ubigeo, distrito=district)
     listed = apply_filters(select(Investment), filters)
-    total = session.scalar(select(func.count()).select_from(listed.subquery())) or 0
+    summary = place_summary(session, ubigeo, cache)
+    if set(filters.active) <= {"provincia", "distrito"}:
+        total = summary.portfolio.investments  # the place's own list: its count is kept
+    else:
+        total = session.scalar(select(func.count()).select_from(listed.subquery())) or 0
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(filters.pagina, pages)
     listing = list(
@@ -111,7 +120,6 @@ def find_place_page(
             .offset((page - 1) * PAGE_SIZE)
         )
     )
-    summary = cache(("place", ubigeo), lambda: summarise_place(session, ubigeo))
     return PlacePage(
         place=place,
         province=session.get(Place, ubigeo[:4]) if len(ubigeo) == 6 else None,
