@@ -68,11 +68,22 @@ def unit_list(
     )
 
 
+def map_choices(session: Session, cache: Cache) -> tuple[list[str], list[tuple[str, str]]]:
+    """The map page's choices of function and of unit (each a pass over every investment)."""
+    from portal.maps.queries import function_options, unit_options
+
+    return (
+        cache("map-functions", lambda: function_options(session)),
+        cache("map-units", lambda: unit_options(session)),
+    )
+
+
 def national_figures(session: Session, region: str, cache: Cache) -> None:
     """Ask for every figure that reads more than one district's investments: the home page,
     the comparison of places, each department's and province's page, and the list of units
     (whole, and narrowed to each province or department) of today."""
     home_figures(session, cache)
+    map_choices(session, cache)
     list_region_wide(session, cache=cache)
     latest_changed_investments(session, cache=cache)
     levels = ("departamento", "provincia") if region == NATIONAL else ("provincia",)

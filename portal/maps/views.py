@@ -26,18 +26,18 @@ from flask_babel import gettext as _
 from portal.api.params import parse_map_filters
 from portal.db import get_session
 from portal.i18n import format_money, format_number, format_percent
+from portal.investments.figures_cache import figures_cache
 from portal.investments.flags import FLAG_LABELS
 from portal.investments.labels import PHASE_LABELS, STATUS_LABELS
+from portal.investments.precompute import map_choices
 from portal.maps import render
 from portal.maps.choropleth import MEASURES, class_of, colour_classes, find_district_figures
 from portal.maps.geo import boundaries_json, current_region, locate, outline_level, place_feature
 from portal.maps.points import cache_dir, load_points, points_etag
 from portal.maps.queries import (
     find_map_list,
-    function_options,
     participatory_budget_years,
     place_options,
-    unit_options,
 )
 from portal.search.filters import Filters
 
@@ -99,7 +99,7 @@ def map_page():
         fit_to_data=chosen is None and bool(filters.unidad or filters.q),
     )
     provinces, districts = place_options(session)
-    units = unit_options(session)
+    functions, units = map_choices(session, figures_cache(session))
     page_args = {**filters.as_args(pagina=1), **_mode_args(mode, measure)}
     chips = _filter_chips(filters, _mode_args(mode, measure), provinces + districts, units)
     return render_template(
@@ -113,7 +113,7 @@ def map_page():
         district_rows=district_rows,
         provinces=provinces,
         districts=districts,
-        functions=function_options(session),
+        functions=functions,
         units=units,
         chips=chips,
         pp_years=participatory_budget_years(session),
