@@ -23,11 +23,13 @@ from decimal import Decimal
 from typing import Any
 
 from flask import Flask
-from sqlalchemy import String, Text, delete, insert, select
+from sqlalchemy import String, Text, delete, insert, select, text
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from portal.db import Base
 
+#: Tables whose statistics the import refreshes before computing the figures.
+ANALYZED = ("investments", "places", "executing_units", "yearly_execution", "prioritisations")
 #: Longest stored key (a tuple of short codes, as JSON).
 KEY_LENGTH = 300
 
@@ -156,6 +158,12 @@ def precompute_after_import(app: Flask):
         from portal.investments.precompute import national_figures
 
         with app.test_request_context(), session_scope() as session:
+            if session.get_bind().dialect.name == "postgresql":
+                # Fresh statistics first: right after the swap the planner may still believe
+                # the tables hold a few hundred rows (a department's map list took 1.8 s with
+                # a nested loop over places) until autovacuum's analyze comes round, if it does.
+                for table in ANALYZED:
+                    session.execute(text(f"ANALYZE {table}"))
             version = data_version(session)
             figures: dict[Hashable, Any] = {}
 
