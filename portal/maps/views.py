@@ -29,6 +29,7 @@ from portal.i18n import format_money, format_number, format_percent
 from portal.investments.figures_cache import figures_cache
 from portal.investments.flags import FLAG_LABELS
 from portal.investments.labels import PHASE_LABELS, STATUS_LABELS
+from portal.investments.models import Place
 from portal.investments.precompute import map_choices
 from portal.maps import render
 from portal.maps.choropleth import MEASURES, class_of, colour_classes, find_district_figures
@@ -101,7 +102,10 @@ def map_page():
     provinces, districts = place_options(session)
     functions, units = map_choices(session, figures_cache(session))
     page_args = {**filters.as_args(pagina=1), **_mode_args(mode, measure)}
-    chips = _filter_chips(filters, _mode_args(mode, measure), provinces + districts, units)
+    # A national portal's department is chosen as a 2-digit provincia: named too.
+    department = session.get(Place, filters.provincia) if len(filters.provincia) == 2 else None
+    places = provinces + districts + ([department] if department is not None else [])
+    chips = _filter_chips(filters, _mode_args(mode, measure), places, units)
     return render_template(
         "maps/map.html",
         filters=filters,
@@ -171,7 +175,10 @@ def _filter_chips(filters: Filters, mode_args: dict, places, units) -> list[tupl
     names = {p.ubigeo: p.name for p in places}
     values = {
         "q": (_("Palabras o CUI"), lambda v: f"«{v}»"),
-        "provincia": (_("Provincia"), names.get),
+        "provincia": (
+            _("Departamento") if len(filters.provincia) == 2 else _("Provincia"),
+            names.get,
+        ),
         "distrito": (_("Distrito"), names.get),
         "estado": (_("Estado"), STATUS_LABELS.get),
         "fase": (_("Fase"), PHASE_LABELS.get),

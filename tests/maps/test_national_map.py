@@ -71,6 +71,7 @@ def test_the_department_map_asks_for_data_the_api_answers(national_app):
     page = html.unescape(client.get("/mapa?provincia=06").get_data(as_text=True))
     [url] = set(re.findall(r'"(/api/v1/inversiones\.geojson[^"]*)"', page))
     assert url == "/api/v1/inversiones.geojson?departamento=06"
+    assert "Departamento: Cajamarca" in page  # the filter's chip names it
 
     data = _data(client, "?departamento=06")
 
