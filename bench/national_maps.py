@@ -27,6 +27,7 @@ sys.path.insert(0, str(ROOT))
 
 from portal import create_app  # noqa: E402
 
+MAP = "/api/v1/inversiones.geojson"
 MAP_DATA = [
     ("country (departments)", "/api/v1/inversiones.geojson"),
     ("department 06 (provinces)", "/api/v1/inversiones.geojson?departamento=06"),
@@ -34,7 +35,7 @@ MAP_DATA = [
     ("province 0601 (points)", "/api/v1/inversiones.geojson?provincia=0601"),
     ("district 060101 (points)", "/api/v1/inversiones.geojson?distrito=060101"),
     ("country, paralizada (filter)", "/api/v1/inversiones.geojson?estado=paralizada"),
-    ("department 06, sin_iniciar", "/api/v1/inversiones.geojson?departamento=06&estado=sin_iniciar"),
+    ("department 06, sin_iniciar", MAP + "?departamento=06&estado=sin_iniciar"),
 ]
 PAGES = [
     ("home", "/"),
@@ -104,9 +105,7 @@ def main() -> None:
         client = fresh_app().test_client()
         first, _, _ = timed(client, url)
         then = statistics.median(timed(client, url)[0] for _ in range(args.repeat))
-        with mock.patch(
-            "portal.investments.figures_cache.read_figure", return_value=(False, None)
-        ):
+        with mock.patch("portal.investments.figures_cache.read_figure", return_value=(False, None)):
             computed, _, _ = timed(fresh_app().test_client(), url)
         print(f"{label:38} {first * 1000:6.0f} ms {then * 1000:6.1f} ms {computed * 1000:6.0f} ms")
 

@@ -36,10 +36,14 @@ MEMORY_ENTRIES = 64
 
 def points_etag(session: Session, filters: Filters) -> tuple[int | None, str]:
     """(latest import run, ETag): the data can only change with an import (or the region, whose
-    outline decides which coordinates are usable); its figures are written in the language."""
+    outline decides which coordinates are usable) or the limit of points; its figures are written
+    in the language."""
     run_id = latest_import_id(session)
     filter_args = sorted(filters.as_args(pagina=1, orden="relevancia").items())
-    key = json.dumps([run_id, current_app.config["PORTAL_REGION"], _language(), filter_args])
+    config = current_app.config
+    key = json.dumps(
+        [run_id, config["PORTAL_REGION"], max_points(config), _language(), filter_args]
+    )
     return run_id, hashlib.sha1(key.encode()).hexdigest()[:20]
 
 
