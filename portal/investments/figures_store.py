@@ -153,6 +153,12 @@ def precompute_after_import(app: Flask):
     comparison of places, department and province pages, list of units) and store them."""
 
     def precompute() -> None:
+        try:
+            _precompute()
+        except Exception:  # noqa: BLE001 - the pages compute what is missing: only speed is lost
+            app.logger.exception("The figures were not precomputed: pages will compute them")
+
+    def _precompute() -> None:
         from portal.db import session_scope
         from portal.investments.figures_cache import data_version
         from portal.investments.precompute import national_figures

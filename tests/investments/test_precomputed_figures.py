@@ -108,3 +108,20 @@ def test_stored_figures_come_back_as_the_same_objects():
         encode(object())
     with pytest.raises(ValueError):
         decode('{"$c":"os:system","f":{}}')
+
+
+def test_a_failure_to_precompute_loses_only_speed(app, tmp_path, monkeypatch, caplog):
+    from tests.conftest import import_sources
+    from tests.importer.factories import detalle_row, write_detalle
+
+    def broken(*args):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr("portal.investments.precompute.national_figures", broken)
+    path = write_detalle(tmp_path / "DETALLE_INVERSIONES.csv", [detalle_row("2600001")])
+    [result] = import_sources(app, [("mef-inversiones", path)])
+    assert result.status == "imported"
+    assert "The figures were not precomputed" in caplog.text
+    # The map data was still built by the hooks after it, and the home page computes its own.
+    assert list((tmp_path / "instance" / "cache" / "maps").glob("*.gz"))
+    assert app.test_client().get("/").status_code == 200
