@@ -17,9 +17,10 @@ from portal.api.openapi_schemas import (
     INVESTMENT,
     INVESTMENT_SHEET,
     OEMBED,
+    PLACE_COLLECTION,
     SEARCH_RESULT,
 )
-from portal.api.params import FILTERS, SEARCH_PARAMETERS, Parameter
+from portal.api.params import MAP_PARAMETERS, SEARCH_PARAMETERS, Parameter
 from portal.sharing.oembed import CARD_HEIGHT, MIN_WIDTH
 
 #: /mapa/limites/<level>.geojson (portal/maps/views.py BOUNDARY_FILES).
@@ -105,15 +106,29 @@ def openapi_document(version: str, public_url: str, api_limit: str) -> dict:
             "/api/v1/inversiones.geojson": {
                 "get": {
                     "operationId": "mapInvestments",
-                    "summary": "Every matching investment as a GeoJSON point (no paging).",
-                    "parameters": [_parameter(p) for p in FILTERS],
+                    "summary": "Every matching investment as a GeoJSON point (no paging), or for "
+                    "a large selection its count and cost per place.",
+                    "description": "A national portal's country and departments, and any "
+                    "selection of more investments than the portal's limit (10,000 by default), "
+                    "are answered by place (PlaceCollection: the places one level below the "
+                    "selection's); a province, a district or a narrower filter by investment.",
+                    "parameters": [_parameter(p) for p in MAP_PARAMETERS],
                     "responses": {
                         "200": _limited(
-                            _json(
-                                "FeatureCollection",
-                                "Points; geometry null where no place is known.",
-                                "application/geo+json",
-                            )
+                            {
+                                "description": "Points (geometry null where no place is "
+                                "known), or places.",
+                                "content": {
+                                    "application/geo+json": {
+                                        "schema": {
+                                            "oneOf": [
+                                                {"$ref": "#/components/schemas/FeatureCollection"},
+                                                {"$ref": "#/components/schemas/PlaceCollection"},
+                                            ]
+                                        }
+                                    }
+                                },
+                            }
                         ),
                         "304": NOT_MODIFIED,
                         "400": BAD_REQUEST,
@@ -247,6 +262,7 @@ def openapi_document(version: str, public_url: str, api_limit: str) -> dict:
                 "Facet": FACET,
                 "SearchResult": SEARCH_RESULT,
                 "FeatureCollection": FEATURE_COLLECTION,
+                "PlaceCollection": PLACE_COLLECTION,
                 "InvestmentSheet": INVESTMENT_SHEET,
                 "OEmbed": OEMBED,
                 "Boundaries": BOUNDARIES,

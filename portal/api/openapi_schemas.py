@@ -152,6 +152,57 @@ FEATURE_COLLECTION = {
     },
 }
 
+PLACE_COLLECTION = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["type", "aggregate", "total", "totalt", "unplaced", "unplacedt", "features"],
+    "description": "The selection by place: one point per department, province or district.",
+    "properties": {
+        "type": {"const": "FeatureCollection"},
+        "aggregate": {
+            "type": "string",
+            "enum": ["departamento", "provincia", "distrito"],
+            "description": "The level of the places.",
+        },
+        "total": {"type": "integer", "description": "Investments selected."},
+        "totalt": {"type": "string", "description": "total as the pages write it."},
+        "unplaced": {
+            "type": "integer",
+            "description": "Investments whose record names no place of this level (not drawn).",
+        },
+        "unplacedt": {"type": "string", "description": "unplaced as the pages write it."},
+        "features": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["type", "id", "geometry", "properties"],
+                "properties": {
+                    "type": {"const": "Feature"},
+                    "id": {"type": "string", "description": "The place's ubigeo."},
+                    "geometry": POINT,
+                    "properties": {
+                        "type": "object",
+                        "additionalProperties": False,
+                        "required": ["u", "n", "i", "it", "k", "kt"],
+                        "properties": {
+                            "u": {"type": "string", "description": "Ubigeo of the place."},
+                            "n": {"type": "string", "description": "Name of the place."},
+                            "i": {"type": "integer", "description": "Investments there."},
+                            "it": {"type": "string", "description": "i as the pages write it."},
+                            "k": {
+                                "type": "number",
+                                "description": "Their updated cost, soles to the céntimo.",
+                            },
+                            "kt": {"type": "string", "description": "k as the pages write it."},
+                        },
+                    },
+                },
+            },
+        },
+    },
+}
+
 ERROR = {
     "type": "object",
     "required": ["error", "status"],

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from flask import jsonify
 from werkzeug.datastructures import MultiDict
@@ -76,6 +76,15 @@ FILTERS = (
         "sobrecosto",
     ),
 )
+#: The map data's own place parameter: a department (the search filters stop at provinces).
+DEPARTMENT = Parameter(
+    "departamento",
+    {"type": "string", "pattern": "^[0-9]{2}$"},
+    "Department ubigeo (map data only): with `PORTAL_REGION=all` the map of a department. "
+    "A `provincia` or `distrito` given with it must lie in it.",
+    "06",
+)
+MAP_PARAMETERS = (*FILTERS, DEPARTMENT)
 ORDER = Parameter(
     "orden", {"type": "string", "enum": list(SORTS), "default": "relevancia"}, "Order of results."
 )
@@ -108,6 +117,27 @@ def parse_api_filters(args: MultiDict, accepted: Iterable[Parameter]) -> Filters
     if values.get("pp") == "si":
         values["pp"] = "todos"  # the HTML pages' spelling of "any year"
     return Filters(**values)
+
+
+def parse_map_filters(args: MultiDict) -> Filters | None:
+    """``Filters`` of the map data: the search filters plus ``departamento``, which narrows the
+    selection like a province's code does (a department's ubigeo is its provinces' prefix).
+
+    None when nothing can match: a ``provincia`` or ``distrito`` outside the ``departamento``
+    selects no investment, as contradictory filters do in search."""
+    rest = MultiDict(args)
+    given = rest.poplist(DEPARTMENT.name)
+    filters = parse_api_filters(rest, FILTERS)
+    if not given:
+        return filters
+    if len(given) > 1:
+        raise InvalidParameter(
+            DEPARTMENT.name, "Parameter 'departamento' was given more than once."
+        )
+    department = _check(DEPARTMENT, given[0])
+    if any(v and not v.startswith(department) for v in (filters.provincia, filters.distrito)):
+        return None
+    return filters if filters.provincia else replace(filters, provincia=department)
 
 
 def _check(parameter: Parameter, value: str):

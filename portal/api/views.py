@@ -11,7 +11,8 @@ from flask_babel import ngettext
 from limits import parse_many
 
 from portal.api.openapi import openapi_document
-from portal.api.params import FILTERS, SEARCH_PARAMETERS
+from portal.api.params import MAP_PARAMETERS, SEARCH_PARAMETERS
+from portal.maps.points import max_points
 
 bp = Blueprint("api", __name__)
 
@@ -67,7 +68,8 @@ def page():
         "api/page.html",
         examples=examples,
         search_parameters=SEARCH_PARAMETERS,
-        map_parameters=FILTERS,
+        map_parameters=MAP_PARAMETERS,
+        map_max_points=max_points(current_app.config),
         openapi_url=url_for("api.openapi", _external=True),
         bad_example=url_for("search.api", estado="abandonada", _external=True),
         api_limit=limit_in_words(current_app.config["PORTAL_RATELIMIT_API"]),

@@ -327,3 +327,8 @@ def _progress_expression():
 
 #: Loaded with every Investment (two indexed look-ups per row), so no list can forget it.
 Investment.progress = column_property(_progress_expression())
+
+
+# The import's precomputed page figures: their table is one of this feature's (portal/models.py
+# registers the tables of every feature's models.py).
+from portal.investments.figures_store import PrecomputedFigure  # noqa: E402, F401

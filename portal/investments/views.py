@@ -37,25 +37,19 @@ from portal.investments.flags import FLAG_LABELS, FlagThresholds, explain_flag
 from portal.investments.models import Place
 from portal.investments.place_queries import (
     COMPARE_ORDERS,
-    compare_places,
     compared_level,
     find_place_page,
     list_provinces,
     list_region_wide,
     sort_places,
 )
-from portal.investments.queries import (
-    find_bottlenecks,
-    latest_changed_investments,
-    prioritised_status_counts,
-    summarise_portfolio,
-)
+from portal.investments.precompute import compared_places, home_figures, unit_list
+from portal.investments.queries import latest_changed_investments
 from portal.investments.sheet import find_close_matches, find_investment_sheet
 from portal.investments.sheet_json import sheet_as_dict
 from portal.investments.summary import summarise_sheet
 from portal.investments.unit_list import (
     UNIT_ORDERS,
-    list_units,
     province_choices,
     read_unit_choice,
     units_csv,
@@ -86,9 +80,7 @@ def home():
     cache = figures_cache(session)
     return render_template(
         "investments/home.html",
-        totals=cache("region", lambda: summarise_portfolio(session)),
-        prioritised=cache("region-pp", lambda: prioritised_status_counts(session)),
-        bottlenecks=cache("bottlenecks", lambda: find_bottlenecks(session)),
+        **home_figures(session, cache),
         provinces=list_provinces(session, current_app.config["PORTAL_REGION"]),
         region_wide=list_region_wide(session, cache=cache),
         latest=latest_changed_investments(session, cache=cache),
@@ -213,7 +205,9 @@ def units():
     session = get_session()
     choices = province_choices(session, current_app.config["PORTAL_REGION"])
     choice = read_unit_choice(request.args, choices)
-    listing = list_units(session, local_today(), choice.provincia, choice.orden)
+    listing = unit_list(
+        session, local_today(), choice.provincia, choice.orden, figures_cache(session)
+    )
     return render_template(
         "units/index.html",
         listing=listing,
@@ -238,7 +232,9 @@ def units_download():
             "Valor no válido para «%(parameter)s»: «%(value)s».", parameter=parameter, value=value
         )
         return Response(message + "\n", status=400, mimetype="text/plain")
-    listing = list_units(session, local_today(), choice.provincia, choice.orden)
+    listing = unit_list(
+        session, local_today(), choice.provincia, choice.orden, figures_cache(session)
+    )
     times = response_times(session, int(current_app.config["PORTAL_OBSERVATION_REPLY_DAYS"]))
     suffix = f"-{choice.provincia}" if choice.provincia else ""
     name = f"vigia-unidades-ejecutoras{suffix}-{local_today().isoformat()}.csv"
@@ -269,7 +265,7 @@ def provinces():
         refused.append(("orden", orden[:40]))
         orden = "nombre"
     cache = figures_cache(session)
-    places = cache(("compare-places", parent), lambda: compare_places(session, parent))
+    places = compared_places(session, parent, cache)
     return render_template(
         "places/compare.html",
         places=sort_places(places, orden),

@@ -1,7 +1,9 @@
 """The map's GeoJSON, built once per import and filters and kept in memory and on disk.
 
-Building it for 20,000 investments takes ~300 ms; the unfiltered one is built by the import
-itself, so the first visitor after a nightly import (in any web process) is served from disk.
+Building it for 20,000 investments takes ~300 ms; the views a map opens on (the unfiltered one
+and, for a national portal, each department's) are built by the import itself, in every
+language, so the first visitor after a nightly import on the importing node is served from disk.
+Large selections are sent by place rather than by investment (portal/maps/aggregates.py).
 """
 
 from __future__ import annotations
@@ -16,12 +18,16 @@ from pathlib import Path
 from threading import Event, Lock
 
 from flask import Flask, current_app
-from flask_babel import get_locale
+from flask_babel import force_locale, get_locale
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.i18n import formatters
+from portal.investments.models import Place
+from portal.maps.aggregates import MAX_POINTS, aggregate_collection, aggregate_level
 from portal.maps.geo import feature_collection
 from portal.maps.queries import district_centroids, find_map_rows, latest_import_id
+from portal.places import NATIONAL
 from portal.search.filters import Filters
 
 #: GeoJSON responses kept in memory per (import run, filters); beyond this they are rebuilt.
@@ -30,10 +36,14 @@ MEMORY_ENTRIES = 64
 
 def points_etag(session: Session, filters: Filters) -> tuple[int | None, str]:
     """(latest import run, ETag): the data can only change with an import (or the region, whose
-    outline decides which coordinates are usable); its figures are written in the language."""
+    outline decides which coordinates are usable) or the limit of points; its figures are written
+    in the language."""
     run_id = latest_import_id(session)
     filter_args = sorted(filters.as_args(pagina=1, orden="relevancia").items())
-    key = json.dumps([run_id, current_app.config["PORTAL_REGION"], _language(), filter_args])
+    config = current_app.config
+    key = json.dumps(
+        [run_id, config["PORTAL_REGION"], max_points(config), _language(), filter_args]
+    )
     return run_id, hashlib.sha1(key.encode()).hexdigest()[:20]
 
 
@@ -93,10 +103,20 @@ def _language() -> str:
     return str(get_locale() or "es")
 
 
+def max_points(config) -> int:
+    """``PORTAL_MAP_MAX_POINTS``: above this many investments a selection is sent by place."""
+    return int(config.get("PORTAL_MAP_MAX_POINTS") or MAX_POINTS)
+
+
 def _build(session: Session, filters: Filters) -> tuple[bytes, bytes]:
-    collection = feature_collection(
-        find_map_rows(session, filters), district_centroids(session), formatters()
-    )
+    config = current_app.config
+    level = aggregate_level(session, filters, config["PORTAL_REGION"], max_points(config))
+    if level is not None:
+        collection = aggregate_collection(session, filters, level, formatters())
+    else:
+        collection = feature_collection(
+            find_map_rows(session, filters), district_centroids(session), formatters()
+        )
     raw = json.dumps(collection, separators=(",", ":"), ensure_ascii=False).encode()
     return raw, gzip.compress(raw, compresslevel=1)
 
@@ -120,13 +140,29 @@ def cache_dir(config) -> Path:
     return Path(config["PORTAL_INSTANCE_DIR"]) / "cache" / "maps"
 
 
+def opening_views(session: Session, region: str) -> list[Filters]:
+    """The selections a map opens on: the region's, and with ``all`` each department's."""
+    views = [Filters()]
+    if region == NATIONAL:
+        departments = session.scalars(
+            select(Place.ubigeo).where(Place.level == "departamento").order_by(Place.ubigeo)
+        )
+        views += [Filters(provincia=ubigeo) for ubigeo in departments]
+    return views
+
+
 def prewarm_after_import(app: Flask):
-    """An after-import hook that builds the unfiltered map data for the new import."""
+    """An after-import hook that builds the map data of the opening views for the new import,
+    in every language the portal speaks (their figures are written in it)."""
 
     def prewarm() -> None:
         from portal.db import session_scope
 
-        with app.app_context(), session_scope() as session:
-            load_points(session, Filters(), cache_dir(app.config))
+        with app.test_request_context(), session_scope() as session:
+            views = opening_views(session, app.config["PORTAL_REGION"])
+            for language in app.config["PORTAL_LANGUAGES"]:
+                with force_locale(language):
+                    for filters in views:
+                        load_points(session, filters, cache_dir(app.config))
 
     return prewarm

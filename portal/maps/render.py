@@ -107,13 +107,16 @@ def region_map(
     choropleth: dict | None,
     labels: dict[str, str],
     investment_url: str,
+    place_urls: dict[str, str] | None = None,
     chosen: dict | None = None,
     fit_to_data: bool = False,
 ) -> MapParts:
     """The big map: outlines, then clustered points or districts coloured by a figure.
 
     ``boundaries`` maps 'provincia'/'distrito' to the URL of their GeoJSON; ``choropleth`` is
-    ``{ubigeo: [class index, figure text]}`` or None for points; ``investment_url`` has ``{cui}``.
+    ``{ubigeo: [class index, figure text]}`` or None for points; ``investment_url`` has ``{cui}``;
+    ``place_urls`` maps a level to the map of one of its places (``{ubigeo}``), where a circle
+    of the data by place leads.
     ``chosen`` is the outline of the place a person picked: the map opens on it, outlined.
     ``fit_to_data``: no place was picked but the selection is narrow (a unit, words), so the map
     moves to the points (or coloured districts) once they are loaded.
@@ -134,7 +137,13 @@ def region_map(
     if points_url:
         _Call(
             "points",
-            {"url": points_url, "link": investment_url, "labels": labels, "fit": fit_to_data},
+            {
+                "url": points_url,
+                "link": investment_url,
+                "places": place_urls or {},
+                "labels": labels,
+                "fit": fit_to_data,
+            },
         ).add_to(m)
     return _parts(
         m,

@@ -23,21 +23,22 @@ from flask import (
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 
-from portal.api.params import FILTERS, parse_api_filters
+from portal.api.params import parse_map_filters
 from portal.db import get_session
 from portal.i18n import format_money, format_number, format_percent
+from portal.investments.figures_cache import figures_cache
 from portal.investments.flags import FLAG_LABELS
 from portal.investments.labels import PHASE_LABELS, STATUS_LABELS
+from portal.investments.models import Place
+from portal.investments.precompute import map_choices
 from portal.maps import render
 from portal.maps.choropleth import MEASURES, class_of, colour_classes, find_district_figures
 from portal.maps.geo import boundaries_json, current_region, locate, outline_level, place_feature
 from portal.maps.points import cache_dir, load_points, points_etag
 from portal.maps.queries import (
     find_map_list,
-    function_options,
     participatory_budget_years,
     place_options,
-    unit_options,
 )
 from portal.search.filters import Filters
 
@@ -78,7 +79,7 @@ def map_page():
     chosen = place_feature(filters.distrito or filters.provincia)
     mode = "coropletas" if request.args.get("modo") == "coropletas" else "puntos"
     measure = request.args.get("medida") if request.args.get("medida") in MEASURES else MEASURES[0]
-    data_args = filters.as_args(pagina=1, orden="relevancia")
+    data_args = map_data_args(filters)
     choropleth = legend = district_rows = None
     if mode == "coropletas":
         choropleth, legend, district_rows = _choropleth(session, filters, measure)
@@ -93,14 +94,18 @@ def map_page():
         },
         choropleth=choropleth,
         labels=_point_labels(),
+        place_urls=_place_urls(filters, _mode_args(mode, measure)),
         investment_url=url_for("investments.show", cui="CUI").replace("CUI", "{cui}"),
         chosen=chosen,
         fit_to_data=chosen is None and bool(filters.unidad or filters.q),
     )
     provinces, districts = place_options(session)
-    units = unit_options(session)
+    functions, units = map_choices(session, figures_cache(session))
     page_args = {**filters.as_args(pagina=1), **_mode_args(mode, measure)}
-    chips = _filter_chips(filters, _mode_args(mode, measure), provinces + districts, units)
+    # A national portal's department is chosen as a 2-digit provincia: named too.
+    department = session.get(Place, filters.provincia) if len(filters.provincia) == 2 else None
+    places = provinces + districts + ([department] if department is not None else [])
+    chips = _filter_chips(filters, _mode_args(mode, measure), places, units)
     return render_template(
         "maps/map.html",
         filters=filters,
@@ -112,7 +117,7 @@ def map_page():
         district_rows=district_rows,
         provinces=provinces,
         districts=districts,
-        functions=function_options(session),
+        functions=functions,
         units=units,
         chips=chips,
         pp_years=participatory_budget_years(session),
@@ -122,6 +127,31 @@ def map_page():
         page_args=page_args,
         geojson_url=url_for("maps.points", **data_args),
     )
+
+
+def map_data_args(filters: Filters) -> dict[str, str]:
+    """The map data's query string for ``filters``: a department (a 2-digit ``provincia``, as a
+    national portal's links write it) is asked for as ``departamento``."""
+    args = filters.as_args(pagina=1, orden="relevancia")
+    if len(args.get("provincia", "")) == 2:
+        args["departamento"] = args.pop("provincia")
+    return args
+
+
+def _place_urls(filters: Filters, mode_args: dict) -> dict[str, str]:
+    """The map of one place of each level, the other filters kept; ``{ubigeo}`` stands for it.
+
+    A circle of the map data by place links there (portal/maps/aggregates.py)."""
+
+    def url(**place) -> str:
+        args = filters.as_args(pagina=1, **place)
+        return url_for("maps.map_page", **args, **mode_args).replace("UBIGEO", "{ubigeo}")
+
+    return {
+        "departamento": url(provincia="UBIGEO", distrito=""),
+        "provincia": url(provincia="UBIGEO", distrito=""),
+        "distrito": url(provincia="", distrito="UBIGEO"),
+    }
 
 
 def with_province_of_district(filters: Filters) -> Filters:
@@ -145,7 +175,10 @@ def _filter_chips(filters: Filters, mode_args: dict, places, units) -> list[tupl
     names = {p.ubigeo: p.name for p in places}
     values = {
         "q": (_("Palabras o CUI"), lambda v: f"«{v}»"),
-        "provincia": (_("Provincia"), names.get),
+        "provincia": (
+            _("Departamento") if len(filters.provincia) == 2 else _("Provincia"),
+            names.get,
+        ),
         "distrito": (_("Distrito"), names.get),
         "estado": (_("Estado"), STATUS_LABELS.get),
         "fase": (_("Fase"), PHASE_LABELS.get),
@@ -187,6 +220,15 @@ def _point_labels() -> dict:
         "loaded_one": _loaded(1),
         "loaded": _loaded(2),
         "failed": _("No se pudo cargar el mapa; la lista de abajo tiene las mismas inversiones."),
+        # Map data by place (portal/maps/aggregates.py): one circle per place.
+        "investments": _("Inversiones"),
+        "place_link": _("Ver sus inversiones en el mapa"),
+        "places": _(
+            "%(count)s inversiones en %(places)s lugares: elija uno para ver sus inversiones.",
+            count="{count}",
+            places="{places}",
+        ),
+        "unplaced": _("%(count)s sin un lugar de este nivel (no se dibujan).", count="{count}"),
     }
 
 
@@ -240,11 +282,18 @@ def _choropleth(session, filters: Filters, measure: str):
     return colours, legend, rows
 
 
+EMPTY_COLLECTION = b'{"type":"FeatureCollection","features":[]}'
+
+
 @bp.get("/api/v1/inversiones.geojson")
 def points():
-    """Every investment the filters select, as compact GeoJSON; cached per import and filters."""
+    """Every investment the filters select, as compact GeoJSON, or for a large selection (a
+    national portal's country and departments) their count and cost per place; cached per
+    import and filters."""
     session = get_session()
-    filters = parse_api_filters(request.args, FILTERS)
+    filters = parse_map_filters(request.args)
+    if filters is None:
+        return Response(EMPTY_COLLECTION, mimetype="application/geo+json")
     _, etag = points_etag(session, filters)
     if etag in request.if_none_match:
         return _not_modified(etag)

@@ -92,11 +92,43 @@
     }, { passive: true });
   }
 
+  // Map data by place (a national portal's country or department, or a selection too large to
+  // send point by point): one circle per place, its area proportional to its investments,
+  // leading to the map of that place.
+  function placeCircles(map, data, options) {
+    var labels = options.labels, status = document.getElementById("map-status");
+    var most = 1;
+    data.features.forEach(function (f) { most = Math.max(most, f.properties.i); });
+    var layer = L.featureGroup().addTo(map);
+    data.features.forEach(function (f) {
+      var c = f.geometry.coordinates, p = f.properties;
+      var circle = L.circleMarker([c[1], c[0]], {
+        radius: 6 + 26 * Math.sqrt(p.i / most),
+        className: "map-place-circle"
+      }).addTo(layer);
+      var box = el("div", "map-popup");
+      box.appendChild(el("p", "map-popup-name", p.n));
+      box.appendChild(line(labels.investments, p.it));
+      box.appendChild(line(labels.cost, p.kt));
+      var link = el("a", "map-popup-link", labels.place_link);
+      link.href = (options.places[data.aggregate] || "").replace("{ubigeo}", encodeURIComponent(p.u));
+      box.appendChild(link);
+      circle.bindTooltip(p.n + ": " + p.it, { sticky: true });
+      circle.bindPopup(box, popupOptions(map));
+    });
+    if (status) {
+      var text = labels.places.replace("{count}", data.totalt).replace("{places}", data.features.length);
+      if (data.unplaced) text += " " + labels.unplaced.replace("{count}", data.unplacedt);
+      status.textContent = text;
+    }
+  }
+
   function points(map, options) {
     var status = document.getElementById("map-status");
     var cluster = L.markerClusterGroup({ chunkedLoading: true, showCoverageOnHover: false, maxClusterRadius: 50 });
     map.addLayer(cluster);
     getJSON(options.url).then(function (data) {
+      if (data.aggregate) return placeCircles(map, data, options);
       var markers = [];
       data.features.forEach(function (f) {
         if (!f.geometry) return;
