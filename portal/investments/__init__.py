@@ -6,8 +6,8 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     from portal import page_cache
     from portal.investments import labels
-    from portal.investments.figures_store import precompute_after_import
     from portal.investments.models import Investment
+    from portal.investments.precompute import precompute_after_import
     from portal.investments.views import bp
 
     labels.init_app(app)

@@ -22,26 +22,13 @@ from collections.abc import Callable, Hashable
 from decimal import Decimal
 from typing import Any
 
-from flask import Flask
-from sqlalchemy import String, Text, delete, insert, select, text
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy import delete, insert, select
+from sqlalchemy.orm import Session
 
-from portal.db import Base
+from portal.investments.models import KEY_LENGTH, PrecomputedFigure
 
 #: Tables whose statistics the import refreshes before computing the figures.
 ANALYZED = ("investments", "places", "executing_units", "yearly_execution", "prioritisations")
-#: Longest stored key (a tuple of short codes, as JSON).
-KEY_LENGTH = 300
-
-
-class PrecomputedFigure(Base):
-    """One figure of one data version, as the import computed it."""
-
-    __tablename__ = "precomputed_figures"
-
-    key: Mapped[str] = mapped_column(String(KEY_LENGTH), primary_key=True)
-    version: Mapped[str] = mapped_column(String(100))
-    value: Mapped[str] = mapped_column(Text)
 
 
 def version_text(version: Any) -> str:
@@ -143,42 +130,3 @@ def _dataclass(name: str) -> type:
     if not (isinstance(cls, type) and dataclasses.is_dataclass(cls)):
         raise ValueError(f"not a figure of the portal: {name}")
     return cls
-
-
-# --- The import's part -----------------------------------------------------------------------
-
-
-def precompute_after_import(app: Flask):
-    """An after-import hook: compute the figures of the pages that read the whole region (home,
-    comparison of places, department and province pages, list of units) and store them."""
-
-    def precompute() -> None:
-        try:
-            _precompute()
-        except Exception:  # noqa: BLE001 - the pages compute what is missing: only speed is lost
-            app.logger.exception("The figures were not precomputed: pages will compute them")
-
-    def _precompute() -> None:
-        from portal.db import session_scope
-        from portal.investments.figures_cache import data_version
-        from portal.investments.precompute import national_figures
-
-        with app.test_request_context(), session_scope() as session:
-            if session.get_bind().dialect.name == "postgresql":
-                # Fresh statistics first: right after the swap the planner may still believe
-                # the tables hold a few hundred rows (a department's map list took 1.8 s with
-                # a nested loop over places) until autovacuum's analyze comes round, if it does.
-                for table in ANALYZED:
-                    session.execute(text(f"ANALYZE {table}"))
-            version = data_version(session)
-            figures: dict[Hashable, Any] = {}
-
-            def record(key: Hashable, compute: Callable[[], Any]) -> Any:
-                if key not in figures:
-                    figures[key] = compute()
-                return figures[key]
-
-            national_figures(session, app.config["PORTAL_REGION"], record)
-            write_figures(session, version, figures)
-
-    return precompute

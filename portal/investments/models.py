@@ -329,6 +329,15 @@ def _progress_expression():
 Investment.progress = column_property(_progress_expression())
 
 
-# The import's precomputed page figures: their table is one of this feature's (portal/models.py
-# registers the tables of every feature's models.py).
-from portal.investments.figures_store import PrecomputedFigure  # noqa: E402, F401
+#: Longest stored key of a precomputed figure (a tuple of short codes, as JSON).
+KEY_LENGTH = 300
+
+
+class PrecomputedFigure(Base):
+    """One figure of one data version, as the import computed it."""
+
+    __tablename__ = "precomputed_figures"
+
+    key: Mapped[str] = mapped_column(String(KEY_LENGTH), primary_key=True)
+    version: Mapped[str] = mapped_column(String(100))
+    value: Mapped[str] = mapped_column(Text)

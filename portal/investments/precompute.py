@@ -5,12 +5,15 @@ keys can never drift apart."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Hashable
 from typing import Any
 
-from sqlalchemy import select
+from flask import Flask
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from portal.i18n import local_today
+from portal.investments.figures_store import ANALYZED, write_figures
 from portal.investments.models import Place
 from portal.investments.place_queries import (
     PlaceFigures,
@@ -99,3 +102,41 @@ def national_figures(session: Session, region: str, cache: Cache) -> None:
     choices = [u for u in places if len(u) == (2 if region == NATIONAL else 4)]
     for provincia in ["", *choices]:
         unit_rows(session, today, provincia, cache)
+
+
+# --- The import's part -----------------------------------------------------------------------
+
+
+def precompute_after_import(app: Flask):
+    """An after-import hook: compute the figures of the pages that read the whole region (home,
+    comparison of places, department and province pages, list of units) and store them."""
+
+    def precompute() -> None:
+        try:
+            _precompute()
+        except Exception:  # noqa: BLE001 - the pages compute what is missing: only speed is lost
+            app.logger.exception("The figures were not precomputed: pages will compute them")
+
+    def _precompute() -> None:
+        from portal.db import session_scope
+        from portal.investments.figures_cache import data_version
+
+        with app.test_request_context(), session_scope() as session:
+            if session.get_bind().dialect.name == "postgresql":
+                # Fresh statistics first: right after the swap the planner may still believe
+                # the tables hold a few hundred rows (a department's map list took 1.8 s with
+                # a nested loop over places) until autovacuum's analyze comes round, if it does.
+                for table in ANALYZED:
+                    session.execute(text(f"ANALYZE {table}"))
+            version = data_version(session)
+            figures: dict[Hashable, Any] = {}
+
+            def record(key: Hashable, compute: Callable[[], Any]) -> Any:
+                if key not in figures:
+                    figures[key] = compute()
+                return figures[key]
+
+            national_figures(session, app.config["PORTAL_REGION"], record)
+            write_figures(session, version, figures)
+
+    return precompute
