@@ -138,6 +138,15 @@ def test_buttons_are_44px_and_links_24px_for_a_finger(sheet):
 def _open_a_popup(page) -> None:
     """Zoom to the investment with the longest name and open its popup."""
     name = page.locator(".map-canvas").first.get_attribute("id")
+    # The cluster adds its markers in chunks: wait until it holds all the status line announces.
+    page.wait_for_function(
+        f"""() => {{
+          let group;
+          {name}.eachLayer((layer) => {{ if (layer.zoomToShowLayer) group = layer; }});
+          const count = parseInt(document.getElementById("map-status").textContent.replace(/\\D/g, ""), 10);
+          return group && count > 0 && group.getLayers().length === count;
+        }}"""
+    )
     page.evaluate(
         f"""() => new Promise((done) => {{
           let group;
