@@ -94,9 +94,9 @@ class DefaultConfig:
     #: …months without devengado while in execution, and updated cost above viable cost (%).
     PORTAL_FLAG_NO_SPENDING_MONTHS = 12
     PORTAL_FLAG_COST_OVERRUN_PERCENT = 30
-    #: Contract risk signals (see /metodologia, portal/contracts/signals.py): a tender period
-    #: shorter than these days (R003), an award above the estimate by more than this percent.
-    PORTAL_CONTRACT_SHORT_TENDER_DAYS = 8
+    #: Vigía's own contract risk signal (see /metodologia, portal/contracts/signals.py): an award
+    #: above the estimate by more than this percent. Cardinal's thresholds (R003, R018) are in
+    #: portal/contracts/cardinal.ini, applied by the import.
     PORTAL_CONTRACT_ABOVE_ESTIMATE_PERCENT = 10
     #: Official pages of an investment; {cui} (and {code} for INFObras) are filled in.
     #: Reverse proxies in front that set X-Forwarded-For/-Proto/-Host (nginx or Caddy: 1).

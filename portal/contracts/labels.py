@@ -31,10 +31,15 @@ def init_app(app) -> None:
     from flask import current_app
 
     from portal.contracts.queries import as_dates, main_contractor
-    from portal.contracts.signals import SIGNAL_LABELS, SignalThresholds, process_signals
+    from portal.contracts.signals import (
+        NOT_COMPUTED_LABELS,
+        SIGNAL_LABELS,
+        SignalThresholds,
+        process_signals,
+    )
 
-    def contract_signals(views) -> dict[str, list[str]]:
-        """The risk signals of each process (by ocid), with the thresholds configured."""
+    def contract_signals(views) -> dict[str, list]:
+        """The risk signals of each process (by ocid): Cardinal's stored, then Vigía's rule."""
         thresholds = SignalThresholds.from_config(current_app.config)
         return {v.process.ocid: process_signals(v, thresholds) for v in views}
 
@@ -46,4 +51,5 @@ def init_app(app) -> None:
         AWARD_STATUS_LABELS=AWARD_STATUS_LABELS,
         contract_signals=contract_signals,
         SIGNAL_LABELS=SIGNAL_LABELS,
+        NOT_COMPUTED_LABELS=NOT_COMPUTED_LABELS,
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy import Date, Integer, String, Text
+from sqlalchemy import Date, Float, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.db import Base
@@ -78,3 +78,21 @@ class ContractAward(Base):
     #: Contract amendments published (``contracts[].amendments``) and their rationales.
     amendments: Mapped[int] = mapped_column(Integer, default=0)
     amendment_notes: Mapped[str | None] = mapped_column(Text)
+
+
+class ContractSignal(Base):
+    """A risk signal one process raises, computed by the import from its merged releases with
+    Cardinal's indicators (``portal/contracts/cardinal.py``): where to look, not an accusation."""
+
+    __tablename__ = "contract_signals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ocid: Mapped[str] = mapped_column(String(80), index=True)
+    #: Cardinal's code of the indicator, e.g. "R018".
+    code: Mapped[str] = mapped_column(String(10))
+    #: Cardinal's output for the process (1.0 for R003 and R018).
+    value: Mapped[float] = mapped_column(Float)
+    #: What was measured (days of the tender period, tenderers) and the threshold it was held
+    #: to, from the settings the import ran with: what the page says beside the signal.
+    observed: Mapped[int | None] = mapped_column(Integer)
+    threshold: Mapped[int | None] = mapped_column(Integer)

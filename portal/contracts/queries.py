@@ -9,7 +9,7 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from portal.contracts.models import MATCH_TEXT, ContractAward, ContractingProcess
+from portal.contracts.models import MATCH_TEXT, ContractAward, ContractingProcess, ContractSignal
 from portal.investments.models import Investment
 
 #: The OCDS method codes in words (OECE's own name of the method is shown beside them).
@@ -22,6 +22,8 @@ class ProcessView:
 
     process: ContractingProcess
     awards: list[ContractAward] = field(default_factory=list)
+    #: The risk signals the import computed with Cardinal's indicators (R018 before R003).
+    signals: list[ContractSignal] = field(default_factory=list)
 
     @property
     def by_text(self) -> bool:
@@ -49,6 +51,13 @@ def _views(session: Session, processes: list[ContractingProcess]) -> list[Proces
         )
         for award in awards:
             views[award.ocid].awards.append(award)
+        signals = session.scalars(
+            select(ContractSignal)
+            .where(ContractSignal.ocid.in_(list(views)))
+            .order_by(ContractSignal.ocid, ContractSignal.code.desc())
+        )
+        for signal in signals:
+            views[signal.ocid].signals.append(signal)
     return list(views.values())
 
 

@@ -17,9 +17,15 @@ from flask_babel import gettext as _
 
 from portal.complaints.response_times import response_times
 from portal.complaints.service import find_place_observations, published_observations
+from portal.contracts.cardinal import bundled_settings
 from portal.contracts.ids import load_points, sheet_disclosure
 from portal.contracts.queries import investment_processes, processes_as_data
-from portal.contracts.signals import SIGNAL_LABELS, SignalThresholds, explain_signal
+from portal.contracts.signals import (
+    NOT_COMPUTED_LABELS,
+    SIGNAL_LABELS,
+    SignalThresholds,
+    explain_signal,
+)
 from portal.cycle.queries import find_unit_cycle
 from portal.db import get_session
 from portal.i18n import local_today
@@ -301,6 +307,16 @@ def unit(slug: str):
     )
 
 
+def _signal_sentences() -> dict[str, str]:
+    """Each contract signal's rule with the thresholds in force: Cardinal's from its settings
+    file, Vigía's own from the configuration."""
+    thresholds = SignalThresholds.from_config(current_app.config)
+    return {
+        code: explain_signal(code, bundled_settings(), thresholds)
+        for code in (*SIGNAL_LABELS, *NOT_COMPUTED_LABELS)
+    }
+
+
 @bp.get("/metodologia")
 def methodology():
     return render_template(
@@ -308,8 +324,5 @@ def methodology():
         flag_sentences=_flag_sentences(),
         thresholds=_thresholds(),
         ids_points=load_points(),
-        signal_sentences={
-            code: explain_signal(code, SignalThresholds.from_config(current_app.config))
-            for code in SIGNAL_LABELS
-        },
+        signal_sentences=_signal_sentences(),
     )

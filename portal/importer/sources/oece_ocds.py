@@ -39,7 +39,12 @@ from typing import IO
 
 import ijson
 
-from portal.contracts.models import MATCH_BUDGET, ContractAward, ContractingProcess
+from portal.contracts.models import (
+    MATCH_BUDGET,
+    ContractAward,
+    ContractingProcess,
+    ContractSignal,
+)
 from portal.importer.reading import SourceFileError, normalize_name
 from portal.importer.sources import ImportContext, Record, SourceSpec
 from portal.importer.sources.oece_ocds_join import Link, link_of
@@ -289,7 +294,7 @@ SOURCE = SourceSpec(
     file_format="ocds",
     columns={},
     required=frozenset(),
-    tables=(ContractingProcess.__table__, ContractAward.__table__),
+    tables=(ContractingProcess.__table__, ContractAward.__table__, ContractSignal.__table__),
     parse_row=parse_row,
     mode="processes",
     key_columns=("ocid",),

@@ -1,5 +1,6 @@
-"""One merged OECE process (OCDS compiled release) as our records: the contracting process and
-one award row per supplier and contract, with amounts, Lima days and amendments as published.
+"""One merged OECE process (OCDS compiled release) as our records: the contracting process, one
+award row per supplier and contract, with amounts, Lima days and amendments as published, and the
+risk signals Cardinal's indicators raise on it (``portal/contracts/cardinal.py``).
 
 Apart from the reading (``oece_ocds``) and the join (``oece_ocds_join``): a new column of
 ``ContractingProcess`` or ``ContractAward`` is filled here.
@@ -12,6 +13,7 @@ import re
 from decimal import Decimal, InvalidOperation
 from zoneinfo import ZoneInfo
 
+from portal.contracts.cardinal import signal_records
 from portal.contracts.models import ContractAward, ContractingProcess
 from portal.importer.sources import Record, clean_text
 from portal.importer.sources.oece_ocds_join import Link, dicts
@@ -169,6 +171,8 @@ def parse_process(compiled: dict, link: Link) -> list[Record]:
                         | _contract_fields(contract),
                     )
                 )
+    # Cardinal's red flags are read from the compiled release itself, not from our columns.
+    records.extend(signal_records(compiled))
     return records
 
 
