@@ -8,9 +8,10 @@ releases (~6 KB each, a real 2025 release as the template, ~470 MB of JSON, like
 80,789 releases written out), zipped; processes of ~12 releases each, written together as the API
 and the bulk files do; ``--region-share`` of them carry a CUI of the region's investments (half in
 ``planning.budget.projectID``, half only in the tender text), the rest CUIs of other regions or
-none. Then runs ``portal import --source oece-ocds=ZIP --json`` in a child process against a
-temporary SQLite database holding those investments, and prints its wall and CPU seconds and its
-peak RSS (the child's own ru_maxrss).
+none; one process in ten has a single bidder and a 5-day tender period (Cardinal's R018 and
+R003). Then runs ``portal import --source oece-ocds=ZIP --json`` in a child process against a
+temporary SQLite database holding those investments, and prints its wall and CPU seconds, its
+peak RSS (the child's own ru_maxrss) and the risk signals stored.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import os
 import random
 import resource
 import shutil
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -35,6 +37,8 @@ from tests.importer.factories import detalle_row, write_detalle  # noqa: E402
 
 TEMPLATE = ROOT / "tests" / "fixtures" / "oece" / "ocds-dgv273-seacev3-1147593.json"
 FIRST_CUI = 2300000
+#: The template's tender period starts and ends at once, as OECE publishes an unknown one.
+PERIOD_START, FIVE_DAYS_LATER = "2025-09-02T00:00:00-05:00", "2025-09-07T00:00:00-05:00"
 
 
 def _template() -> str:
@@ -49,13 +53,18 @@ def _template() -> str:
     release["tender"]["value"]["amount"] = 111111.11
     release["awards"][0]["value"]["amount"] = 99999.99
     release["planning"]["budget"]["projectID"] = "@CUI@"
+    release["tender"]["numberOfTenderers"] = 333
+    release["tender"]["tenderPeriod"] = {"startDate": PERIOD_START, "endDate": "@END@"}
     text = json.dumps(release, ensure_ascii=False)
-    return text.replace("111111.11", "@EST@").replace("99999.99", "@AWD@")
+    return text.replace("111111.11", "@EST@").replace("99999.99", "@AWD@").replace("333", "@BIDS@")
 
 
 def write_month(path: Path, releases: int, per_process: float, share: float, cuis: list[str]):
     """The zipped release package; returns (processes, of the region, bytes of JSON)."""
     rng = random.Random(2026)
+    # A process in ten has one bidder and a 5-day tender period (Cardinal's R018 and R003): a
+    # generator of its own, so the processes and CUIs stay those of earlier runs.
+    flagged = random.Random(23)
     template = _template()
     written = processes = ours = size = 0
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -90,6 +99,10 @@ def write_month(path: Path, releases: int, per_process: float, share: float, cui
                     .replace("@TEXT@", text)
                     .replace("@EST@", f"{rng.uniform(3e4, 9e6):.2f}")
                 )
+                if flagged.random() < 0.1:
+                    base = base.replace("@BIDS@", "1").replace("@END@", FIVE_DAYS_LATER)
+                else:
+                    base = base.replace("@BIDS@", "3").replace("@END@", PERIOD_START)
                 for n in range(count):
                     chunk = (
                         base.replace("@N@", str(n))
@@ -160,6 +173,9 @@ def main() -> None:
     [summary] = json.loads(done.stdout)["sources"]
     keys = ("status", "rows_read", "rows_imported", "rows_outside_region", "rows_unlinked")
     print({key: summary[key] for key in keys} | {"by_text": summary["rows_linked_by_text"]})
+    with sqlite3.connect(folder / "bench.db") as db:
+        signals = dict(db.execute("SELECT code, count(*) FROM contract_signals GROUP BY code"))
+    print(f"Cardinal's signals stored: {signals}")
     peak_kb = int(done.stderr.split("peak_rss_kb")[-1].split()[0])
     print(f"oece-ocds import: {wall:.1f} s wall, {cpu:.1f} s CPU, peak RSS {peak_kb / 1024:.0f} MB")
     if args.keep is None:
