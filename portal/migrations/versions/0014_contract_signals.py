@@ -26,6 +26,9 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_contract_signals")),
     )
     op.create_index(op.f("ix_contract_signals_ocid"), "contract_signals", ["ocid"], unique=False)
+    # The signals are computed by the import: forget the OECE files already read, so the next
+    # import reads them again (same processes, now with their signals) instead of "unchanged".
+    op.execute("UPDATE import_runs SET file_hash = NULL WHERE source = 'oece-ocds'")
 
 
 def downgrade() -> None:
