@@ -416,7 +416,7 @@ def test_scripts_start_publishes_the_address_it_serves(tmp_path):
     )
     (venv / "bin" / "portal").chmod(0o755)
     locks = (ROOT / "pyproject.toml").read_bytes() + (ROOT / "requirements.txt").read_bytes()
-    (venv / f".installed-{hashlib.sha1(locks).hexdigest()[:12]}").touch()  # noqa: S324
+    (venv / f".installed-requirements-{hashlib.sha1(locks).hexdigest()[:12]}").touch()  # noqa: S324
     env = {
         "PATH": os.environ["PATH"],
         "VENV": str(venv),
