@@ -40,8 +40,8 @@ def fill(url: str, rows: int) -> float:
     upgrade_database(engine)
     with engine.begin() as conn:
         conn.execute(text(
-            "TRUNCATE investments, prioritisations, places, search_documents, search_terms, "
-            "search_words CASCADE"
+            "TRUNCATE investments, prioritisations, places, search_documents, search_sources, "
+            "search_facets, search_terms, search_words CASCADE"
         ))  # fmt: skip
         places, _ = districts()
         conn.execute(insert(Place), [

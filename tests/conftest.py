@@ -79,8 +79,9 @@ def _empty_all_tables(app) -> None:
     tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
     with engine.begin() as conn:
         if engine.dialect.name == "postgresql":
-            # The PostgreSQL search tables (migration 0012_pg_search) are not ORM models.
-            tables += ["search_documents", "search_terms", "search_words"]
+            # The PostgreSQL search tables (migrations 0012, 0014) are not ORM models.
+            tables += ["search_documents", "search_sources", "search_facets", "search_terms",
+                       "search_words"]  # fmt: skip
             conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
         else:
             for name in tables:

@@ -72,32 +72,35 @@ def _clean(value: str) -> str:
     return "".join(ch for ch in str(value) if ch.isprintable()).strip()
 
 
-def apply_filters(query: Select, filters: Filters) -> Select:
-    """Add the structured filters (all but ``q``) to a query over Investment."""
+def apply_filters(query: Select, filters: Filters, on=None) -> Select:
+    """Add the structured filters (all but ``q``) to a query over Investment, or over ``on``: a
+    table with the same column names (PostgreSQL's search documents carry copies of them, so a
+    search reads one table)."""
+    cols = Investment if on is None else on.c
     if filters.distrito:
-        query = query.where(Investment.ubigeo == filters.distrito)
+        query = query.where(cols.ubigeo == filters.distrito)
     elif filters.provincia:
-        query = query.where(Investment.ubigeo.startswith(filters.provincia, autoescape=True))
+        query = query.where(cols.ubigeo.startswith(filters.provincia, autoescape=True))
     if filters.estado:
-        query = query.where(Investment.status == filters.estado)
+        query = query.where(cols.status == filters.estado)
     if filters.fase:
-        query = query.where(Investment.phase == filters.fase)
+        query = query.where(cols.phase == filters.fase)
     if filters.funcion:
-        query = query.where(Investment.function == filters.funcion)
+        query = query.where(cols.function == filters.funcion)
     if filters.unidad:
-        query = query.where(Investment.sec_ejec == filters.unidad)
+        query = query.where(cols.sec_ejec == filters.unidad)
     if filters.pp:
-        prioritised = exists().where(Prioritisation.cui == Investment.cui)
+        prioritised = exists().where(Prioritisation.cui == cols.cui)
         if filters.pp.isdigit():
             prioritised = prioritised.where(Prioritisation.year == int(filters.pp))
         query = query.where(prioritised)
     if filters.alerta:
         query = query.where(
             or_(
-                Investment.red_flags == filters.alerta,
-                Investment.red_flags.startswith(filters.alerta + " ", autoescape=True),
-                Investment.red_flags.endswith(" " + filters.alerta, autoescape=True),
-                Investment.red_flags.contains(" " + filters.alerta + " ", autoescape=True),
+                cols.red_flags == filters.alerta,
+                cols.red_flags.startswith(filters.alerta + " ", autoescape=True),
+                cols.red_flags.endswith(" " + filters.alerta, autoescape=True),
+                cols.red_flags.contains(" " + filters.alerta + " ", autoescape=True),
             )
         )
     return query

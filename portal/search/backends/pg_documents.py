@@ -20,30 +20,99 @@ import hashlib
 from collections import Counter
 from collections.abc import Iterable
 
-from sqlalchemy import text
+from sqlalchemy import Integer, cast, column, literal, table, text
+from sqlalchemy.dialects.postgresql import TSQUERY, TSVECTOR
 from sqlalchemy.engine import Connection
 
 from portal.search import analysis
+from portal.search.backends.pg_facets import store_facets
 from portal.search.spelling import sound_key
 
 #: Field prefixes of the lexemes (a fixed width, so no two fields' terms can collide).
 NAME, PLACE, UNIT, EXACT = "n_", "p_", "u_", "x_"
 DOCS, LENGTH = "#docs", "#length"
 _BATCH = 2000
+#: Rows changed past which the statistics are refreshed (or a tenth of the documents).
+_ANALYZE_AFTER = 5000
 
-_SOURCE_TEXTS = """
+#: The columns of ``investments`` each document carries for the facets and filters.
+COPIED_COLUMNS = ("ubigeo", "status", "phase", "function", "sec_ejec", "red_flags")
+#: ... and the years it was prioritised in (space-separated): every column a facet counts.
+DOCUMENT_FACETS = (*COPIED_COLUMNS, "pp")
+_PP = (
+    "(SELECT string_agg(year::text, ' ' ORDER BY year::text) FROM prioritisations p "
+    "WHERE p.cui = i.cui)"
+)
+
+_SOURCE_TEXTS = f"""
 SELECT i.cui, i.name, i.province, i.district, d.name AS district_name, p.name AS province_name,
        i.executing_unit_name, i.entity, u.name AS unit_name,
-       s.cui AS indexed, s.source_hash, tsvector_to_array(s.document) AS lexemes,
-       s.name_length, s.name_words, s.known_words
+       i.ubigeo, i.status, i.phase, i.function, i.sec_ejec, i.red_flags, {_PP} AS pp,
+       s.cui AS indexed, s.source_hash, tsvector_to_array(sd.document) AS lexemes,
+       sd.name_length, s.name_words, s.known_words
 FROM investments i
 LEFT JOIN places d ON length(i.ubigeo) >= 4 AND d.ubigeo = i.ubigeo
 LEFT JOIN places p ON length(i.ubigeo) >= 4 AND p.ubigeo = left(i.ubigeo, 4)
 LEFT JOIN executing_units u ON u.sec_ejec = i.sec_ejec
-LEFT JOIN search_documents s ON s.cui = i.cui
-WHERE s.cui IS NULL OR s.source_hash <> md5(concat_ws(chr(31), i.name, i.province, i.district,
+LEFT JOIN search_sources s ON s.cui = i.cui
+LEFT JOIN search_documents sd ON sd.cui = i.cui
+WHERE s.cui IS NULL OR sd.cui IS NULL
+   OR s.source_hash <> md5(concat_ws(chr(31), i.name, i.province, i.district,
       d.name, p.name, i.executing_unit_name, i.entity, u.name))
 """
+
+#: Documents whose investment is gone, with what they counted (both tables lose the row).
+_REMOVED = """
+WITH gone AS (
+    DELETE FROM search_documents d
+    WHERE NOT EXISTS (SELECT 1 FROM investments i WHERE i.cui = d.cui)
+    RETURNING d.cui, tsvector_to_array(d.document) AS lexemes, d.name_length
+), sources AS (
+    DELETE FROM search_sources s
+    WHERE NOT EXISTS (SELECT 1 FROM investments i WHERE i.cui = s.cui)
+    RETURNING s.cui, s.name_words, s.known_words
+)
+SELECT gone.lexemes, gone.name_length, sources.name_words, sources.known_words
+FROM gone JOIN sources ON sources.cui = gone.cui
+"""
+
+#: The facet columns of documents whose words did not change but whose status, phase... did.
+_FACETS_COPIED = f"""
+UPDATE search_documents d SET {", ".join(f"{c} = i.{c}" for c in DOCUMENT_FACETS)}
+FROM (SELECT i.cui, {", ".join(f"i.{c}" for c in COPIED_COLUMNS)}, pp.pp
+      FROM investments i
+      LEFT JOIN (SELECT cui, string_agg(year::text, ' ' ORDER BY year::text) AS pp
+                 FROM prioritisations GROUP BY cui) pp ON pp.cui = i.cui) i
+WHERE i.cui = d.cui AND ({", ".join(f"d.{c}" for c in DOCUMENT_FACETS)})
+      IS DISTINCT FROM ({", ".join(f"i.{c}" for c in DOCUMENT_FACETS)})
+"""
+
+
+#: The documents as the search queries see them (postgresql.py).
+DOCUMENTS = table(
+    "search_documents",
+    column("cui"),
+    column("document", TSVECTOR),
+    column("name_length", Integer),
+    column("unit_length", Integer),
+    *(column(name) for name in DOCUMENT_FACETS),
+)
+
+
+def tsquery_text(lexemes: list[str], joiner: str) -> str:
+    quoted = ["'" + lex.replace("\\", "\\\\").replace("'", "''") + "'" for lex in lexemes]
+    return (
+        f" {joiner} ".join(quoted) if len(quoted) == 1 else "(" + f" {joiner} ".join(quoted) + ")"
+    )
+
+
+def matches(tsquery: str):
+    return DOCUMENTS.c.document.op("@@")(cast(literal(tsquery), TSQUERY))
+
+
+def tsquery_and(terms: list[list[str]]) -> str:
+    """All the terms, each in any of its fields' lexemes."""
+    return " & ".join(tsquery_text(fields, "|") for fields in terms)
 
 
 def source_hash(row) -> str:
@@ -81,28 +150,27 @@ def document_of(row) -> dict:
         "name_words": sorted(analysis.vocabulary_words(row.name) | place_words),
         "known_words": sorted(place_words | analysis.vocabulary_words(unit_text)),
         "source_hash": source_hash(row),
+        **{c: getattr(row, c) for c in DOCUMENT_FACETS},
     }
 
 
 def sync_documents(conn: Connection) -> int:
-    """Bring the search documents up to date with the investments; returns rows rewritten."""
+    """Bring the search documents up to date with the investments; returns rows rewritten.
+
+    Also copies the facet columns that changed, recounts the facets of all investments (the
+    empty search's) and, after a large change, refreshes the planner's statistics: a first
+    national import must not be searched with the estimates of an empty table.
+    """
     terms: Counter[str] = Counter()
     names: Counter[str] = Counter()
     known: Counter[str] = Counter()
-    removed = conn.execute(
-        text(
-            "DELETE FROM search_documents s WHERE NOT EXISTS "
-            "(SELECT 1 FROM investments i WHERE i.cui = s.cui) "
-            "RETURNING tsvector_to_array(s.document) AS lexemes, s.name_length, "
-            "s.name_words, s.known_words"
-        )
-    ).all()
+    removed = conn.execute(text(_REMOVED)).all()
     for old in removed:
         _count(old, -1, terms, names, known)
     changed = 0
     batch: list[dict] = []
     for row in conn.execute(text(_SOURCE_TEXTS)).yield_per(_BATCH):
-        if row.indexed is not None:
+        if row.indexed is not None and row.lexemes is not None:
             _count(row, -1, terms, names, known)
         document = document_of(row)
         _count_new(document, terms, names, known)
@@ -112,6 +180,13 @@ def sync_documents(conn: Connection) -> int:
             batch = []
     changed += _write(conn, batch)
     _apply(conn, terms, names, known)
+    copied = conn.execute(text(_FACETS_COPIED)).rowcount
+    store_facets(conn)
+    documents = conn.scalar(text("SELECT df FROM search_terms WHERE lexeme = :d"), {"d": DOCS})
+    if changed + len(removed) + copied > max(_ANALYZE_AFTER, (documents or 0) // 10):
+        conn.execute(text("ANALYZE search_documents"))
+        conn.execute(text("ANALYZE search_words"))
+        conn.execute(text("ANALYZE search_terms"))
     return changed + len(removed)
 
 
@@ -132,15 +207,22 @@ def _count_new(document: dict, terms: Counter, names: Counter, known: Counter) -
 
 
 _UPSERT = text(
-    """
+    f"""
     INSERT INTO search_documents
-        (cui, document, name_length, unit_length, name_words, known_words, source_hash)
+        (cui, document, name_length, unit_length, {", ".join(DOCUMENT_FACETS)})
     VALUES (:cui, array_to_tsvector(CAST(:lexemes AS text[])), :name_length, :unit_length,
-            CAST(:name_words AS text[]), CAST(:known_words AS text[]), :source_hash)
+            {", ".join(":" + c for c in DOCUMENT_FACETS)})
     ON CONFLICT (cui) DO UPDATE SET document = excluded.document,
         name_length = excluded.name_length, unit_length = excluded.unit_length,
-        name_words = excluded.name_words, known_words = excluded.known_words,
-        source_hash = excluded.source_hash
+        {", ".join(f"{c} = excluded.{c}" for c in DOCUMENT_FACETS)}
+    """
+)
+_UPSERT_SOURCE = text(
+    """
+    INSERT INTO search_sources (cui, source_hash, name_words, known_words)
+    VALUES (:cui, :source_hash, CAST(:name_words AS text[]), CAST(:known_words AS text[]))
+    ON CONFLICT (cui) DO UPDATE SET source_hash = excluded.source_hash,
+        name_words = excluded.name_words, known_words = excluded.known_words
     """
 )
 
@@ -148,6 +230,7 @@ _UPSERT = text(
 def _write(conn: Connection, batch: list[dict]) -> int:
     if batch:
         conn.execute(_UPSERT, batch)
+        conn.execute(_UPSERT_SOURCE, batch)
     return len(batch)
 
 
@@ -190,7 +273,7 @@ def _chunks(items: list[dict], size: int = 5000) -> Iterable[list[dict]]:
 
 
 def has_search_tables(conn: Connection) -> bool:
-    """Whether this database holds the search tables (PostgreSQL, migrated to 0012_pg_search)."""
+    """Whether this database holds the search tables (PostgreSQL, migrated to 0014)."""
     if conn.dialect.name != "postgresql":
         return False
-    return conn.scalar(text("SELECT to_regclass('search_documents') IS NOT NULL"))
+    return conn.scalar(text("SELECT to_regclass('search_sources') IS NOT NULL"))

@@ -1,5 +1,6 @@
 """The facets of a PostgreSQL search: every dimension's counts over the matching investments in
-one grouped query, and the names its values are shown with (places, executing units).
+one pass (``GROUPING SETS``), those of all investments precomputed by the import, and the names
+the values are shown with (places, executing units).
 
 Apart from the matching and scoring (postgresql.py): a new facet is added here, and in the
 Whoosh backend's, with the same dimension name (search/catalogue.py).
@@ -7,65 +8,153 @@ Whoosh backend's, with the same dimension name (search/catalogue.py).
 
 from __future__ import annotations
 
-from sqlalchemy import Select, Text, cast, func, literal, select, union_all
+from sqlalchemy import Select, Text, cast, func, literal, select, text, tuple_
+from sqlalchemy.dialects.postgresql import aggregate_order_by
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from portal.investments.models import ExecutingUnit, Investment, Place, Prioritisation
 
 _INV = Investment.__table__
-#: The columns of the matching investments the facets count; ``facet_counts`` takes a query of
-#: these, in this order.
+#: The years each investment was prioritised in, space-separated (the documents keep a copy).
+PP_BY_CUI = (
+    select(
+        Prioritisation.cui,
+        func.string_agg(
+            cast(Prioritisation.year, Text),
+            aggregate_order_by(literal(" "), cast(Prioritisation.year, Text)),
+        ).label("pp"),
+    )
+    .group_by(Prioritisation.cui)
+    .subquery("pp_by_cui")
+)
+#: The investments' facet columns: ``facet_parts`` reads a CTE of these names (the
+#: investments' own, or the search documents' copies), from ``FACET_FROM``.
 FACET_COLUMNS = (
     _INV.c.cui, _INV.c.ubigeo, _INV.c.status, _INV.c.phase, _INV.c.function, _INV.c.sec_ejec,
-    _INV.c.red_flags,
+    _INV.c.red_flags, PP_BY_CUI.c.pp,
 )  # fmt: skip
+FACET_FROM = _INV.outerjoin(PP_BY_CUI, PP_BY_CUI.c.cui == _INV.c.cui)
+#: Columns of the few-valued dimensions, grouped together (a few hundred combinations, summed
+#: per dimension when read); "alerta" and "pp" values are space-separated lists.
+_COMBINED = (("estado", "status"), ("fase", "phase"), ("funcion", "function"),
+             ("alerta", "red_flags"), ("pp", "pp"))  # fmt: skip
+#: ``grouping(ubigeo, sec_ejec, status)`` of each grouping set.
+_BY_PLACE, _BY_UNIT, _BY_REST = 0b011, 0b101, 0b110
+#: The kind of the summary's rows that are the first page (postgresql.py).
+TOP = -2
+#: Rows of the summary: kind, then these values, then a count (or a place in the page).
+ROW_WIDTH = 7
 
 
-def facet_counts(session: Session, matched: Select) -> dict[str, dict[str, int]]:
-    """Every facet's counts in one grouped query over the matching rows (``FACET_COLUMNS``)."""
-    matched = matched.cte("matched").prefix_with("MATERIALIZED")
-    m = matched.c
+def facet_parts(m) -> list[Select]:
+    """Rows (kind, ubigeo, sec_ejec, status, phase, function, red_flags, pp, n) of every facet
+    over the CTE ``m``, in one pass: three hash tables (districts, units, the other dimensions'
+    combinations) rather than one per dimension."""
+    c = m.c
+    rest = [c[name] for _dim, name in _COMBINED]
+    keys = [c.ubigeo, c.sec_ejec, *rest]
+    grouped = select(
+        func.grouping(c.ubigeo, c.sec_ejec, c.status).label("kind"),
+        *(cast(k, Text) for k in keys),
+        func.count().label("n"),
+    ).group_by(func.grouping_sets(tuple_(c.ubigeo), tuple_(c.sec_ejec), tuple_(*rest)))
+    return [grouped.select_from(m)]
 
-    def grouped(dim, value, where=None):
-        query = select(literal(dim).label("dim"), value.label("value"), func.count())
-        query = query.select_from(matched).where(value.is_not(None))
-        if where is not None:
-            query = query.where(where)
-        return query.group_by(value)
 
-    parts = [
-        grouped("provincia", func.left(m.ubigeo, 4), func.length(m.ubigeo) >= 4),
-        grouped("distrito", m.ubigeo, func.length(m.ubigeo) == 6),
-        grouped("estado", m.status, m.status != ""),
-        grouped("fase", m.phase, m.phase != ""),
-        grouped("funcion", m.function, m.function != ""),
-        grouped("unidad", m.sec_ejec, m.sec_ejec != ""),
-    ]
-    year = cast(Prioritisation.year, Text)
-    parts.append(
-        select(literal("pp"), year, func.count(func.distinct(m.cui)))
-        .select_from(matched.join(Prioritisation.__table__, Prioritisation.cui == m.cui))
-        .group_by(year)
-    )
-    flags = (
-        func.unnest(func.string_to_array(m.red_flags, " "))
-        .table_valued("flag")
-        .render_derived(name="f")
-    )
-    parts.append(
-        select(literal("alerta"), flags.c.flag, func.count(func.distinct(m.cui)))
-        .select_from(matched.join(flags, literal(True)))
-        .where(flags.c.flag != "")
-        .group_by(flags.c.flag)
-    )
+def read_facets(rows) -> tuple[dict[str, dict[str, int]], int]:
+    """(counts per dimension and value, total) from ``facet_parts``' rows (other kinds skipped).
+
+    Provinces are the districts' sums (and those of shorter ubigeos); a list value ("sobrecosto
+    sin_avance", "2024 2025") counts once for each of its items."""
     counts: dict[str, dict[str, int]] = {}
-    for dim, value, count in session.execute(union_all(*parts)):
-        counts.setdefault(dim, {})[value] = count
-    return counts
+    total = 0
+    for kind, ubigeo, sec_ejec, *rest in rows:
+        n = rest[-1]
+        if kind == _BY_PLACE and ubigeo and len(ubigeo) >= 4:
+            _add(counts, "provincia", ubigeo[:4], n)
+            if len(ubigeo) == 6:
+                _add(counts, "distrito", ubigeo, n)
+        elif kind == _BY_UNIT and sec_ejec:
+            _add(counts, "unidad", sec_ejec, n)
+        elif kind == _BY_REST:
+            total += n
+            for (dim, _name), value in zip(_COMBINED, rest, strict=False):
+                if dim in ("alerta", "pp"):
+                    for item in set((value or "").split(" ")):
+                        _add(counts, dim, item, n)
+                else:
+                    _add(counts, dim, value, n)
+    return counts, total
+
+
+def _add(counts: dict, dim: str, value: str | None, n: int) -> None:
+    if value:
+        values = counts.setdefault(dim, {})
+        values[value] = values.get(value, 0) + n
+
+
+def facet_counts(session: Session, matched: Select) -> tuple[dict[str, dict[str, int]], int]:
+    """Every facet's counts and the total in one statement over the matching rows
+    (``FACET_COLUMNS``)."""
+    (grouped,) = facet_parts(matched.cte("m").prefix_with("MATERIALIZED"))
+    return read_facets(session.execute(grouped))
+
+
+def stored_facets(session: Session) -> tuple[dict[str, dict[str, int]], int] | None:
+    """The facets of all investments as the import counted them, or None when a change since
+    (the trigger of migration 0014 empties the table) asks for counting them live."""
+    rows = session.execute(text("SELECT dim, value, count FROM search_facets")).all()
+    if not rows:
+        return None
+    counts: dict[str, dict[str, int]] = {}
+    total = 0
+    for dim, value, n in rows:
+        if dim == "#total":
+            total = n
+        else:
+            counts.setdefault(dim, {})[value] = n
+    return counts, total
+
+
+def store_facets(conn: Connection) -> None:
+    """Count every facet of all investments, and name each executing unit, for the empty search
+    (``sync_documents``, in the import's transaction)."""
+    (grouped,) = facet_parts(select(*FACET_COLUMNS).select_from(FACET_FROM).cte("m"))
+    counts, total = read_facets(conn.execute(grouped))
+    names = dict(
+        conn.execute(
+            text(
+                "SELECT i.sec_ejec, coalesce(min(u.name), min(i.executing_unit_name)) "
+                "FROM investments i LEFT JOIN executing_units u ON u.sec_ejec = i.sec_ejec "
+                "WHERE i.sec_ejec <> '' GROUP BY i.sec_ejec"
+            )
+        ).all()
+    )
+    rows = [{"dim": "#total", "value": "", "count": total, "label": None}]
+    rows += [
+        {
+            "dim": dim,
+            "value": value,
+            "count": n,
+            "label": names.get(value) if dim == "unidad" else None,
+        }  # fmt: skip
+        for dim, values in counts.items()
+        for value, n in values.items()
+    ]
+    conn.execute(text("DELETE FROM search_facets"))
+    conn.execute(
+        text(
+            "INSERT INTO search_facets (dim, value, count, label) "
+            "VALUES (:dim, :value, :count, :label)"
+        ),
+        rows,
+    )
 
 
 def facet_labels(session: Session, dim: str, values: list[str]) -> dict[str, str]:
-    """The names of a facet's values: places by ubigeo, executing units by SEC_EJEC."""
+    """The names of a facet's values: places by ubigeo, executing units by SEC_EJEC (else the
+    name the investments give the unit, as the import stored it)."""
     if not values:
         return {}
     if dim in ("provincia", "distrito"):
@@ -79,11 +168,22 @@ def facet_labels(session: Session, dim: str, values: list[str]) -> dict[str, str
         ).all()
     )
     missing = [v for v in values if v not in found]
-    if missing:
-        rows = session.execute(
-            select(Investment.sec_ejec, func.min(Investment.executing_unit_name))
-            .where(Investment.sec_ejec.in_(missing))
-            .group_by(Investment.sec_ejec)
-        )
-        found.update((k, v) for k, v in rows if v)
+    if not missing:
+        return found
+    stored = session.execute(
+        text(
+            "SELECT value, label FROM search_facets WHERE dim IN ('unidad', '#total') "
+            "AND (value = ANY(:v) OR dim = '#total')"
+        ),
+        {"v": missing},
+    ).all()
+    if stored:
+        found.update((k, v) for k, v in stored if v)
+        return found
+    rows = session.execute(
+        select(Investment.sec_ejec, func.min(Investment.executing_unit_name))
+        .where(Investment.sec_ejec.in_(missing))
+        .group_by(Investment.sec_ejec)
+    )
+    found.update((k, v) for k, v in rows if v)
     return found

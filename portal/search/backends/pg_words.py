@@ -9,6 +9,7 @@ newcomer looking at a "¿Quisiste decir…?" finds the typo lookups in one place
 
 from __future__ import annotations
 
+import math
 from functools import lru_cache
 
 from sqlalchemy import func, or_, select, text
@@ -17,7 +18,9 @@ from whoosh.support.levenshtein import damerau_levenshtein
 
 from portal.investments.models import Investment, Place
 from portal.search import analysis, vocabulary
-from portal.search.backends.pg_documents import NAME, PLACE, UNIT
+from portal.search.backends import Parsed
+from portal.search.backends.pg_documents import EXACT, NAME, PLACE, UNIT
+from portal.search.ranking import EXACT_BONUS
 from portal.search.spelling import Corrector, allowed_edits, sound_key
 
 #: Candidates a trigram lookup returns for a mistyped word; the edit distance picks among them.
@@ -39,6 +42,7 @@ class PgWords:
     def __init__(self, session: Session) -> None:
         self.session = session
         self._df: dict[str, int] = {}
+        self._variants: dict[str, list[str]] = {}
 
     # --- what the data knows ---------------------------------------------------------------
 
@@ -143,6 +147,48 @@ class PgWords:
             if best:
                 found[word] = best[2]
         return found
+
+    def _idf(self, lexeme: str, size: int) -> float:
+        df = self._df.get(lexeme, 0)
+        return math.log(1 + (size - df + 0.5) / (df + 0.5))
+
+    def spelling(self, parsed: Parsed, present, size: int) -> list[tuple[int, float]]:
+        """(presence column, points): the spelling typed first (Snapshot.spelling_bonus)."""
+        plain = [w for w, _t in parsed.typed if analysis.fold(w) == w]
+        if plain:
+            missing = [w for w in plain if w not in self._variants]
+            for w in missing:
+                self._variants[w] = []
+            if missing:
+                rows = self.session.execute(
+                    text(
+                        "SELECT folded, word FROM search_words WHERE folded = ANY(:w) "
+                        "AND word <> folded AND names > 0 ORDER BY word"
+                    ),
+                    {"w": missing},
+                )
+                for folded, written in rows:
+                    self._variants[folded].append(written)
+        self._load(
+            [EXACT + w for w, _t in parsed.typed]
+            + [EXACT + v for w in plain for v in self._variants[w]]
+            + [NAME + t for _w, t in parsed.typed]
+        )
+        points = []
+        for word, term in parsed.typed:
+            if analysis.fold(word) != word:
+                if self._df[EXACT + word]:
+                    points.append(
+                        (present(EXACT + word), EXACT_BONUS * self._idf(EXACT + word, size))
+                    )
+                continue
+            variants = [v for v in self._variants[word] if self._df[EXACT + v]]
+            if not self._df[NAME + term] or not variants:
+                continue
+            bonus = EXACT_BONUS * self._idf(NAME + term, size)
+            points.append((present(NAME + term), bonus))
+            points.extend((present(EXACT + v), -bonus) for v in variants)
+        return points
 
     def place_names(self) -> dict[tuple[str, ...], dict[str, list[str]]]:
         names: dict[tuple[str, ...], dict[str, list[str]]] = {}

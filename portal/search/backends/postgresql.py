@@ -1,5 +1,5 @@
 """The PostgreSQL backend: words matched by a GIN-indexed ``tsvector``, typos through ``pg_trgm``,
-filters as the SQL every list uses, facets as one grouped query, nothing kept between requests.
+filters and facets over the same narrow table, nothing kept between requests.
 
 The documents (pg_documents.py) hold each investment's analysed terms prefixed by field, so one
 ``tsquery`` says what the Whoosh backend's postings do: a query's slots are ANDed, each slot's
@@ -7,73 +7,83 @@ alternatives ORed (the words typed, in name, place or unit; the vocabulary's phr
 the unit), a phrase's words ANDed. Scores are the Whoosh backend's BM25 (ranking.py), with the
 document frequencies of ``search_terms``: the same weights give the same order.
 
+Speed (docs/performance.md, issue 25): the one ``tsquery`` selects the candidates through the GIN
+index (a typed code is ORed in by the primary key); each candidate is scored once, with one ``@@``
+per lexeme the query can match; the documents carry copies of the filter and facet columns, so the
+count, every facet and the first page come from ONE statement reading one table once. The empty
+search reads the facets the import counted (pg_facets.py).
+
 This module matches, scores and pages; the typo lookups and what the data knows about a word are
 in pg_words.py, the facets' counts and labels in pg_facets.py.
 """
 
 from __future__ import annotations
 
-import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sqlalchemy import (
     Float,
     Integer,
+    Text,
     and_,
     case,
     cast,
-    column,
+    exists,
     func,
     literal,
+    null,
     or_,
     select,
-    table,
     text,
 )
-from sqlalchemy.dialects.postgresql import TSQUERY, TSVECTOR, array
+from sqlalchemy.dialects.postgresql import TSQUERY, array
 from sqlalchemy.orm import Session
 
 from portal.investments.models import Investment
-from portal.search import analysis
 from portal.search.backends import Parsed
-from portal.search.backends.pg_documents import DOCS, EXACT, LENGTH, NAME, PLACE, UNIT
-from portal.search.backends.pg_facets import FACET_COLUMNS, facet_counts, facet_labels
+from portal.search.backends.pg_documents import (
+    DOCS,
+    DOCUMENT_FACETS,
+    DOCUMENTS,
+    LENGTH,
+    NAME,
+    PLACE,
+    UNIT,
+    matches,
+    tsquery_and,
+    tsquery_text,
+)
+from portal.search.backends.pg_facets import (
+    FACET_COLUMNS,
+    FACET_FROM,
+    ROW_WIDTH,
+    TOP,
+    facet_labels,
+    facet_parts,
+    read_facets,
+    stored_facets,
+)
 from portal.search.backends.pg_words import PgWords
 from portal.search.filters import Filters, apply_filters
 from portal.search.ranking import (
     BM25_B,
     BM25_K1,
-    EXACT_BONUS,
     EXPANSION_WEIGHT,
     FIELDS_OF,
     UNIT_PHRASE_BONUS,
 )
 
-DOCUMENTS = table(
-    "search_documents",
-    column("cui"),
-    column("document", TSVECTOR),
-    column("name_length", Integer),
-    column("unit_length", Integer),
-)
 PREFIX = {"name": NAME, "place": PLACE, "unit": UNIT}
-
-
-def _tsquery(lexemes: list[str], joiner: str) -> str:
-    quoted = ["'" + lex.replace("\\", "\\\\").replace("'", "''") + "'" for lex in lexemes]
-    return (
-        f" {joiner} ".join(quoted) if len(quoted) == 1 else "(" + f" {joiner} ".join(quoted) + ")"
-    )
-
-
-def _matches(tsquery: str):
-    return DOCUMENTS.c.document.op("@@")(cast(literal(tsquery), TSQUERY))
+#: Results per page of the search pages: the first pages are ranked with the facets, in the
+#: same statement (a later page, or a page of another size, is ranked on its own).
+PAGE_SIZE = 20
+PREFETCHED_PAGES = 3
 
 
 @dataclass
 class PgSelection:
     conditions: list
-    total: int
     partial: bool = False
     #: Whether the words need the documents (no words: investments alone).
     with_documents: bool = True
@@ -85,6 +95,18 @@ class PgSelection:
     #: Per slot, the unit-field alternatives (presence columns), and the number of words typed.
     unit: tuple = (None, 0)
     filters: Filters = field(default_factory=Filters)
+    #: Counts the matches, their facets and (by relevance) the first pages, in one statement.
+    summarise: Callable | None = None
+    facets: dict | None = None
+    #: The first pages' CUIs in order, when the summary ranked them.
+    top: list[str] | None = None
+    _total: int | None = None
+
+    @property
+    def total(self) -> int:
+        if self._total is None:
+            self.summarise(self)
+        return self._total
 
 
 class PostgresSearcher(PgWords):
@@ -93,24 +115,21 @@ class PostgresSearcher(PgWords):
 
     def __init__(self, session: Session) -> None:
         super().__init__(session)
-        self._variants: dict[str, list[str]] = {}
+        self._tuned = False
 
     def labels(self, dim: str, values: list[str]) -> dict[str, str]:
         return facet_labels(self.session, dim, values)
 
     # --- matching ------------------------------------------------------------------------------
 
-    def _idf(self, lexeme: str, size: int) -> float:
-        df = self._df.get(lexeme, 0)
-        return math.log(1 + (size - df + 0.5) / (df + 0.5))
-
     def select(self, parsed: Parsed, filters: Filters) -> PgSelection:
         code_cuis = list(parsed.code_rows)
         if not parsed.slots:
             conditions = [Investment.cui.in_(code_cuis)] if code_cuis else []
-            selection = PgSelection(conditions, 0, with_documents=False, code_cuis=code_cuis)
-            selection.total = self._count(selection, filters)
-            return selection
+            return PgSelection(
+                conditions, with_documents=False, code_cuis=code_cuis, filters=filters,
+                summarise=self._summarise,
+            )  # fmt: skip
         lexemes = [
             PREFIX[f] + t
             for _k, alts in parsed.slots
@@ -140,7 +159,7 @@ class PostgresSearcher(PgWords):
                 if len(per_term) < len(alt.terms):
                     continue
                 options.append(
-                    _tsquery_and([[PREFIX[f] + t for f, _ in found] for t, found in per_term])
+                    tsquery_and([[PREFIX[f] + t for f, _ in found] for t, found in per_term])
                 )
                 weight = 1.0 if alt.where == "typed" else EXPANSION_WEIGHT
                 share = weight / len(alt.terms)
@@ -159,33 +178,31 @@ class PostgresSearcher(PgWords):
             slot_queries.append(" | ".join(options) if options else None)
             in_unit_all.append(unit_options)
         words_query = " & ".join(f"({q})" for q in slot_queries) if all(slot_queries) else None
-        selection = PgSelection([], 0, code_cuis=code_cuis, has_words=True)
-        selection.presence = list(presence)
-        selection.score = [score, self._spelling(parsed, present, size), average]
+        selection = PgSelection(
+            [], code_cuis=code_cuis, has_words=True, filters=filters, summarise=self._summarise
+        )
+        selection.score = [score, self.spelling(parsed, present, size), average]
+        selection.presence = list(presence)  # the spelling's lexemes included
         selection.unit = (
             in_unit_all if len(parsed.slots) > 1 else None,
             sum(len(key) for key, _ in parsed.slots),
         )
-        selection.presence = list(presence)
-        codes = [Investment.cui.in_(code_cuis)] if code_cuis else []
+        codes = [DOCUMENTS.c.cui.in_(code_cuis)] if code_cuis else []
         if words_query:
-            selection.conditions = [or_(_matches(words_query), *codes)]
+            selection.conditions = [or_(matches(words_query), *codes)]
         else:
             selection.conditions = [or_(*codes)] if codes else [literal(False)]
-        selection.total = self._count(selection, filters)
-        if selection.total or len(parsed.slots) == 1:
-            selection.filters = filters
+        if len(parsed.slots) == 1 or self._any(selection):
             return selection
         live = [q for q in slot_queries if q]
         if not live:
             selection.conditions = [or_(*codes)] if codes else [literal(False)]
-            selection.total = self._count(selection, filters)
             return selection
-        hits = sum((case((_matches(q), 1), else_=0) for q in live), start=literal(0))
-        any_slot = _matches(" | ".join(f"({q})" for q in live))
+        hits = sum((case((matches(q), 1), else_=0) for q in live), start=literal(0))
+        any_slot = matches(" | ".join(f"({q})" for q in live))
         best = self.session.scalar(
             apply_filters(
-                select(func.max(hits)).select_from(_documents_join()).where(any_slot), filters
+                select(func.max(hits)).select_from(DOCUMENTS).where(any_slot), filters, DOCUMENTS
             )
         )
         if not best:
@@ -193,62 +210,64 @@ class PostgresSearcher(PgWords):
         else:
             selection.conditions = [or_(and_(any_slot, hits == best), *codes)]
             selection.partial = True
-        selection.total = self._count(selection, filters)
         return selection
 
-    def _spelling(self, parsed: Parsed, present, size: int) -> list[tuple[int, float]]:
-        """(presence column, points): the spelling typed first (Snapshot.spelling_bonus)."""
-        plain = [w for w, _t in parsed.typed if analysis.fold(w) == w]
-        if plain:
-            missing = [w for w in plain if w not in self._variants]
-            for w in missing:
-                self._variants[w] = []
-            if missing:
-                rows = self.session.execute(
-                    text(
-                        "SELECT folded, word FROM search_words WHERE folded = ANY(:w) "
-                        "AND word <> folded AND names > 0 ORDER BY word"
-                    ),
-                    {"w": missing},
-                )
-                for folded, written in rows:
-                    self._variants[folded].append(written)
-        self._load(
-            [EXACT + w for w, _t in parsed.typed]
-            + [EXACT + v for w in plain for v in self._variants[w]]
-            + [NAME + t for _w, t in parsed.typed]
-        )
-        points = []
-        for word, term in parsed.typed:
-            if analysis.fold(word) != word:
-                if self._df[EXACT + word]:
-                    points.append(
-                        (present(EXACT + word), EXACT_BONUS * self._idf(EXACT + word, size))
-                    )
-                continue
-            variants = [v for v in self._variants[word] if self._df[EXACT + v]]
-            if not self._df[NAME + term] or not variants:
-                continue
-            bonus = EXACT_BONUS * self._idf(NAME + term, size)
-            points.append((present(NAME + term), bonus))
-            points.extend((present(EXACT + v), -bonus) for v in variants)
-        return points
-
     def _from(self, selection: PgSelection):
-        return _documents_join() if selection.with_documents else Investment.__table__
+        return DOCUMENTS if selection.with_documents else Investment.__table__
 
-    def _count(self, selection: PgSelection, filters: Filters) -> int:
-        query = select(func.count()).select_from(self._from(selection)).where(*selection.conditions)
-        selection.filters = filters
-        return self.session.scalar(apply_filters(query, filters))
+    def _any(self, selection: PgSelection) -> bool:
+        """Whether anything matches (stops at the first match: the GIN index answers)."""
+        return self.session.scalar(select(exists(self._matched(selection, literal(1)))))
 
     def _matched(self, selection: PgSelection, *columns):
         query = select(*columns).select_from(self._from(selection)).where(*selection.conditions)
-        return apply_filters(query, selection.filters)
+        on = DOCUMENTS if selection.with_documents else None
+        return apply_filters(query, selection.filters, on)
+
+    def _summarise(self, selection: PgSelection) -> None:
+        """Total, facets and (by relevance) the first pages in one statement over the matches;
+        for the empty search, the facets the import counted."""
+        filters = selection.filters
+        if not selection.with_documents and not selection.conditions and not filters.active:
+            stored = stored_facets(self.session)
+            if stored:
+                selection.facets, selection._total = stored
+                return
+        top = None
+        if selection.with_documents:
+            ranked = (
+                selection.has_words
+                and filters.orden == "relevancia"
+                and filters.pagina <= PREFETCHED_PAGES
+            )
+            top = PAGE_SIZE * filters.pagina if ranked else None
+            columns = [DOCUMENTS.c.cui, *(DOCUMENTS.c[name] for name in DOCUMENT_FACETS)]
+            if top:
+                matched = self._scored(selection, columns)
+            else:
+                matched = self._matched(selection, *columns)
+        else:
+            matched = select(*FACET_COLUMNS).select_from(FACET_FROM).where(*selection.conditions)
+            matched = apply_filters(matched, filters)
+        m = matched.cte("m").prefix_with("MATERIALIZED")
+        parts = facet_parts(m)
+        if top:
+            parts.append(self._ordered(selection, m, top))
+        if not self._tuned:
+            # The matches of a broad word (a third of the country) are kept and grouped in
+            # memory rather than spilled to disk; for this transaction only.
+            self.session.execute(text("SET LOCAL work_mem = '64MB'"))
+            self._tuned = True
+        rows = self.session.execute(parts[0].union_all(*parts[1:])).all()
+        selection.facets, selection._total = read_facets(rows)
+        if top:
+            selection.top = [r[1] for r in sorted((r for r in rows if r[0] == TOP), key=_last)]
 
     def facet_counts(self, selection: PgSelection) -> dict[str, dict[str, int]]:
-        """Every facet's counts in one grouped query over the matching rows."""
-        return facet_counts(self.session, self._matched(selection, *FACET_COLUMNS))
+        """Every facet's counts, from the selection's one summary statement."""
+        if selection.facets is None:
+            selection.summarise(selection)
+        return selection.facets
 
     def page(
         self, parsed: Parsed, selection: PgSelection, orden: str, offset: int, limit: int | None
@@ -265,97 +284,126 @@ class PostgresSearcher(PgWords):
                 "costo": inv.c.updated_cost,
                 "avance": Investment.progress.expression,
             }[orden]
-            query = self._matched(selection, inv.c.cui).order_by(
-                value.desc().nulls_last(), inv.c.cui
-            )
+            key = inv.c.cui
+            if selection.with_documents:
+                key = DOCUMENTS.c.cui
+                query = self._matched(selection, key).join(inv, inv.c.cui == DOCUMENTS.c.cui)
+            else:
+                query = self._matched(selection, key)
+            query = query.order_by(value.desc().nulls_last(), key)
             return list(
                 self.session.scalars(
                     query.offset(offset).limit(None if limit is None else limit - offset)
                 )
             )
+        top = selection.top
+        if top is not None and (len(top) >= selection.total or limit and limit <= len(top)):
+            return top[offset:limit]
         return self._ranked(selection, offset, limit)
 
     def _codes_first(self, selection: PgSelection, offset: int, limit: int | None) -> list[str]:
         found = set(self.session.scalars(self._matched(selection, Investment.cui)))
         return [c for c in selection.code_cuis if c in found][offset:limit]
 
-    def _ranked(self, selection: PgSelection, offset: int, limit: int | None) -> list[str]:
-        """Best score first (codes typed first of all, ties by CUI), scored as Snapshot.slot."""
-        inv = Investment.__table__
-        columns = [
-            DOCUMENTS.c.document.op("@@")(cast(literal(_tsquery([lex], "&")), TSQUERY)).label(
+    def _scored(self, selection: PgSelection, columns: list):
+        """The matching documents' ``columns`` and their score (as Snapshot.slot scores): one
+        ``@@`` per lexeme the query can match, evaluated once per candidate."""
+        flags = [
+            DOCUMENTS.c.document.op("@@")(cast(literal(tsquery_text([lex], "&")), TSQUERY)).label(
                 f"l{i}"
             )
             for i, lex in enumerate(selection.presence)
         ]
+        slots, spelling, average = selection.score
+        name_factor = (BM25_K1 + 1) / (
+            1 + BM25_K1 * (1 - BM25_B + BM25_B * cast(DOCUMENTS.c.name_length, Float) / average)
+        )
         inner = (
             self._matched(
-                selection, inv.c.cui, DOCUMENTS.c.name_length, DOCUMENTS.c.unit_length, *columns
+                selection, *columns, DOCUMENTS.c.unit_length, name_factor.label("nf"), *flags
             )
             .offset(0)
             .subquery("scored")
-        )
-        slots, spelling, average = selection.score
-        name_factor = (BM25_K1 + 1) / (
-            1 + BM25_K1 * (1 - BM25_B + BM25_B * cast(inner.c.name_length, Float) / average)
         )
         flag = [inner.c[f"l{i}"] for i in range(len(selection.presence))]
         total = literal(0.0)
         for matched, parts in slots:
             condition = and_(*(or_(*(flag[i] for i in term)) for term in matched))
-            points = sum(
-                (
-                    cast(flag[i], Integer) * (name_factor * w if f == "name" else literal(w))
-                    for i, f, w in parts
-                ),
-                start=literal(0.0),
-            )
+            in_name = [case((flag[i], w), else_=0.0) for i, f, w in parts if f == "name"]
+            elsewhere = [case((flag[i], w), else_=0.0) for i, f, w in parts if f != "name"]
+            points = literal(0.0)
+            if in_name:
+                points = points + inner.c.nf * sum(in_name[1:], start=in_name[0])
+            if elsewhere:
+                points = points + sum(elsewhere[1:], start=elsewhere[0])
             total = total + case((condition, points), else_=0.0)
         for i, points in spelling:
-            total = total + cast(flag[i], Integer) * points
+            total = total + case((flag[i], points), else_=0.0)
+        names = [c.name for c in columns]
         unit_slots, typed = selection.unit
-        score = total.label("score")
-        base = select(inner.c.cui, inner.c.unit_length, score).subquery("base")
-        final = base.c.score
-        if unit_slots and all(unit_slots):
-            every = and_(
-                *(
-                    or_(*(and_(*(flag[i] for i in option)) for option in options))
-                    for options in unit_slots
-                )
+        if not (unit_slots and all(unit_slots)):
+            return select(*(inner.c[n] for n in names), total.label("score"))
+        every = and_(
+            *(
+                or_(*(and_(*(flag[i] for i in option)) for option in options))
+                for options in unit_slots
             )
-            base = select(inner.c.cui, inner.c.unit_length, score, every.label("in_unit")).subquery(
-                "base"
-            )
-            coverage = func.least(1.0, typed / func.greatest(cast(base.c.unit_length, Float), 1.0))
-            final = base.c.score + case(
-                (base.c.in_unit, UNIT_PHRASE_BONUS * func.max(base.c.score).over() * coverage),
-                else_=0.0,
-            )
+        )
+        base = select(
+            *(inner.c[n] for n in names), inner.c.unit_length, total.label("score"),
+            every.label("in_unit"),
+        ).subquery("base")  # fmt: skip
+        coverage = func.least(1.0, typed / func.greatest(cast(base.c.unit_length, Float), 1.0))
+        final = base.c.score + case(
+            (base.c.in_unit, UNIT_PHRASE_BONUS * func.max(base.c.score).over() * coverage),
+            else_=0.0,
+        )
+        return select(*(base.c[n] for n in names), final.label("score"))
+
+    def _order(self, selection: PgSelection, scored) -> list[tuple]:
+        """(key, descending): codes typed first (in the order typed), best score, ties by CUI."""
+        order = [(scored.c.score, True), (scored.c.cui, False)]
         codes = selection.code_cuis
-        order = [final.desc(), base.c.cui]
         if codes:
-            order.insert(
-                0, func.coalesce(func.array_position(array(codes), base.c.cui), len(codes) + 1)
-            )
+            position = func.array_position(array(codes), scored.c.cui)
+            order.insert(0, (func.coalesce(position, len(codes) + 1), False))
+        return order
+
+    def _ordered(self, selection: PgSelection, m, top: int):
+        """Rows (TOP, cui, place) of the first ``top`` by relevance, for the summary statement:
+        the best ``top`` kept while reading (a top-N sort), numbered afterwards."""
+        order = self._order(selection, m)
+        best = (
+            select(m.c.cui, *(key.label(f"o{n}") for n, (key, _) in enumerate(order)))
+            .order_by(*(_direction(key, desc) for key, desc in order))
+            .limit(top)
+            .subquery("best")
+        )
+        again = [_direction(best.c[f"o{n}"], desc) for n, (_, desc) in enumerate(order)]
+        empty = [cast(null(), Text)] * (ROW_WIDTH - 1)
+        return select(
+            cast(literal(TOP), Integer), best.c.cui, *empty, func.row_number().over(order_by=again)
+        )
+
+    def _ranked(self, selection: PgSelection, offset: int, limit: int | None) -> list[str]:
+        """Best score first (codes typed first of all, ties by CUI), scored as Snapshot.slot."""
+        scored = self._scored(selection, [DOCUMENTS.c.cui]).subquery("ranked")
         query = (
-            select(base.c.cui)
-            .order_by(*order)
+            select(scored.c.cui)
+            .order_by(*(_direction(key, desc) for key, desc in self._order(selection, scored)))
             .offset(offset)
             .limit(None if limit is None else limit - offset)
         )
         return list(self.session.scalars(query))
 
     def cuis(self, selection: PgSelection) -> list[str]:
-        return list(
-            self.session.scalars(self._matched(selection, Investment.cui).order_by(Investment.cui))
-        )
+        key = DOCUMENTS.c.cui if selection.with_documents else Investment.cui
+        return list(self.session.scalars(self._matched(selection, key).order_by(key)))
 
 
-def _documents_join():
-    return Investment.__table__.join(DOCUMENTS, DOCUMENTS.c.cui == Investment.__table__.c.cui)
+def _direction(key, descending: bool):
+    return key.desc() if descending else key
 
 
-def _tsquery_and(terms: list[list[str]]) -> str:
-    """All the terms, each in any of its fields' lexemes."""
-    return " & ".join(_tsquery(fields, "|") for fields in terms)
+def _last(row):
+    return row[-1]
