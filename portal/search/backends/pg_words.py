@@ -43,6 +43,7 @@ class PgWords:
         self.session = session
         self._df: dict[str, int] = {}
         self._variants: dict[str, list[str]] = {}
+        self._threshold_set = False
 
     # --- what the data knows ---------------------------------------------------------------
 
@@ -82,10 +83,12 @@ class PgWords:
 
     def _candidates(self, column_name: str, key: str, condition: str) -> list:
         """Words whose ``column_name`` (folded or sound key) shares enough trigrams with key."""
-        self.session.execute(
-            text("SELECT set_config('pg_trgm.similarity_threshold', :t, true)"),
-            {"t": TRIGRAM_THRESHOLD},
-        )
+        if not self._threshold_set:  # once per request (the transaction)
+            self.session.execute(
+                text("SELECT set_config('pg_trgm.similarity_threshold', :t, true)"),
+                {"t": TRIGRAM_THRESHOLD},
+            )
+            self._threshold_set = True
         return self.session.execute(
             text(
                 f"SELECT word, names, known FROM search_words WHERE {column_name} % :key "

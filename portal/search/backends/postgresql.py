@@ -29,7 +29,6 @@ from sqlalchemy import (
     and_,
     case,
     cast,
-    exists,
     func,
     literal,
     null,
@@ -64,6 +63,7 @@ from portal.search.backends.pg_facets import (
     read_facets,
     stored_facets,
 )
+from portal.search.backends.pg_partial import any_match, most_words
 from portal.search.backends.pg_words import PgWords
 from portal.search.filters import Filters, apply_filters
 from portal.search.ranking import (
@@ -101,6 +101,9 @@ class PgSelection:
     #: The first pages' CUIs in order, when the summary ranked them.
     top: list[str] | None = None
     _total: int | None = None
+    #: (the words' queries that match something, whether that is all of them, the codes'
+    #: conditions) until the first count says whether anything has every word.
+    pending: tuple | None = None
 
     @property
     def total(self) -> int:
@@ -192,32 +195,29 @@ class PostgresSearcher(PgWords):
             selection.conditions = [or_(matches(words_query), *codes)]
         else:
             selection.conditions = [or_(*codes)] if codes else [literal(False)]
-        if len(parsed.slots) == 1 or self._any(selection):
-            return selection
-        live = [q for q in slot_queries if q]
-        if not live:
-            selection.conditions = [or_(*codes)] if codes else [literal(False)]
-            return selection
-        hits = sum((case((matches(q), 1), else_=0) for q in live), start=literal(0))
-        any_slot = matches(" | ".join(f"({q})" for q in live))
-        best = self.session.scalar(
-            apply_filters(
-                select(func.max(hits)).select_from(DOCUMENTS).where(any_slot), filters, DOCUMENTS
-            )
-        )
-        if not best:
-            selection.conditions = [or_(*codes)] if codes else [literal(False)]
-        else:
-            selection.conditions = [or_(and_(any_slot, hits == best), *codes)]
-            selection.partial = True
+        if len(parsed.slots) > 1:
+            # Resolved by the first count (or ``_resolve``): none has every word -> the most.
+            selection.pending = ([q for q in slot_queries if q], all(slot_queries), codes)
         return selection
+
+    def _resolve(self, selection: PgSelection, total: int | None = None) -> bool:
+        """Switch a selection nothing matches to the documents with the most of its words;
+        whether it changed."""
+        if not selection.pending:
+            return False
+        live, every_slot, codes = selection.pending
+        selection.pending = None
+        if total is None and any_match(self.session, selection.conditions[0], selection.filters):
+            return False
+        if total:
+            return False
+        found = most_words(self.session, live, every_slot, selection.filters) if live else None
+        selection.conditions = [or_(literal(False) if found is None else found, *codes)]
+        selection.partial = found is not None
+        return True
 
     def _from(self, selection: PgSelection):
         return DOCUMENTS if selection.with_documents else Investment.__table__
-
-    def _any(self, selection: PgSelection) -> bool:
-        """Whether anything matches (stops at the first match: the GIN index answers)."""
-        return self.session.scalar(select(exists(self._matched(selection, literal(1)))))
 
     def _matched(self, selection: PgSelection, *columns):
         query = select(*columns).select_from(self._from(selection)).where(*selection.conditions)
@@ -262,6 +262,8 @@ class PostgresSearcher(PgWords):
         selection.facets, selection._total = read_facets(rows)
         if top:
             selection.top = [r[1] for r in sorted((r for r in rows if r[0] == TOP), key=_last)]
+        if self._resolve(selection, selection._total):
+            self._summarise(selection)
 
     def facet_counts(self, selection: PgSelection) -> dict[str, dict[str, int]]:
         """Every facet's counts, from the selection's one summary statement."""
@@ -273,6 +275,7 @@ class PostgresSearcher(PgWords):
         self, parsed: Parsed, selection: PgSelection, orden: str, offset: int, limit: int | None
     ) -> list[str]:
         inv = Investment.__table__
+        self._resolve(selection)
         if orden == "relevancia" and not selection.has_words:
             if not selection.code_cuis:
                 orden = "cambio"
@@ -397,6 +400,7 @@ class PostgresSearcher(PgWords):
         return list(self.session.scalars(query))
 
     def cuis(self, selection: PgSelection) -> list[str]:
+        self._resolve(selection)
         key = DOCUMENTS.c.cui if selection.with_documents else Investment.cui
         return list(self.session.scalars(self._matched(selection, key).order_by(key)))
 
