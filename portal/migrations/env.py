@@ -10,7 +10,14 @@ config = context.config
 #: Tables of the PostgreSQL search backend (migration 0012_pg_search): written and read in raw
 #: SQL (tsvector, pg_trgm), so no model describes them and the model check must not drop them.
 MIGRATION_ONLY_TABLES = frozenset(
-    {"search_documents", "search_sources", "search_facets", "search_terms", "search_words"}
+    {
+        "search_documents",
+        "search_sources",
+        "search_facets",
+        "search_facet_keys",
+        "search_terms",
+        "search_words",
+    }
 )
 
 

@@ -9,6 +9,8 @@ On SQLite this migration does nothing (the Whoosh index serves search there).
   one narrow table read once answers the count, the facets and the first page.
 - ``search_sources``: what ``sync_documents`` compares and counts (digest, words), read only by
   the import.
+- ``search_facet_keys``: the combinations of the few-valued facet columns (status, phase,
+  function, red flags, programme years), one integer per document to group by.
 - ``search_facets``: every facet's counts (and the executing units' names) over all investments,
   the answer of the empty search; a statement trigger on the tables they come from empties it,
   so a change not followed by ``sync_documents`` makes the search count live, never wrong.
@@ -58,13 +60,16 @@ def upgrade() -> None:
             function varchar(120),
             sec_ejec varchar(12),
             red_flags varchar(200),
-            pp varchar(200)
+            pp varchar(200),
+            facet_key integer
         )
         """
     )
     op.execute(
         """
         INSERT INTO search_documents_new
+            (cui, document, name_length, unit_length, ubigeo, status, phase, function, sec_ejec,
+             red_flags, pp)
         SELECT s.cui, s.document, s.name_length, s.unit_length, i.ubigeo, i.status, i.phase,
                i.function, i.sec_ejec, i.red_flags, pp.pp
         FROM search_documents s LEFT JOIN investments i ON i.cui = s.cui
@@ -76,6 +81,21 @@ def upgrade() -> None:
     op.execute("ALTER TABLE search_documents_new RENAME TO search_documents")
     op.execute("ALTER INDEX search_documents_new_pkey RENAME TO search_documents_pkey")
     op.execute("CREATE INDEX ix_search_documents_document ON search_documents USING gin (document)")
+    # The few-valued facet columns' combinations (a few hundred): a search groups its matches
+    # by one integer rather than by five strings.
+    op.execute(
+        """
+        CREATE TABLE search_facet_keys (
+            key serial PRIMARY KEY,
+            status text NOT NULL,
+            phase text NOT NULL,
+            function text NOT NULL,
+            red_flags text NOT NULL,
+            pp text NOT NULL,
+            UNIQUE (status, phase, function, red_flags, pp)
+        )
+        """
+    )
     op.execute(
         """
         CREATE TABLE search_facets (
@@ -111,6 +131,8 @@ def downgrade() -> None:
         op.execute(f"DROP TRIGGER search_facets_stale ON {name}")
     op.execute("DROP FUNCTION search_facets_stale()")
     op.execute("DROP TABLE search_facets")
+    op.execute("DROP TABLE search_facet_keys")
+    op.execute("ALTER TABLE search_documents DROP COLUMN facet_key")
     op.execute("ALTER TABLE search_documents ADD COLUMN name_words text[]")
     op.execute("ALTER TABLE search_documents ADD COLUMN known_words text[]")
     op.execute("ALTER TABLE search_documents ADD COLUMN source_hash char(32)")

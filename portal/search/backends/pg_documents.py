@@ -8,10 +8,16 @@ Python, with the same code the everyday-words vocabulary and the queries go thro
 a query's terms, the vocabulary's phrases and the documents agree to the letter (PostgreSQL's own
 parser splits "I.E." in two and has other stop words).
 
+Each document also carries copies of the investment's filter and facet columns (ubigeo, status,
+phase, function, unit, red flags, programme years), so a search reads this one narrow table; what
+only the import needs (the digest, the words counted) is in ``search_sources``.
+
 ``sync_documents`` rewrites only the rows whose words changed (a digest of their texts, computed
-in SQL) and updates the statistics by difference: lexeme document frequencies (``search_terms``)
-and the words for typos (``search_words``). It runs in the swap transaction, so a search sees an
-import the moment it commits; a first national import writes every row once.
+in SQL), copies the facet columns that changed, and updates the statistics by difference: lexeme
+document frequencies (``search_terms``) and the words for typos (``search_words``); it recounts
+the empty search's facets (pg_facets.py) when a change emptied them. It runs in the swap
+transaction, so a search sees an import the moment it commits; a first national import writes
+every row once.
 """
 
 from __future__ import annotations
@@ -78,7 +84,8 @@ FROM gone JOIN sources ON sources.cui = gone.cui
 
 #: The facet columns of documents whose words did not change but whose status, phase... did.
 _FACETS_COPIED = f"""
-UPDATE search_documents d SET {", ".join(f"{c} = i.{c}" for c in DOCUMENT_FACETS)}
+UPDATE search_documents d SET {", ".join(f"{c} = i.{c}" for c in DOCUMENT_FACETS)},
+    facet_key = NULL
 FROM (SELECT i.cui, {", ".join(f"i.{c}" for c in COPIED_COLUMNS)}, pp.pp
       FROM investments i
       LEFT JOIN (SELECT cui, string_agg(year::text, ' ' ORDER BY year::text) AS pp
@@ -96,6 +103,7 @@ DOCUMENTS = table(
     column("name_length", Integer),
     column("unit_length", Integer),
     *(column(name) for name in DOCUMENT_FACETS),
+    column("facet_key", Integer),
 )
 
 
@@ -113,6 +121,20 @@ def matches(tsquery: str):
 def tsquery_and(terms: list[list[str]]) -> str:
     """All the terms, each in any of its fields' lexemes."""
     return " & ".join(tsquery_text(fields, "|") for fields in terms)
+
+
+#: The few-valued facet columns a document is grouped by through ``facet_key``.
+KEYED = ("status", "phase", "function", "red_flags", "pp")
+_KEYS_ADDED = f"""
+INSERT INTO search_facet_keys ({", ".join(KEYED)})
+SELECT DISTINCT {", ".join(f"coalesce({c}, '')" for c in KEYED)}
+FROM search_documents WHERE facet_key IS NULL
+ON CONFLICT DO NOTHING
+"""
+_KEYS_SET = f"""
+UPDATE search_documents d SET facet_key = k.key FROM search_facet_keys k
+WHERE d.facet_key IS NULL AND {" AND ".join(f"k.{c} = coalesce(d.{c}, '')" for c in KEYED)}
+"""
 
 
 def source_hash(row) -> str:
@@ -181,7 +203,10 @@ def sync_documents(conn: Connection) -> int:
     changed += _write(conn, batch)
     _apply(conn, terms, names, known)
     copied = conn.execute(text(_FACETS_COPIED)).rowcount
-    store_facets(conn)
+    conn.execute(text(_KEYS_ADDED))
+    conn.execute(text(_KEYS_SET))
+    if not conn.scalar(text("SELECT EXISTS (SELECT 1 FROM search_facets)")):
+        store_facets(conn)  # emptied by a change to the tables they count (migration 0014)
     documents = conn.scalar(text("SELECT df FROM search_terms WHERE lexeme = :d"), {"d": DOCS})
     if changed + len(removed) + copied > max(_ANALYZE_AFTER, (documents or 0) // 10):
         conn.execute(text("ANALYZE search_documents"))
@@ -214,7 +239,7 @@ _UPSERT = text(
             {", ".join(":" + c for c in DOCUMENT_FACETS)})
     ON CONFLICT (cui) DO UPDATE SET document = excluded.document,
         name_length = excluded.name_length, unit_length = excluded.unit_length,
-        {", ".join(f"{c} = excluded.{c}" for c in DOCUMENT_FACETS)}
+        {", ".join(f"{c} = excluded.{c}" for c in DOCUMENT_FACETS)}, facet_key = NULL
     """
 )
 _UPSERT_SOURCE = text(

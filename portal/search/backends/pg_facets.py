@@ -8,7 +8,7 @@ Whoosh backend's, with the same dimension name (search/catalogue.py).
 
 from __future__ import annotations
 
-from sqlalchemy import Select, Text, cast, func, literal, select, text, tuple_
+from sqlalchemy import Select, Text, cast, column, func, literal, select, table, text, tuple_
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
@@ -16,6 +16,14 @@ from sqlalchemy.orm import Session
 from portal.investments.models import ExecutingUnit, Investment, Place, Prioritisation
 
 _INV = Investment.__table__
+#: Columns of the few-valued dimensions, grouped together (a few hundred combinations, summed
+#: per dimension when read); "alerta" and "pp" values are space-separated lists.
+_COMBINED = (("estado", "status"), ("fase", "phase"), ("funcion", "function"),
+             ("alerta", "red_flags"), ("pp", "pp"))  # fmt: skip
+#: Those combinations in the search documents (pg_documents.py): one integer each.
+FACET_KEYS = table(
+    "search_facet_keys", column("key"), *(column(name, Text) for _d, name in _COMBINED)
+)
 #: The years each investment was prioritised in, space-separated (the documents keep a copy).
 PP_BY_CUI = (
     select(
@@ -35,10 +43,6 @@ FACET_COLUMNS = (
     _INV.c.red_flags, PP_BY_CUI.c.pp,
 )  # fmt: skip
 FACET_FROM = _INV.outerjoin(PP_BY_CUI, PP_BY_CUI.c.cui == _INV.c.cui)
-#: Columns of the few-valued dimensions, grouped together (a few hundred combinations, summed
-#: per dimension when read); "alerta" and "pp" values are space-separated lists.
-_COMBINED = (("estado", "status"), ("fase", "phase"), ("funcion", "function"),
-             ("alerta", "red_flags"), ("pp", "pp"))  # fmt: skip
 #: ``grouping(ubigeo, sec_ejec, status)`` of each grouping set.
 _BY_PLACE, _BY_UNIT, _BY_REST = 0b011, 0b101, 0b110
 #: The kind of the summary's rows that are the first page (postgresql.py).
@@ -50,16 +54,38 @@ ROW_WIDTH = 7
 def facet_parts(m) -> list[Select]:
     """Rows (kind, ubigeo, sec_ejec, status, phase, function, red_flags, pp, n) of every facet
     over the CTE ``m``, in one pass: three hash tables (districts, units, the other dimensions'
-    combinations) rather than one per dimension."""
+    combinations) rather than one per dimension. The search documents' combinations are one
+    integer (``facet_key``), named afterwards from ``search_facet_keys``."""
     c = m.c
-    rest = [c[name] for _dim, name in _COMBINED]
-    keys = [c.ubigeo, c.sec_ejec, *rest]
-    grouped = select(
-        func.grouping(c.ubigeo, c.sec_ejec, c.status).label("kind"),
-        *(cast(k, Text) for k in keys),
-        func.count().label("n"),
-    ).group_by(func.grouping_sets(tuple_(c.ubigeo), tuple_(c.sec_ejec), tuple_(*rest)))
-    return [grouped.select_from(m)]
+    if "facet_key" not in c:
+        rest = [c[name] for _dim, name in _COMBINED]
+        grouped = select(
+            func.grouping(c.ubigeo, c.sec_ejec, c.status).label("kind"),
+            *(cast(k, Text) for k in (c.ubigeo, c.sec_ejec, *rest)),
+            func.count().label("n"),
+        ).group_by(func.grouping_sets(tuple_(c.ubigeo), tuple_(c.sec_ejec), tuple_(*rest)))
+        return [grouped.select_from(m)]
+    grouped = (
+        select(
+            func.grouping(c.ubigeo, c.sec_ejec, c.facet_key).label("kind"),
+            c.ubigeo,
+            c.sec_ejec,
+            c.facet_key,
+            func.count().label("n"),
+        )  # fmt: skip
+        .select_from(m)
+        .group_by(func.grouping_sets(tuple_(c.ubigeo), tuple_(c.sec_ejec), tuple_(c.facet_key)))
+        .subquery("grouped")
+    )
+    keys = FACET_KEYS.c
+    named = select(
+        grouped.c.kind,
+        cast(grouped.c.ubigeo, Text),
+        cast(grouped.c.sec_ejec, Text),
+        *(keys[name] for _dim, name in _COMBINED),
+        grouped.c.n,
+    ).select_from(grouped.outerjoin(FACET_KEYS, FACET_KEYS.c.key == grouped.c.facet_key))
+    return [named]
 
 
 def read_facets(rows) -> tuple[dict[str, dict[str, int]], int]:

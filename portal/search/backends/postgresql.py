@@ -43,7 +43,6 @@ from portal.investments.models import Investment
 from portal.search.backends import Parsed
 from portal.search.backends.pg_documents import (
     DOCS,
-    DOCUMENT_FACETS,
     DOCUMENTS,
     LENGTH,
     NAME,
@@ -241,7 +240,8 @@ class PostgresSearcher(PgWords):
                 and filters.pagina <= PREFETCHED_PAGES
             )
             top = PAGE_SIZE * filters.pagina if ranked else None
-            columns = [DOCUMENTS.c.cui, *(DOCUMENTS.c[name] for name in DOCUMENT_FACETS)]
+            c = DOCUMENTS.c
+            columns = [c.cui, c.ubigeo, c.sec_ejec, c.facet_key]
             if top:
                 matched = self._scored(selection, columns)
             else:
@@ -289,11 +289,12 @@ class PostgresSearcher(PgWords):
             }[orden]
             key = inv.c.cui
             if selection.with_documents:
-                key = DOCUMENTS.c.cui
                 query = self._matched(selection, key).join(inv, inv.c.cui == DOCUMENTS.c.cui)
             else:
                 query = self._matched(selection, key)
-            query = query.order_by(value.desc().nulls_last(), key)
+            # changed_at is never NULL: plain DESC lets its index give the order (read backwards).
+            first = value.desc() if orden == "cambio" else value.desc().nulls_last()
+            query = query.order_by(first, key)
             return list(
                 self.session.scalars(
                     query.offset(offset).limit(None if limit is None else limit - offset)
