@@ -137,6 +137,17 @@ WHERE d.facet_key IS NULL AND {" AND ".join(f"k.{c} = coalesce(d.{c}, '')" for c
 """
 
 
+_KEY_INSERT = text(
+    f"INSERT INTO search_facet_keys ({', '.join(KEYED)}) "
+    f"VALUES ({', '.join(':' + c for c in KEYED)}) ON CONFLICT DO NOTHING"
+)
+
+
+def _facet_keys(conn: Connection) -> dict[tuple, int]:
+    rows = conn.execute(text(f"SELECT key, {', '.join(KEYED)} FROM search_facet_keys"))
+    return {tuple(row[1:]): row[0] for row in rows}
+
+
 def source_hash(row) -> str:
     """The digest the SQL above compares (md5 of the texts joined by the unit separator)."""
     parts = [
@@ -191,6 +202,7 @@ def sync_documents(conn: Connection) -> int:
         _count(old, -1, terms, names, known)
     changed = 0
     batch: list[dict] = []
+    keys = _facet_keys(conn)
     for row in conn.execute(text(_SOURCE_TEXTS)).yield_per(_BATCH):
         if row.indexed is not None and row.lexemes is not None:
             _count(row, -1, terms, names, known)
@@ -198,13 +210,14 @@ def sync_documents(conn: Connection) -> int:
         _count_new(document, terms, names, known)
         batch.append(document)
         if len(batch) >= _BATCH:
-            changed += _write(conn, batch)
+            changed += _write(conn, batch, keys)
             batch = []
-    changed += _write(conn, batch)
+    changed += _write(conn, batch, keys)
     _apply(conn, terms, names, known)
     copied = conn.execute(text(_FACETS_COPIED)).rowcount
-    conn.execute(text(_KEYS_ADDED))
-    conn.execute(text(_KEYS_SET))
+    if copied:  # their facet_key was emptied: the rows whose status, phase... changed
+        conn.execute(text(_KEYS_ADDED))
+        conn.execute(text(_KEYS_SET))
     if not conn.scalar(text("SELECT EXISTS (SELECT 1 FROM search_facets)")):
         store_facets(conn)  # emptied by a change to the tables they count (migration 0014)
     documents = conn.scalar(text("SELECT df FROM search_terms WHERE lexeme = :d"), {"d": DOCS})
@@ -234,12 +247,13 @@ def _count_new(document: dict, terms: Counter, names: Counter, known: Counter) -
 _UPSERT = text(
     f"""
     INSERT INTO search_documents
-        (cui, document, name_length, unit_length, {", ".join(DOCUMENT_FACETS)})
+        (cui, document, name_length, unit_length, {", ".join(DOCUMENT_FACETS)}, facet_key)
     VALUES (:cui, array_to_tsvector(CAST(:lexemes AS text[])), :name_length, :unit_length,
-            {", ".join(":" + c for c in DOCUMENT_FACETS)})
+            {", ".join(":" + c for c in DOCUMENT_FACETS)}, :facet_key)
     ON CONFLICT (cui) DO UPDATE SET document = excluded.document,
         name_length = excluded.name_length, unit_length = excluded.unit_length,
-        {", ".join(f"{c} = excluded.{c}" for c in DOCUMENT_FACETS)}, facet_key = NULL
+        {", ".join(f"{c} = excluded.{c}" for c in DOCUMENT_FACETS)},
+        facet_key = excluded.facet_key
     """
 )
 _UPSERT_SOURCE = text(
@@ -252,8 +266,17 @@ _UPSERT_SOURCE = text(
 )
 
 
-def _write(conn: Connection, batch: list[dict]) -> int:
+def _write(conn: Connection, batch: list[dict], keys: dict[tuple, int]) -> int:
+    """Write a batch of documents, each with its facet key (new combinations added first, so
+    a first import writes every row once: no second pass leaving a dead copy of each)."""
     if batch:
+        combos = [tuple(d[c] or "" for c in KEYED) for d in batch]
+        missing = [dict(zip(KEYED, combo, strict=True)) for combo in set(combos) - keys.keys()]
+        if missing:
+            conn.execute(_KEY_INSERT, missing)
+            keys.update(_facet_keys(conn))
+        for document, combo in zip(batch, combos, strict=True):
+            document["facet_key"] = keys[combo]
         conn.execute(_UPSERT, batch)
         conn.execute(_UPSERT_SOURCE, batch)
     return len(batch)
