@@ -79,7 +79,7 @@ def _empty_all_tables(app) -> None:
     tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
     with engine.begin() as conn:
         if engine.dialect.name == "postgresql":
-            # The PostgreSQL search tables (migrations 0012, 0014) are not ORM models.
+            # The PostgreSQL search tables (migrations 0012, 0015) are not ORM models.
             tables += ["search_documents", "search_sources", "search_facets", "search_facet_keys",
                        "search_terms", "search_words"]  # fmt: skip
             conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))

@@ -219,7 +219,7 @@ def sync_documents(conn: Connection) -> int:
         conn.execute(text(_KEYS_ADDED))
         conn.execute(text(_KEYS_SET))
     if not conn.scalar(text("SELECT EXISTS (SELECT 1 FROM search_facets)")):
-        store_facets(conn)  # emptied by a change to the tables they count (migration 0014)
+        store_facets(conn)  # emptied by a change to the tables they count (migration 0015)
     documents = conn.scalar(text("SELECT df FROM search_terms WHERE lexeme = :d"), {"d": DOCS})
     if changed + len(removed) + copied > max(_ANALYZE_AFTER, (documents or 0) // 10):
         conn.execute(text("ANALYZE search_documents"))
@@ -321,7 +321,7 @@ def _chunks(items: list[dict], size: int = 5000) -> Iterable[list[dict]]:
 
 
 def has_search_tables(conn: Connection) -> bool:
-    """Whether this database holds the search tables (PostgreSQL, migrated to 0014)."""
+    """Whether this database holds the search tables (PostgreSQL, migrated to 0015)."""
     if conn.dialect.name != "postgresql":
         return False
     return conn.scalar(text("SELECT to_regclass('search_sources') IS NOT NULL"))

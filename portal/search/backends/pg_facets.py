@@ -129,7 +129,7 @@ def facet_counts(session: Session, matched: Select) -> tuple[dict[str, dict[str,
 
 def stored_facets(session: Session) -> tuple[dict[str, dict[str, int]], int] | None:
     """The facets of all investments as the import counted them, or None when a change since
-    (the trigger of migration 0014 empties the table) asks for counting them live."""
+    (the trigger of migration 0015 empties the table) asks for counting them live."""
     rows = session.execute(text("SELECT dim, value, count FROM search_facets")).all()
     if not rows:
         return None

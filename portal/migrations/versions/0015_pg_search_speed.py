@@ -15,15 +15,15 @@ On SQLite this migration does nothing (the Whoosh index serves search there).
   the answer of the empty search; a statement trigger on the tables they come from empties it,
   so a change not followed by ``sync_documents`` makes the search count live, never wrong.
 
-Revision ID: 0014_pg_search_speed
-Revises: 0013_maps_figures
+Revision ID: 0015_pg_search_speed
+Revises: 0014_contract_signals
 Create Date: 2026-12-07 13:00:00
 """
 
 from alembic import op
 
-revision = "0014_pg_search_speed"
-down_revision = "0013_maps_figures"
+revision = "0015_pg_search_speed"
+down_revision = "0014_contract_signals"
 branch_labels = None
 depends_on = None
 
