@@ -50,10 +50,26 @@ _PP = (
     "WHERE p.cui = i.cui)"
 )
 
+#: The columns the lists are ordered by ("costo", "avance"): the investment's updated cost and
+#: its progress as ``Investment.progress`` computes it (the highest any source reports; a closed
+#: investment with none is complete), so an ordered search needs no join (migration 0016).
+ORDER_COLUMNS = ("cost", "progress")
+_WRITTEN = (*DOCUMENT_FACETS, *ORDER_COLUMNS)
+_PROGRESS_FROM = """
+LEFT JOIN f12b_reports f ON f.cui = i.cui
+LEFT JOIN (SELECT cui, max(actual_progress) AS progress FROM infobras_works GROUP BY cui) w
+       ON w.cui = i.cui"""
+_BEST = (
+    "nullif(greatest(coalesce(i.physical_progress, -1), coalesce(f.physical_progress, -1), "
+    "coalesce(w.progress, -1)), -1)"
+)
+_PROGRESS = f"CASE WHEN i.phase = 'cierre' AND {_BEST} IS NULL THEN 100 ELSE {_BEST} END"
+
 _SOURCE_TEXTS = f"""
 SELECT i.cui, i.name, i.province, i.district, d.name AS district_name, p.name AS province_name,
        i.executing_unit_name, i.entity, u.name AS unit_name,
        i.ubigeo, i.status, i.phase, i.function, i.sec_ejec, i.red_flags, {_PP} AS pp,
+       i.updated_cost AS cost, {_PROGRESS} AS progress,
        s.cui AS indexed, s.source_hash, tsvector_to_array(sd.document) AS lexemes,
        sd.name_length, s.name_words, s.known_words
 FROM investments i
@@ -62,6 +78,7 @@ LEFT JOIN places p ON length(i.ubigeo) >= 4 AND p.ubigeo = left(i.ubigeo, 4)
 LEFT JOIN executing_units u ON u.sec_ejec = i.sec_ejec
 LEFT JOIN search_sources s ON s.cui = i.cui
 LEFT JOIN search_documents sd ON sd.cui = i.cui
+{_PROGRESS_FROM}
 WHERE s.cui IS NULL OR sd.cui IS NULL
    OR s.source_hash <> md5(concat_ws(chr(31), i.name, i.province, i.district,
       d.name, p.name, i.executing_unit_name, i.entity, u.name))
@@ -82,16 +99,20 @@ SELECT gone.lexemes, gone.name_length, sources.name_words, sources.known_words
 FROM gone JOIN sources ON sources.cui = gone.cui
 """
 
-#: The facet columns of documents whose words did not change but whose status, phase... did.
+#: The facet and order columns of documents whose words did not change but whose status,
+#: cost... did (their facet key emptied only when a facet column changed).
 _FACETS_COPIED = f"""
-UPDATE search_documents d SET {", ".join(f"{c} = i.{c}" for c in DOCUMENT_FACETS)},
-    facet_key = NULL
-FROM (SELECT i.cui, {", ".join(f"i.{c}" for c in COPIED_COLUMNS)}, pp.pp
+UPDATE search_documents d SET {", ".join(f"{c} = i.{c}" for c in _WRITTEN)},
+    facet_key = CASE WHEN ({", ".join(f"d.{c}" for c in DOCUMENT_FACETS)})
+        IS DISTINCT FROM ({", ".join(f"i.{c}" for c in DOCUMENT_FACETS)}) THEN NULL
+        ELSE d.facet_key END
+FROM (SELECT i.cui, {", ".join(f"i.{c}" for c in COPIED_COLUMNS)}, pp.pp,
+             i.updated_cost AS cost, {_PROGRESS} AS progress
       FROM investments i
       LEFT JOIN (SELECT cui, string_agg(year::text, ' ' ORDER BY year::text) AS pp
-                 FROM prioritisations GROUP BY cui) pp ON pp.cui = i.cui) i
-WHERE i.cui = d.cui AND ({", ".join(f"d.{c}" for c in DOCUMENT_FACETS)})
-      IS DISTINCT FROM ({", ".join(f"i.{c}" for c in DOCUMENT_FACETS)})
+                 FROM prioritisations GROUP BY cui) pp ON pp.cui = i.cui {_PROGRESS_FROM}) i
+WHERE i.cui = d.cui AND ({", ".join(f"d.{c}" for c in _WRITTEN)})
+      IS DISTINCT FROM ({", ".join(f"i.{c}" for c in _WRITTEN)})
 """
 
 
@@ -102,7 +123,7 @@ DOCUMENTS = table(
     column("document", TSVECTOR),
     column("name_length", Integer),
     column("unit_length", Integer),
-    *(column(name) for name in DOCUMENT_FACETS),
+    *(column(name) for name in _WRITTEN),
     column("facet_key", Integer),
 )
 
@@ -183,7 +204,7 @@ def document_of(row) -> dict:
         "name_words": sorted(analysis.vocabulary_words(row.name) | place_words),
         "known_words": sorted(place_words | analysis.vocabulary_words(unit_text)),
         "source_hash": source_hash(row),
-        **{c: getattr(row, c) for c in DOCUMENT_FACETS},
+        **{c: getattr(row, c) for c in _WRITTEN},
     }
 
 
@@ -247,12 +268,12 @@ def _count_new(document: dict, terms: Counter, names: Counter, known: Counter) -
 _UPSERT = text(
     f"""
     INSERT INTO search_documents
-        (cui, document, name_length, unit_length, {", ".join(DOCUMENT_FACETS)}, facet_key)
+        (cui, document, name_length, unit_length, {", ".join(_WRITTEN)}, facet_key)
     VALUES (:cui, array_to_tsvector(CAST(:lexemes AS text[])), :name_length, :unit_length,
-            {", ".join(":" + c for c in DOCUMENT_FACETS)}, :facet_key)
+            {", ".join(":" + c for c in _WRITTEN)}, :facet_key)
     ON CONFLICT (cui) DO UPDATE SET document = excluded.document,
         name_length = excluded.name_length, unit_length = excluded.unit_length,
-        {", ".join(f"{c} = excluded.{c}" for c in DOCUMENT_FACETS)},
+        {", ".join(f"{c} = excluded.{c}" for c in _WRITTEN)},
         facet_key = excluded.facet_key
     """
 )

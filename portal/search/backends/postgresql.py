@@ -74,6 +74,8 @@ from portal.search.ranking import (
 )
 
 PREFIX = {"name": NAME, "place": PLACE, "unit": UNIT}
+#: The documents' copies (migration 0016) the lists are ordered by, highest first.
+BY_VALUE = {"costo": "cost", "avance": "progress"}
 #: Results per page of the search pages: the first pages are ranked with the facets, in the
 #: same statement (a later page, or a page of another size, is ranked on its own).
 PAGE_SIZE = 20
@@ -97,8 +99,9 @@ class PgSelection:
     #: Counts the matches, their facets and (by relevance) the first pages, in one statement.
     summarise: Callable | None = None
     facets: dict | None = None
-    #: The first pages' CUIs in order, when the summary ranked them.
+    #: The first pages' CUIs in order (by ``top_order``), when the summary listed them.
     top: list[str] | None = None
+    top_order: str | None = None
     _total: int | None = None
     #: (the words' queries that match something, whether that is all of them, the codes'
     #: conditions) until the first count says whether anything has every word.
@@ -234,15 +237,15 @@ class PostgresSearcher(PgWords):
                 return
         top = None
         if selection.with_documents:
-            ranked = (
-                selection.has_words
-                and filters.orden == "relevancia"
-                and filters.pagina <= PREFETCHED_PAGES
-            )
-            top = PAGE_SIZE * filters.pagina if ranked else None
+            orden = filters.orden
+            ranked = selection.has_words and orden == "relevancia"
+            if filters.pagina <= PREFETCHED_PAGES and (ranked or orden in BY_VALUE):
+                top = PAGE_SIZE * filters.pagina
             c = DOCUMENTS.c
             columns = [c.cui, c.ubigeo, c.sec_ejec, c.facet_key]
-            if top:
+            if orden in BY_VALUE:
+                columns.append(c[BY_VALUE[orden]])
+            if top and ranked:
                 matched = self._scored(selection, columns)
             else:
                 matched = self._matched(selection, *columns)
@@ -252,7 +255,12 @@ class PostgresSearcher(PgWords):
         m = matched.cte("m").prefix_with("MATERIALIZED")
         parts = facet_parts(m)
         if top:
-            parts.append(self._ordered(selection, m, top))
+            if ranked:
+                order = self._order(selection, m)
+            else:  # highest first, those without a figure last, ties by CUI
+                value = m.c[BY_VALUE[orden]]
+                order = [(value.is_(None), False), (value, True), (m.c.cui, False)]
+            parts.append(self._ordered(m, order, top))
         if not self._tuned:
             # The matches of a broad word (a third of the country) are kept and grouped in
             # memory rather than spilled to disk; for this transaction only.
@@ -262,6 +270,7 @@ class PostgresSearcher(PgWords):
         selection.facets, selection._total = read_facets(rows)
         if top:
             selection.top = [r[1] for r in sorted((r for r in rows if r[0] == TOP), key=_last)]
+            selection.top_order = filters.orden
         if self._resolve(selection, selection._total):
             self._summarise(selection)
 
@@ -281,6 +290,19 @@ class PostgresSearcher(PgWords):
                 orden = "cambio"
             else:
                 return self._codes_first(selection, offset, limit)
+        top = selection.top if selection.top_order == orden else None
+        if top is not None and (len(top) >= selection.total or limit and limit <= len(top)):
+            return top[offset:limit]
+        if orden in BY_VALUE and selection.with_documents:
+            value = DOCUMENTS.c[BY_VALUE[orden]]
+            query = self._matched(selection, DOCUMENTS.c.cui).order_by(
+                value.desc().nulls_last(), DOCUMENTS.c.cui
+            )
+            return list(
+                self.session.scalars(
+                    query.offset(offset).limit(None if limit is None else limit - offset)
+                )
+            )
         if orden != "relevancia":
             value = {
                 "cambio": inv.c.changed_at,
@@ -300,9 +322,6 @@ class PostgresSearcher(PgWords):
                     query.offset(offset).limit(None if limit is None else limit - offset)
                 )
             )
-        top = selection.top
-        if top is not None and (len(top) >= selection.total or limit and limit <= len(top)):
-            return top[offset:limit]
         return self._ranked(selection, offset, limit)
 
     def _codes_first(self, selection: PgSelection, offset: int, limit: int | None) -> list[str]:
@@ -373,10 +392,10 @@ class PostgresSearcher(PgWords):
             order.insert(0, (func.coalesce(position, len(codes) + 1), False))
         return order
 
-    def _ordered(self, selection: PgSelection, m, top: int):
-        """Rows (TOP, cui, place) of the first ``top`` by relevance, for the summary statement:
-        the best ``top`` kept while reading (a top-N sort), numbered afterwards."""
-        order = self._order(selection, m)
+    def _ordered(self, m, order: list[tuple], top: int):
+        """Rows (TOP, cui, place) of the first ``top`` by ``order`` ((key, descending) over the
+        CTE ``m``), for the summary statement: the best ``top`` kept while reading (a top-N
+        sort), numbered afterwards."""
         best = (
             select(m.c.cui, *(key.label(f"o{n}") for n, (key, _) in enumerate(order)))
             .order_by(*(_direction(key, desc) for key, desc in order))
