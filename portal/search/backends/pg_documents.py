@@ -144,6 +144,26 @@ def tsquery_and(terms: list[list[str]]) -> str:
     return " & ".join(tsquery_text(fields, "|") for fields in terms)
 
 
+def tsquery_any(alternatives: list[list[list[str]]]) -> str:
+    """Any of the alternatives (each ``tsquery_and``'s terms), without those another one
+    already covers: "salud" | "puesto" & "salud" matches what "salud" alone does, and the
+    GIN index then need not merge the postings of "puesto" (or of "servicio", in most names)
+    only to find documents it has anyway. The documents matched are the same."""
+    clauses = [[frozenset(fields) for fields in terms] for terms in alternatives]
+
+    def covers(a: int, b: int) -> bool:  # whatever matches b matches a
+        return all(any(other <= clause for other in clauses[b]) for clause in clauses[a])
+
+    kept = [
+        terms
+        for b, terms in enumerate(alternatives)
+        if not any(
+            covers(a, b) and (not covers(b, a) or a < b) for a in range(len(alternatives)) if a != b
+        )
+    ]
+    return " | ".join(tsquery_and(terms) for terms in kept)
+
+
 #: The few-valued facet columns a document is grouped by through ``facet_key``.
 KEYED = ("status", "phase", "function", "red_flags", "pp")
 _KEYS_ADDED = f"""

@@ -49,7 +49,7 @@ from portal.search.backends.pg_documents import (
     PLACE,
     UNIT,
     matches,
-    tsquery_and,
+    tsquery_any,
     tsquery_text,
 )
 from portal.search.backends.pg_facets import (
@@ -163,9 +163,7 @@ class PostgresSearcher(PgWords):
                     per_term.append((t, found))
                 if len(per_term) < len(alt.terms):
                     continue
-                options.append(
-                    tsquery_and([[PREFIX[f] + t for f, _ in found] for t, found in per_term])
-                )
+                options.append([[PREFIX[f] + t for f, _ in found] for t, found in per_term])
                 weight = 1.0 if alt.where == "typed" else EXPANSION_WEIGHT
                 share = weight / len(alt.terms)
                 matched = [[present(PREFIX[f] + t) for f, _ in found] for t, found in per_term]
@@ -180,7 +178,7 @@ class PostgresSearcher(PgWords):
                 ]
                 if len(units) == len(per_term):
                     unit_options.append(units)
-            slot_queries.append(" | ".join(options) if options else None)
+            slot_queries.append(tsquery_any(options) if options else None)
             in_unit_all.append(unit_options)
         words_query = " & ".join(f"({q})" for q in slot_queries) if all(slot_queries) else None
         selection = PgSelection(
