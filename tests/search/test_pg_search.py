@@ -57,3 +57,38 @@ def test_a_mistyped_word_is_found_and_said(app, client, tmp_path):
     # Two letters off: offered, not searched.
     far = search(client, "llushcapanba")
     assert far["suggestion"] == "llushcapampa"
+
+
+def test_a_new_cost_or_progress_reorders_the_list_after_the_import(app, client, tmp_path):
+    """PostgreSQL orders by the documents' copies of cost and progress: the import keeps them in
+    step, so the list by cost or progress follows the data the moment the import commits."""
+
+    def imported(name: str, costs: tuple[str, str], progress: tuple[str, str]) -> None:
+        rows = [
+            detalle_row(
+                cui,
+                f"MEJORAMIENTO DEL CANAL DE RIEGO {place}",
+                COSTO_ACTUALIZADO=cost,
+                AVANCE_FISICO=done,
+            )  # fmt: skip
+            for cui, place, cost, done in zip(
+                ("2600011", "2600012"),
+                ("SHITAMALCA", "CHUCLLAPAMPA"),
+                costs,
+                progress,
+                strict=True,
+            )  # fmt: skip
+        ]
+        path = write_detalle(tmp_path / name, rows)
+        assert import_sources(app, [("mef-inversiones", path)])[0].status == "imported"
+
+    def listed(orden: str) -> list[str]:
+        response = client.get("/api/v1/inversiones", query_string={"q": "canal", "orden": orden})
+        return [r["cui"] for r in response.get_json()["results"]]
+
+    imported("a.csv", ("500000.0", "900000.0"), ("80.0", "10.0"))
+    assert listed("costo") == ["2600012", "2600011"]
+    assert listed("avance") == ["2600011", "2600012"]
+    imported("b.csv", ("1500000.0", "900000.0"), ("20.0", "60.0"))
+    assert listed("costo") == ["2600011", "2600012"]
+    assert listed("avance") == ["2600012", "2600011"]
