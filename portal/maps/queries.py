@@ -49,8 +49,12 @@ def district_centroids(session: Session) -> dict[str, tuple[float, float]]:
     return {u: (lat, lon) for u, lat, lon in rows if lat is not None and lon is not None}
 
 
-def find_map_rows(session: Session, filters: Filters) -> list[MapRow]:
-    """Every selected investment, with what the map draws of it, by CUI."""
+def find_map_rows(session: Session, filters: Filters, limit: int | None = None) -> list[MapRow]:
+    """Every selected investment (at most ``limit``), with what the map draws of it, by CUI.
+
+    Sorted here rather than in SQL, so that asking for one row beyond the limit lets the
+    database stop at any plan's ``limit``-th row instead of sorting the whole selection first.
+    """
     query = selected(
         session,
         filters,
@@ -65,8 +69,10 @@ def find_map_rows(session: Session, filters: Filters) -> list[MapRow]:
             Investment.coords_status,
             Investment.ubigeo,
         ),
-    ).order_by(Investment.cui)
-    return [MapRow._make(row) for row in session.execute(query)]
+    )
+    if limit is not None:
+        query = query.limit(limit)
+    return sorted(MapRow._make(row) for row in session.execute(query))
 
 
 @dataclass
@@ -120,8 +126,13 @@ def find_map_list(session: Session, filters: Filters, page_size: int = PAGE_SIZE
 
 
 def latest_import_id(session: Session) -> int:
-    """Changes with every import run: the version of everything the maps serve."""
-    return session.scalar(select(func.coalesce(func.max(ImportRun.id), 0)))
+    """Changes with every import that changed the data: the version of everything the maps serve.
+
+    A run that found its file unchanged (or rejected it) changes nothing and runs no
+    after-import hook: counting it made every map the import had built stale until rebuilt.
+    """
+    newest = select(func.max(ImportRun.id)).where(ImportRun.status == "imported")
+    return session.scalar(select(func.coalesce(newest.scalar_subquery(), 0)))
 
 
 def place_options(session: Session) -> tuple[list[Place], list[Place]]:
