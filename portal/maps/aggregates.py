@@ -45,21 +45,19 @@ def only_a_place(filters: Filters) -> bool:
     )
 
 
-def aggregate_level(session: Session, filters: Filters, region: str, max_points: int) -> str | None:
-    """The level to group the selection by, or None to send its points.
-
-    A national portal opens the country and each department on the places below them; any
-    selection with more than ``max_points`` investments is grouped one level below its place; a
-    district is always points (a district never holds more than a few thousand investments).
-    """
-    place = place_of(filters, region)
-    below = LEVEL_BELOW.get(len(place))
-    if below is None:
+def opening_level(filters: Filters, region: str) -> str | None:
+    """The level a national portal's country or department opens on (nothing else is counted:
+    those views are grouped whatever their size), or None."""
+    if region != NATIONAL or not only_a_place(filters):
         return None
-    if region == NATIONAL and len(place) <= 2 and only_a_place(filters):
-        return below
-    count = session.scalar(selected(session, filters, select(func.count(Investment.cui))))
-    return below if count > max_points else None
+    place = place_of(filters, region)
+    return LEVEL_BELOW.get(len(place)) if len(place) <= 2 else None
+
+
+def level_below(filters: Filters, region: str) -> str | None:
+    """The level a selection beyond the limit of points is grouped by: one below its place; None
+    for a district, which is always points (it never holds more than a few thousand)."""
+    return LEVEL_BELOW.get(len(place_of(filters, region)))
 
 
 def aggregate_collection(session: Session, filters: Filters, level: str, texts: Formatters) -> dict:
@@ -73,6 +71,8 @@ def aggregate_collection(session: Session, filters: Filters, level: str, texts: 
     """
     digits = DIGITS[level]
     code = func.substr(Investment.ubigeo, 1, digits) if digits < 6 else Investment.ubigeo
+    # One pass over the selection: the total is the sum of every group, including those whose
+    # code is too short for the level (a department-wide work) or missing, counted not drawn.
     query = selected(
         session,
         filters,
@@ -80,10 +80,11 @@ def aggregate_collection(session: Session, filters: Filters, level: str, texts: 
             code,
             func.count(Investment.cui),
             type_coerce(func.coalesce(func.sum(Investment.updated_cost), 0), Float),
-        ).where(func.length(Investment.ubigeo) >= digits),
+        ),
     ).group_by(code)
-    sums = {ubigeo: (count, cost) for ubigeo, count, cost in session.execute(query)}
-    total = session.scalar(selected(session, filters, select(func.count(Investment.cui))))
+    groups = session.execute(query).all()
+    total = sum(count for _, count, _ in groups)
+    sums = {u: (count, cost) for u, count, cost in groups if u is not None and len(u) == digits}
     places = session.execute(
         select(Place.ubigeo, Place.name, Place.latitude, Place.longitude)
         .where(Place.ubigeo.in_(list(sums)))
