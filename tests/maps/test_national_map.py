@@ -241,30 +241,25 @@ def test_the_import_reclaims_old_rows_before_anyone_reads_the_new_ones(database_
     """Before the after-import hooks (and the visitors) read the new rows, the rows the import
     replaced are vacuumed and the statistics refreshed, visible to every other connection."""
     app = make_test_app(database_url, tmp_path / "instance", PORTAL_REGION="all")
+    other = create_engine(database_url)  # another process's view
     seen = {}
 
     def probe() -> None:
-        with create_engine(database_url).connect() as other:
-            seen.update(
-                other.execute(
-                    text(
-                        "SELECT n_dead_tup, last_vacuum >= :t AS vacuumed, "
-                        "last_analyze >= :t AS analyzed FROM pg_stat_user_tables "
-                        "WHERE relname = 'investments'"
-                    ),
-                    {"t": started},
-                )
-                .one()
-                ._asdict()
+        with other.connect() as conn:
+            query = text(
+                "SELECT n_dead_tup, last_vacuum >= :t AS vacuumed, last_analyze >= :t AS analyzed "
+                "FROM pg_stat_user_tables WHERE relname = 'investments'"
             )
+            seen.update(conn.execute(query, {"t": started}).one()._asdict())
 
     app.extensions["portal.after_import"].insert(0, probe)
     path = write_detalle(tmp_path / "DETALLE_INVERSIONES.csv", _rows())
-    with create_engine(database_url).connect() as conn:
-        started = conn.exec_driver_sql("SELECT now()").scalar()
     try:
+        with other.connect() as conn:
+            started = conn.exec_driver_sql("SELECT now()").scalar()
         [result] = import_sources(app, [("mef-inversiones", path)])
         assert result.status == "imported"
         assert seen == {"n_dead_tup": 0, "vacuumed": True, "analyzed": True}
     finally:
+        other.dispose()
         _empty_all_tables(app)
