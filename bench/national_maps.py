@@ -36,6 +36,13 @@ MAP_DATA = [
     ("district 060101 (points)", "/api/v1/inversiones.geojson?distrito=060101"),
     ("country, paralizada (filter)", "/api/v1/inversiones.geojson?estado=paralizada"),
     ("department 06, sin_iniciar", MAP + "?departamento=06&estado=sin_iniciar"),
+    ("department 15, SALUD", MAP + "?departamento=15&funcion=SALUD"),
+    ("department 02, alerta sobrecosto", MAP + "?departamento=02&alerta=sobrecosto"),
+    ("department 15, alerta sobrecosto", MAP + "?departamento=15&alerta=sobrecosto"),
+    ("department 06, alerta sin_devengado", MAP + "?departamento=06&alerta=sin_devengado"),
+    ("province 1501, sin_iniciar", MAP + "?provincia=1501&estado=sin_iniciar"),
+    ("country, sin_iniciar (56,100: by place)", MAP + "?estado=sin_iniciar"),
+    ("country, SALUD (by place)", MAP + "?funcion=SALUD"),
 ]
 PAGES = [
     ("home", "/"),

@@ -5,8 +5,10 @@
 
 The database must already hold one import of the file (the import under load is the next night's
 file: ``--file`` with 1 % of rows changed, written beside it). Redis is a throwaway
-``redis-server`` on a free port. Three phases, each ``--seconds`` long:
-  1. the visitors' mix while imports run back to back: failed requests and p95 per page;
+``redis-server`` on a free port. With ``--quiet-seconds N``, first the visitors' mix for N s
+with no import running (phase 0). Then three phases, each ``--seconds`` long:
+  1. the visitors' mix while imports run back to back: failed requests and p95 per page
+     (``--import-seconds`` long if given: a national import and its hooks take minutes);
   2. investment pages only, no pause between pages: requests per second;
   3. a bare Flask + Jinja page under the same gunicorn settings: requests per second.
 """
@@ -207,9 +209,19 @@ def main() -> None:
     parser.add_argument("--region", default="all")
     parser.add_argument("--seed", type=int, default=int(time.time()))
     parser.add_argument(
+        "--quiet-seconds", type=int, default=0, help="first the mix without import (phase 0)"
+    )
+    parser.add_argument(
         "--import-nice", type=int, default=10, help="nice of the imports (0: same as the web)"
     )
+    parser.add_argument(
+        "--import-seconds",
+        type=int,
+        help="length of phase 1 (default --seconds): a national "
+        "import with its after-import hooks takes minutes",
+    )
     args = parser.parse_args()
+    args.import_seconds = args.import_seconds or args.seconds
 
     work = Path(tempfile.mkdtemp(prefix="vigia-load-"))
     instance = args.instance or work / "instance"
@@ -237,14 +249,18 @@ def main() -> None:
         # Warm up: each worker opens the search index and the map data once.
         for path in ("/", "/buscar?q=agua", "/api/v1/inversiones.geojson?provincia=0601"):
             subprocess.run(["curl", "-s", "-o", "/dev/null", f"http://127.0.0.1:{web_port}{path}"])
+        if args.quiet_seconds:
+            quiet = locust(web_port, args.users, args.quiet_seconds, env, work / "quiet")
+            print(f"\n0. {args.users} visitors for {args.quiet_seconds} s, no import running")
+            print("\n".join(summary(quiet)))
         # Imports back to back for the whole phase, the next night's file then the original
         # again (each one changes 1 % of the rows): every visit of phase 1 meets an import.
         imports = ImportLoop(env, [next_night, args.file], args.import_nice)
         imports.start()
-        mix = locust(web_port, args.users, args.seconds, env, work / "mix")
+        mix = locust(web_port, args.users, args.import_seconds, env, work / "mix")
         imports.finish()
         print(
-            f"\n1. {args.users} visitors for {args.seconds} s, imports running throughout "
+            f"\n1. {args.users} visitors for {args.import_seconds} s, imports running throughout "
             f"(nice {args.import_nice})"
         )
         for line in imports.report():
