@@ -68,9 +68,13 @@ def timed(client, url: str, headers=None) -> tuple[float, int, int]:
 
 
 def run_hooks(app) -> None:
-    from portal.investments.figures_store import precompute_after_import
+    from portal.db import vacuum_analyze
+    from portal.investments.precompute import precompute_after_import
     from portal.maps.points import prewarm_after_import
 
+    started = time.perf_counter()
+    vacuum_analyze(app.extensions["portal.engine"])
+    print(f"before the hooks, VACUUM (ANALYZE): {time.perf_counter() - started:.1f} s")
     for name, hook in (
         ("figures (precompute_after_import)", precompute_after_import(app)),
         ("map data (prewarm_after_import)", prewarm_after_import(app)),
