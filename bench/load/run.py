@@ -217,11 +217,12 @@ def main() -> None:
     parser.add_argument(
         "--import-seconds",
         type=int,
-        help="length of phase 1 (default --seconds): a national "
+        help="length of phase 1 (default --seconds; 0 skips it): a national "
         "import with its after-import hooks takes minutes",
     )
     args = parser.parse_args()
-    args.import_seconds = args.import_seconds or args.seconds
+    if args.import_seconds is None:
+        args.import_seconds = args.seconds
 
     work = Path(tempfile.mkdtemp(prefix="vigia-load-"))
     instance = args.instance or work / "instance"
@@ -245,8 +246,9 @@ def main() -> None:
         "PORTAL_LOG_LEVEL": "WARNING",
         "VIGIA_CUIS": str(sample_cuis(args.database, 2000, work / "cuis.txt")),
     }
-    print(f"writing the next night's file (1 % of rows changed, seed {args.seed})…", flush=True)
-    next_night = changed_copy(args.file, work / "DETALLE_INVERSIONES.csv", seed=args.seed)
+    if args.import_seconds:
+        print(f"writing the next night's file (1 % of rows changed, seed {args.seed})…", flush=True)
+        next_night = changed_copy(args.file, work / "DETALLE_INVERSIONES.csv", seed=args.seed)
     web = gunicorn("portal:create_app()", web_port, env)
     try:
         # Warm up: each worker opens the search index and the map data once.
@@ -256,37 +258,42 @@ def main() -> None:
             quiet = locust(web_port, args.users, args.quiet_seconds, env, work / "quiet")
             print(f"\n0. {args.users} visitors for {args.quiet_seconds} s, no import running")
             print("\n".join(summary(quiet)))
-        # Imports back to back for the whole phase, the next night's file then the original
-        # again (each one changes 1 % of the rows): every visit of phase 1 meets an import.
-        imports = ImportLoop(env, [next_night, args.file], args.import_nice)
-        imports.start()
-        mix = locust(web_port, args.users, args.import_seconds, env, work / "mix")
-        imports.finish()
-        print(
-            f"\n1. {args.users} visitors for {args.import_seconds} s, imports running throughout "
-            f"(nice {args.import_nice})"
-        )
-        for line in imports.report():
-            print(f"   {line}")
-        print("\n".join(summary(mix)))
-        only = {**env, "VIGIA_WAIT": "0", "VIGIA_ONLY": "investment"}
-        pages = locust(web_port, args.users, args.seconds // 2, only, work / "investment")
-        print("\n2. investment pages only, no pause (2,000 random CUIs)")
-        print("\n".join(summary(pages)))
-        story = {**env, "VIGIA_WAIT": "0", "VIGIA_ONLY": "story"}
-        one = locust(web_port, args.users, args.seconds // 2, story, work / "story")
-        print("\n2b. one investment page for everybody (a story's link), no pause")
-        print("\n".join(summary(one)))
+        if args.import_seconds:
+            # Imports back to back for the whole phase, the next night's file then the original
+            # again (each one changes 1 % of the rows): every visit of phase 1 meets an import.
+            imports = ImportLoop(env, [next_night, args.file], args.import_nice)
+            imports.start()
+            mix = locust(web_port, args.users, args.import_seconds, env, work / "mix")
+            imports.finish()
+            print(
+                f"\n1. {args.users} visitors for {args.import_seconds} s, imports running "
+                f"throughout (nice {args.import_nice})"
+            )
+            for line in imports.report():
+                print(f"   {line}")
+            print("\n".join(summary(mix)))
+        if args.seconds:
+            only = {**env, "VIGIA_WAIT": "0", "VIGIA_ONLY": "investment"}
+            pages = locust(web_port, args.users, args.seconds // 2, only, work / "investment")
+            print("\n2. investment pages only, no pause (2,000 random CUIs)")
+            print("\n".join(summary(pages)))
+            story = {**env, "VIGIA_WAIT": "0", "VIGIA_ONLY": "story"}
+            one = locust(web_port, args.users, args.seconds // 2, story, work / "story")
+            print("\n2b. one investment page for everybody (a story's link), no pause")
+            print("\n".join(summary(one)))
     finally:
         stop(web)
-    bare = gunicorn("bare_app:app", bare_port, env, chdir=ROOT / "bench" / "load")
     try:
-        bare_env = {**env, "VIGIA_WAIT": "0", "VIGIA_ONLY": "bare"}
-        floor = locust(bare_port, args.users, args.seconds // 2, bare_env, work / "bare")
-        print("\n3. bare Flask + Jinja page, same gunicorn settings, no pause")
-        print("\n".join(summary(floor)))
+        if args.seconds:
+            bare = gunicorn("bare_app:app", bare_port, env, chdir=ROOT / "bench" / "load")
+            try:
+                bare_env = {**env, "VIGIA_WAIT": "0", "VIGIA_ONLY": "bare"}
+                floor = locust(bare_port, args.users, args.seconds // 2, bare_env, work / "bare")
+                print("\n3. bare Flask + Jinja page, same gunicorn settings, no pause")
+                print("\n".join(summary(floor)))
+            finally:
+                stop(bare)
     finally:
-        stop(bare)
         stop(redis)
         shutil.rmtree(work, ignore_errors=True)
 
