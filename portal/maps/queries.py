@@ -49,12 +49,17 @@ def district_centroids(session: Session) -> dict[str, tuple[float, float]]:
     return {u: (lat, lon) for u, lat, lon in rows if lat is not None and lon is not None}
 
 
-def find_map_rows(session: Session, filters: Filters, limit: int | None = None) -> list[MapRow]:
-    """Every selected investment (at most ``limit``), with what the map draws of it, by CUI.
+def more_than(session: Session, filters: Filters, limit: int) -> bool:
+    """True when the selection holds more than ``limit`` investments: counted up to one beyond
+    the limit only, most often from an index alone (1 ms for a national filter of 56,100, which
+    a full count or fetching the first points read from the table for 60-200 ms)."""
+    some = selected(session, filters, select(Investment.cui)).limit(limit + 1).subquery()
+    return session.scalar(select(func.count()).select_from(some)) > limit
 
-    Sorted here rather than in SQL, so that asking for one row beyond the limit lets the
-    database stop at any plan's ``limit``-th row instead of sorting the whole selection first.
-    """
+
+def find_map_rows(session: Session, filters: Filters) -> list[MapRow]:
+    """Every selected investment, with what the map draws of it, by CUI (sorted here: the
+    database then never sorts the rows of a large selection)."""
     query = selected(
         session,
         filters,
@@ -70,8 +75,6 @@ def find_map_rows(session: Session, filters: Filters, limit: int | None = None) 
             Investment.ubigeo,
         ),
     )
-    if limit is not None:
-        query = query.limit(limit)
     return sorted(MapRow._make(row) for row in session.execute(query))
 
 
@@ -114,9 +117,7 @@ def find_map_list(session: Session, filters: Filters, page_size: int = PAGE_SIZE
                 Investment.updated_cost,
                 Investment.progress,
                 Investment.ubigeo,
-            ).outerjoin(
-                Place, and_(Place.ubigeo == Investment.ubigeo, Place.level == "distrito")
-            ),
+            ).outerjoin(Place, and_(Place.ubigeo == Investment.ubigeo, Place.level == "distrito")),
         )
         .order_by(Investment.name, Investment.cui)
         .limit(page_size)
