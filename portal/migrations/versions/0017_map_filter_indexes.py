@@ -1,14 +1,14 @@
 """Status, phase and function indexed with the place (and the cost, on PostgreSQL) for the maps
 
-Revision ID: 0016_map_filter_indexes
-Revises: 0015_pg_search_speed
+Revision ID: 0017_map_filter_indexes
+Revises: 0016_pg_search_order
 Create Date: 2026-12-07 13:35:00
 """
 
 from alembic import op
 
-revision = "0016_map_filter_indexes"
-down_revision = "0015_pg_search_speed"
+revision = "0017_map_filter_indexes"
+down_revision = "0016_pg_search_order"
 branch_labels = None
 depends_on = None
 
