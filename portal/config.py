@@ -115,7 +115,7 @@ class DefaultConfig:
     #: Import days whose dated files (/datos/<day>/) are kept; older days are removed.
     PORTAL_DATOS_KEEP_DAYS = 60
     #: Map selections with more investments than this are sent by place (maps/aggregates.py).
-    PORTAL_MAP_MAX_POINTS = 10_000
+    PORTAL_MAP_MAX_POINTS = 5_000
     # Public pages kept in memory (portal/page_cache.py): how long a node trusts its data version
     # before asking the database again (0 = no page cache), and the memory per process.
     PORTAL_PAGE_CACHE_SECONDS = 2

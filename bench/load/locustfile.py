@@ -5,7 +5,8 @@
 ``VIGIA_CUIS`` names a file of CUIs (one a line) to visit; ``VIGIA_WAIT`` the seconds a visitor
 pauses between pages (default 1–3 s, as a person reading; 0 measures raw throughput);
 ``VIGIA_ONLY`` = ``investment`` (random pages of ``VIGIA_CUIS``), ``story`` (everybody on the
-first one: the morning a story links it) or ``bare`` limits the visit to one kind of page.
+first one: the morning a story links it) or ``bare`` limits the visit to one kind of page;
+``VIGIA_SKIP=search`` leaves searches out of the mix (to measure the other pages apart from it).
 Driven by bench/load/run.py, which starts gunicorn, Redis and the import and prints the figures.
 """
 
@@ -34,6 +35,7 @@ def _cuis() -> list[str]:
 CUIS = _cuis()
 WAIT = os.environ.get("VIGIA_WAIT")
 ONLY = os.environ.get("VIGIA_ONLY", "")
+SKIP = set(filter(None, os.environ.get("VIGIA_SKIP", "").split(",")))
 
 
 class Visitor(HttpUser):
@@ -52,6 +54,8 @@ class Visitor(HttpUser):
     def search(self):
         if ONLY:
             return self._only()
+        if "search" in SKIP:
+            return self.investment()
         word = random.choice(WORDS)
         self.client.get("/buscar", params={"q": word}, name="/buscar?q=…")
 

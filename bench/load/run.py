@@ -5,8 +5,10 @@
 
 The database must already hold one import of the file (the import under load is the next night's
 file: ``--file`` with 1 % of rows changed, written beside it). Redis is a throwaway
-``redis-server`` on a free port. Three phases, each ``--seconds`` long:
-  1. the visitors' mix while imports run back to back: failed requests and p95 per page;
+``redis-server`` on a free port. With ``--quiet-seconds N``, first the visitors' mix for N s
+with no import running (phase 0). Then three phases, each ``--seconds`` long:
+  1. the visitors' mix while imports run back to back: failed requests and p95 per page
+     (``--import-seconds`` long if given: a national import and its hooks take minutes);
   2. investment pages only, no pause between pages: requests per second;
   3. a bare Flask + Jinja page under the same gunicorn settings: requests per second.
 """
@@ -207,9 +209,20 @@ def main() -> None:
     parser.add_argument("--region", default="all")
     parser.add_argument("--seed", type=int, default=int(time.time()))
     parser.add_argument(
+        "--quiet-seconds", type=int, default=0, help="first the mix without import (phase 0)"
+    )
+    parser.add_argument(
         "--import-nice", type=int, default=10, help="nice of the imports (0: same as the web)"
     )
+    parser.add_argument(
+        "--import-seconds",
+        type=int,
+        help="length of phase 1 (default --seconds; 0 skips it): a national "
+        "import with its after-import hooks takes minutes",
+    )
     args = parser.parse_args()
+    if args.import_seconds is None:
+        args.import_seconds = args.seconds
 
     work = Path(tempfile.mkdtemp(prefix="vigia-load-"))
     instance = args.instance or work / "instance"
@@ -226,48 +239,61 @@ def main() -> None:
         "PORTAL_REGION": args.region,
         "PORTAL_SECRET_KEY": "load-test",
         "PORTAL_RATELIMIT_STORAGE_URL": f"redis://127.0.0.1:{redis_port}/0",
+        # Every visitor comes from 127.0.0.1 here: the API's per-address budget (120 a minute)
+        # would treat the hundred as one client and answer 429 to the map data they share.
+        "PORTAL_RATELIMIT_API": "100000 per minute",
         "PORTAL_LOG_FORMAT": "json",
         "PORTAL_LOG_LEVEL": "WARNING",
         "VIGIA_CUIS": str(sample_cuis(args.database, 2000, work / "cuis.txt")),
     }
-    print(f"writing the next night's file (1 % of rows changed, seed {args.seed})…", flush=True)
-    next_night = changed_copy(args.file, work / "DETALLE_INVERSIONES.csv", seed=args.seed)
+    if args.import_seconds:
+        print(f"writing the next night's file (1 % of rows changed, seed {args.seed})…", flush=True)
+        next_night = changed_copy(args.file, work / "DETALLE_INVERSIONES.csv", seed=args.seed)
     web = gunicorn("portal:create_app()", web_port, env)
     try:
         # Warm up: each worker opens the search index and the map data once.
         for path in ("/", "/buscar?q=agua", "/api/v1/inversiones.geojson?provincia=0601"):
             subprocess.run(["curl", "-s", "-o", "/dev/null", f"http://127.0.0.1:{web_port}{path}"])
-        # Imports back to back for the whole phase, the next night's file then the original
-        # again (each one changes 1 % of the rows): every visit of phase 1 meets an import.
-        imports = ImportLoop(env, [next_night, args.file], args.import_nice)
-        imports.start()
-        mix = locust(web_port, args.users, args.seconds, env, work / "mix")
-        imports.finish()
-        print(
-            f"\n1. {args.users} visitors for {args.seconds} s, imports running throughout "
-            f"(nice {args.import_nice})"
-        )
-        for line in imports.report():
-            print(f"   {line}")
-        print("\n".join(summary(mix)))
-        only = {**env, "VIGIA_WAIT": "0", "VIGIA_ONLY": "investment"}
-        pages = locust(web_port, args.users, args.seconds // 2, only, work / "investment")
-        print("\n2. investment pages only, no pause (2,000 random CUIs)")
-        print("\n".join(summary(pages)))
-        story = {**env, "VIGIA_WAIT": "0", "VIGIA_ONLY": "story"}
-        one = locust(web_port, args.users, args.seconds // 2, story, work / "story")
-        print("\n2b. one investment page for everybody (a story's link), no pause")
-        print("\n".join(summary(one)))
+        if args.quiet_seconds:
+            quiet = locust(web_port, args.users, args.quiet_seconds, env, work / "quiet")
+            print(f"\n0. {args.users} visitors for {args.quiet_seconds} s, no import running")
+            print("\n".join(summary(quiet)))
+        if args.import_seconds:
+            # Imports back to back for the whole phase, the next night's file then the original
+            # again (each one changes 1 % of the rows): every visit of phase 1 meets an import.
+            imports = ImportLoop(env, [next_night, args.file], args.import_nice)
+            imports.start()
+            mix = locust(web_port, args.users, args.import_seconds, env, work / "mix")
+            imports.finish()
+            print(
+                f"\n1. {args.users} visitors for {args.import_seconds} s, imports running "
+                f"throughout (nice {args.import_nice})"
+            )
+            for line in imports.report():
+                print(f"   {line}")
+            print("\n".join(summary(mix)))
+        if args.seconds:
+            only = {**env, "VIGIA_WAIT": "0", "VIGIA_ONLY": "investment"}
+            pages = locust(web_port, args.users, args.seconds // 2, only, work / "investment")
+            print("\n2. investment pages only, no pause (2,000 random CUIs)")
+            print("\n".join(summary(pages)))
+            story = {**env, "VIGIA_WAIT": "0", "VIGIA_ONLY": "story"}
+            one = locust(web_port, args.users, args.seconds // 2, story, work / "story")
+            print("\n2b. one investment page for everybody (a story's link), no pause")
+            print("\n".join(summary(one)))
     finally:
         stop(web)
-    bare = gunicorn("bare_app:app", bare_port, env, chdir=ROOT / "bench" / "load")
     try:
-        bare_env = {**env, "VIGIA_WAIT": "0", "VIGIA_ONLY": "bare"}
-        floor = locust(bare_port, args.users, args.seconds // 2, bare_env, work / "bare")
-        print("\n3. bare Flask + Jinja page, same gunicorn settings, no pause")
-        print("\n".join(summary(floor)))
+        if args.seconds:
+            bare = gunicorn("bare_app:app", bare_port, env, chdir=ROOT / "bench" / "load")
+            try:
+                bare_env = {**env, "VIGIA_WAIT": "0", "VIGIA_ONLY": "bare"}
+                floor = locust(bare_port, args.users, args.seconds // 2, bare_env, work / "bare")
+                print("\n3. bare Flask + Jinja page, same gunicorn settings, no pause")
+                print("\n".join(summary(floor)))
+            finally:
+                stop(bare)
     finally:
-        stop(bare)
         stop(redis)
         shutil.rmtree(work, ignore_errors=True)
 

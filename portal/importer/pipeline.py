@@ -14,6 +14,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine, insert, update
 
+from portal.db import vacuum_analyze
 from portal.importer.fetch import FetchedFile, fetch
 from portal.importer.lock import import_lock
 from portal.importer.reading import SourceFileError, normalize_name
@@ -101,6 +102,7 @@ def run_import(
                 )
                 if has_search_tables(conn):
                     sync_documents(conn)  # place and unit names the derived step (re)wrote
+            vacuum_analyze(engine)  # before the hooks: they and every visitor read the new rows
             for hook in after_import:
                 hook()
     return results

@@ -27,9 +27,6 @@ from sqlalchemy.orm import Session
 
 from portal.investments.models import KEY_LENGTH, PrecomputedFigure
 
-#: Tables whose statistics the import refreshes before computing the figures.
-ANALYZED = ("investments", "places", "executing_units", "yearly_execution", "prioritisations")
-
 
 def version_text(version: Any) -> str:
     """The data version (figures_cache's tuple) as stored."""

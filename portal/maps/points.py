@@ -24,9 +24,9 @@ from sqlalchemy.orm import Session
 
 from portal.i18n import formatters
 from portal.investments.models import Place
-from portal.maps.aggregates import MAX_POINTS, aggregate_collection, aggregate_level
+from portal.maps.aggregates import MAX_POINTS, aggregate_collection, level_below, opening_level
 from portal.maps.geo import feature_collection
-from portal.maps.queries import district_centroids, find_map_rows, latest_import_id
+from portal.maps.queries import district_centroids, find_map_rows, latest_import_id, more_than
 from portal.places import NATIONAL
 from portal.search.filters import Filters
 
@@ -109,14 +109,19 @@ def max_points(config) -> int:
 
 
 def _build(session: Session, filters: Filters) -> tuple[bytes, bytes]:
+    """The selection's points, or its places when it opens on them or has too many points."""
     config = current_app.config
-    level = aggregate_level(session, filters, config["PORTAL_REGION"], max_points(config))
+    region, limit = config["PORTAL_REGION"], max_points(config)
+    level = opening_level(filters, region)
+    if level is None:
+        below = level_below(filters, region)
+        if below is not None and more_than(session, filters, limit):
+            level = below
     if level is not None:
         collection = aggregate_collection(session, filters, level, formatters())
     else:
-        collection = feature_collection(
-            find_map_rows(session, filters), district_centroids(session), formatters()
-        )
+        rows = find_map_rows(session, filters)
+        collection = feature_collection(rows, district_centroids(session), formatters())
     raw = json.dumps(collection, separators=(",", ":"), ensure_ascii=False).encode()
     return raw, gzip.compress(raw, compresslevel=1)
 
