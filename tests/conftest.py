@@ -82,11 +82,33 @@ def _empty_all_tables(app) -> None:
             # The PostgreSQL search tables (migrations 0012, 0015) are not ORM models.
             tables += ["search_documents", "search_sources", "search_facets", "search_facet_keys",
                        "search_terms", "search_words"]  # fmt: skip
-            conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+            used = _used_tables(conn, tables)
+            if used:
+                conn.execute(text(f"TRUNCATE {', '.join(used)} RESTART IDENTITY CASCADE"))
         else:
             for name in tables:
                 conn.execute(text(f"DELETE FROM {name}"))
     engine.dispose()
+
+
+def _used_tables(conn, tables: list[str]) -> list[str]:
+    """The tables a test wrote to: those with rows, or whose id sequence has been drawn from.
+
+    Truncating only those keeps ids starting at 1 for the next test and costs a few
+    milliseconds, where a TRUNCATE of all ~70 tables took ~100 ms after every test.
+    """
+    with_rows = " UNION ALL ".join(
+        f"SELECT '{name}' WHERE EXISTS (SELECT 1 FROM {name})" for name in tables
+    )
+    drawn = (
+        "SELECT t.relname::text FROM pg_depend d"
+        " JOIN pg_class s ON s.oid = d.objid"
+        " JOIN pg_class t ON t.oid = d.refobjid"
+        " WHERE t.relname = ANY(:tables)"
+        " AND CASE WHEN s.relkind = 'S' THEN pg_sequence_last_value(s.oid) IS NOT NULL END"
+    )
+    rows = conn.execute(text(f"{with_rows} UNION {drawn}"), {"tables": tables})
+    return sorted({name for (name,) in rows})
 
 
 def make_test_app(database_url: str, instance: Path, **overrides):
