@@ -220,3 +220,34 @@ def file_server(tmp_path):
     yield root, f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
     server.server_close()
+
+
+def fresh_web_process(app) -> None:
+    """As a web process that has served nothing since the import: no figure, no map data and no
+    page kept in memory."""
+    from portal.page_cache import PageCache
+
+    app.extensions.pop("portal.figures", None)
+    app.extensions.pop("portal.maps.points", None)
+    kept = app.extensions["portal.page_cache"]
+    app.extensions["portal.page_cache"] = PageCache(kept.max_bytes, kept.check_seconds)
+
+
+def statements_run(app, urls: list[str]) -> list[str]:
+    """The SQL statements the app runs to answer ``urls`` (each must answer 200)."""
+    from sqlalchemy import event
+
+    statements = []
+
+    def record(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    engine = app.extensions["portal.engine"]
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        client = app.test_client()
+        for url in urls:
+            assert client.get(url).status_code == 200, url
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    return statements

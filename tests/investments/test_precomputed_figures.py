@@ -8,7 +8,7 @@ import re
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import delete, event, func, select
+from sqlalchemy import delete, func, select
 
 from portal.investments.figures_store import (
     PrecomputedFigure,
@@ -18,34 +18,10 @@ from portal.investments.figures_store import (
     write_figures,
 )
 from portal.investments.queries import Portfolio, YearExecution
-from portal.page_cache import PageCache
+from tests.conftest import fresh_web_process, statements_run
 
 #: A statement that adds up investments (what costs seconds at national size).
 SUMS_INVESTMENTS = re.compile(r"\b(count|sum)\(.*\bFROM investments\b", re.I | re.S)
-
-
-def _fresh_process(app) -> None:
-    """As a web process that has served nothing since the import: no figure, no page kept."""
-    app.extensions.pop("portal.figures", None)
-    kept = app.extensions["portal.page_cache"]
-    app.extensions["portal.page_cache"] = PageCache(kept.max_bytes, kept.check_seconds)
-
-
-def _statements(app, urls: list[str]) -> list[str]:
-    statements = []
-
-    def record(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    engine = app.extensions["portal.engine"]
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        client = app.test_client()
-        for url in urls:
-            assert client.get(url).status_code == 200, url
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
-    return statements
 
 
 PAGES = ["/", "/provincias", "/lugares/0604", "/unidades", "/unidades?orden=nombre"]
@@ -53,15 +29,15 @@ PAGES = ["/", "/provincias", "/lugares/0604", "/unidades", "/unidades?orden=nomb
 
 @pytest.mark.parametrize("url", PAGES)
 def test_the_first_visit_after_an_import_adds_up_no_investment(demo_app, url):
-    _fresh_process(demo_app)
-    statements = _statements(demo_app, [url])
+    fresh_web_process(demo_app)
+    statements = statements_run(demo_app, [url])
     assert statements
     assert [s for s in statements if SUMS_INVESTMENTS.search(s)] == []
 
 
 @pytest.mark.parametrize("url", PAGES)
 def test_precomputed_figures_read_as_the_pages_computed_them(demo_app, url):
-    _fresh_process(demo_app)
+    fresh_web_process(demo_app)
     precomputed = demo_app.test_client().get(url).get_data(as_text=True)
     with demo_app.app_context():
         from portal.db import session_scope
@@ -71,7 +47,7 @@ def test_precomputed_figures_read_as_the_pages_computed_them(demo_app, url):
             rows = [(f.key, f.version, f.value) for f in kept]
             session.execute(delete(PrecomputedFigure))
     try:
-        _fresh_process(demo_app)
+        fresh_web_process(demo_app)
         computed = demo_app.test_client().get(url).get_data(as_text=True)
     finally:
         with demo_app.app_context(), session_scope() as session:

@@ -15,8 +15,13 @@ import pytest
 from sqlalchemy import create_engine, event, text
 
 from portal.investments.models import Investment
-from portal.page_cache import PageCache
-from tests.conftest import _empty_all_tables, import_sources, make_test_app
+from tests.conftest import (
+    _empty_all_tables,
+    fresh_web_process,
+    import_sources,
+    make_test_app,
+    statements_run,
+)
 from tests.importer.factories import detalle_row, write_detalle
 from tests.maps.conftest import NOW
 
@@ -175,31 +180,6 @@ ON_POSTGRES = os.environ.get("PORTAL_TEST_DATABASE_URL", "").startswith("postgre
 SUMS_INVESTMENTS = re.compile(r"\b(count|sum)\(.*\bFROM investments\b", re.I | re.S)
 
 
-def _fresh_process(app) -> None:
-    """As a web process that has served nothing since the import: nothing kept in memory."""
-    app.extensions.pop("portal.figures", None)
-    app.extensions.pop("portal.maps.points", None)
-    kept = app.extensions["portal.page_cache"]
-    app.extensions["portal.page_cache"] = PageCache(kept.max_bytes, kept.check_seconds)
-
-
-def _statements(app, urls: list[str]) -> list[str]:
-    statements = []
-
-    def record(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    engine = app.extensions["portal.engine"]
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        client = app.test_client()
-        for url in urls:
-            assert client.get(url).status_code == 200, url
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
-    return statements
-
-
 def test_an_unchanged_import_keeps_what_the_last_import_built(national_app, tmp_path):
     """A night whose file did not change records a run but changes no row and builds nothing:
     the home page and the opening maps are still read, not computed (home took 2.7 s and the
@@ -208,10 +188,10 @@ def test_an_unchanged_import_keeps_what_the_last_import_built(national_app, tmp_
         national_app, [("mef-inversiones", tmp_path / "DETALLE_INVERSIONES.csv")]
     )
     assert again.status == "unchanged"
-    _fresh_process(national_app)
+    fresh_web_process(national_app)
 
-    home = _statements(national_app, ["/"])
-    maps = _statements(national_app, [MAP, MAP + "?departamento=06"])
+    home = statements_run(national_app, ["/"])
+    maps = statements_run(national_app, [MAP, MAP + "?departamento=06"])
 
     assert [s for s in home if SUMS_INVESTMENTS.search(s)] == []
     assert maps
@@ -221,14 +201,14 @@ def test_an_unchanged_import_keeps_what_the_last_import_built(national_app, tmp_
 def test_a_filtered_selection_is_never_counted_whole(national_app):
     """Whether a selection has too many points is counted up to one beyond the limit: a full
     count read a department's rows once more (a national filter: 56,100 rows, 210 ms)."""
-    statements = _statements(national_app, [MAP + "?departamento=06&estado=sin_iniciar"])
+    statements = statements_run(national_app, [MAP + "?departamento=06&estado=sin_iniciar"])
     counts = [s for s in statements if SUMS_INVESTMENTS.search(s)]
     assert counts
     assert all("LIMIT" in s.upper() for s in counts), counts
 
 
 def test_a_selection_beyond_the_limit_reads_the_investments_twice_at_most(small_limit_app):
-    statements = _statements(small_limit_app, [MAP + "?funcion=SANEAMIENTO"])
+    statements = statements_run(small_limit_app, [MAP + "?funcion=SANEAMIENTO"])
     assert len([s for s in statements if "FROM investments" in s]) <= 2
     data = _data(small_limit_app.test_client(), "?funcion=SANEAMIENTO")
     assert data["aggregate"] == "provincia"
