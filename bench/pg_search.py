@@ -1,5 +1,6 @@
-"""PostgreSQL search figures: p50/p95 of 200 fixed queries (top 20 + count + the eight facets),
-this process's max RSS after them (a worker's: the rows are written by a child process), and
+"""PostgreSQL search figures: p50/p95 of 200 fixed queries (top 20 + count + the eight facets)
+with no summary stored, after the import's warming (pg_summaries.py) and once more; this
+process's max RSS after them (a worker's: the rows are written by a child process), and
 the time from an import's commit, in another process, to the first search that finds the new
 investment.
 
@@ -33,7 +34,7 @@ from portal.investments.models import Investment, Place, Prioritisation  # noqa:
 from portal.migrate import upgrade_database  # noqa: E402
 from portal.search.backends.pg_documents import sync_documents  # noqa: E402
 from portal.search.filters import Filters  # noqa: E402
-from portal.search.queries import find_investments  # noqa: E402
+from portal.search.queries import find_investments, warm_summaries  # noqa: E402
 
 
 def fill(url: str, rows: int) -> float:
@@ -106,16 +107,32 @@ def main() -> None:
     app = create_app({"PORTAL_DATABASE_URL": args.url, "PORTAL_INSTANCE_DIR": "/tmp/pg-bench"})
     cuis = [str(FIRST_CUI + n) for n in random.Random(1).sample(range(args.rows), 40)]
     mix = query_mix(cuis)[:200]
-    times = []
-    with app.test_request_context():
+
+    def searched() -> list[float]:
+        times = []
         for filters in mix:
             started = time.perf_counter()
             find_investments(get_session(), filters)
             times.append(time.perf_counter() - started)
             get_session().rollback()
-    p50, p95 = percentiles(times)
+        return times
+
+    def forget_summaries() -> None:
+        get_session().execute(text("TRUNCATE search_summaries"))
+        get_session().commit()
+
+    with app.test_request_context():
+        forget_summaries()
+        cold = searched()  # no summary stored: every search runs its statement
+        forget_summaries()
+        started = time.perf_counter()
+        warmed = warm_summaries(get_session())
+        get_session().commit()
+        warming = time.perf_counter() - started
+        after_import = searched()  # as the first visitors after a nightly import
+        again = searched()  # the same 200 searches once more
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    slowest = sorted(zip(times, (f.q for f in mix), strict=True), reverse=True)[:8]
+    slowest = sorted(zip(after_import, (f.q for f in mix), strict=True), reverse=True)[:8]
     committed = multiprocessing.Value("d", 0.0)
     cui = str(FIRST_CUI + args.rows + 1)
     writer = multiprocessing.Process(target=import_one, args=(args.url, cui, committed))
@@ -131,9 +148,15 @@ def main() -> None:
             time.sleep(0.05)
     writer.join()
     print(f"rows {args.rows:,}: documents written in {sync:.1f} s")
-    print(f"search over 200 queries: p50 {p50:.1f} ms, p95 {p95:.1f} ms; max RSS {rss:.0f} MB")
+    for label, times in (
+        ("no summary stored", cold), ("after the import's warming", after_import),
+        ("the same searches again", again),
+    ):  # fmt: skip
+        p50, p95 = percentiles(times)
+        print(f"search over 200 queries, {label}: p50 {p50:.1f} ms, p95 {p95:.1f} ms")
+    print(f"warming after the import: {warmed} searches in {warming:.1f} s; max RSS {rss:.0f} MB")
     print(f"new investment found {found_after:.2f} s after its commit")
-    print("slowest:", ", ".join(f"{q!r} {t * 1000:.0f} ms" for t, q in slowest))
+    print("slowest after the import:", ", ".join(f"{q!r} {t * 1000:.0f} ms" for t, q in slowest))
 
 
 if __name__ == "__main__":

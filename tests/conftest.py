@@ -81,7 +81,7 @@ def _empty_all_tables(app) -> None:
         if engine.dialect.name == "postgresql":
             # The PostgreSQL search tables (migrations 0012, 0015) are not ORM models.
             tables += ["search_documents", "search_sources", "search_facets", "search_facet_keys",
-                       "search_terms", "search_words"]  # fmt: skip
+                       "search_terms", "search_words", "search_summaries"]  # fmt: skip
             used = _used_tables(conn, tables)
             if used:
                 conn.execute(text(f"TRUNCATE {', '.join(used)} RESTART IDENTITY CASCADE"))

@@ -17,6 +17,8 @@ MIGRATION_ONLY_TABLES = frozenset(
         "search_facet_keys",
         "search_terms",
         "search_words",
+        "search_state",
+        "search_summaries",
     }
 )
 

@@ -20,16 +20,22 @@ def init_app(app) -> None:
         """Called by the import pipeline after a successful import, possibly outside a request.
 
         Only the Whoosh backend has an index to rebuild: the PostgreSQL documents were written
-        by the import's own transaction.
+        by the import's own transaction; there, the broad searches' summaries the import made
+        stale are computed again (pg_summaries.py).
         """
         from portal.db import session_scope
-        from portal.search.queries import rebuild_index
+        from portal.search.queries import rebuild_index, warm_summaries
 
         with app.app_context():
-            if backend_name(app) != "whoosh":
+            if backend_name(app) == "whoosh":
+                with session_scope() as session:
+                    rebuild_index(session)
                 return
-            with session_scope() as session:
-                rebuild_index(session)
+            try:
+                with session_scope() as session:
+                    warm_summaries(session)
+            except Exception:  # noqa: BLE001 - the searches run their statements: only speed is lost
+                app.logger.exception("The broad searches were not answered again after the import")
 
     app.extensions.setdefault("portal.after_import", []).append(reindex_after_import)
 

@@ -202,6 +202,14 @@ def _place_after(
     return None
 
 
+def warm_summaries(session: Session) -> int:
+    """PostgreSQL: answer again, after an import, the broad searches people make (pg_summaries.py);
+    how many ran."""
+    from portal.search.backends.pg_summaries import warm
+
+    return warm(session, lambda filters: find_investments(session, filters))
+
+
 def rebuild_index(session: Session) -> None:
     """Rebuild the Whoosh index, or bring the PostgreSQL search documents up to date (the import
     hook on Whoosh and ``portal reindex`` on both)."""

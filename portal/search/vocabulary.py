@@ -102,6 +102,14 @@ def load() -> Vocabulary:
     return parse(VOCABULARY_FILE.read_text(encoding="utf-8"))
 
 
+def everyday_words() -> list[str]:
+    """The first column's phrases as people type them ("agua potable", "posta"), in file order:
+    the searches most likely to be made."""
+    lines = VOCABULARY_FILE.read_text(encoding="utf-8").splitlines()
+    typed = (line.split("\t")[0] for line in lines if line.strip() and not line.startswith("#"))
+    return [phrase.strip() for column in typed for phrase in column.split(",") if phrase.strip()]
+
+
 FILTER_WORDS_FILE = Path(__file__).with_name("vocabulary_filters.tsv")
 
 

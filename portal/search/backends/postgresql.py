@@ -63,6 +63,7 @@ from portal.search.backends.pg_facets import (
     stored_facets,
 )
 from portal.search.backends.pg_partial import any_match, most_words
+from portal.search.backends.pg_summaries import summary_rows
 from portal.search.backends.pg_words import PgWords
 from portal.search.filters import Filters, apply_filters
 from portal.search.ranking import (
@@ -80,6 +81,10 @@ BY_VALUE = {"costo": "cost", "avance": "progress"}
 #: same statement (a later page, or a page of another size, is ranked on its own).
 PAGE_SIZE = 20
 PREFETCHED_PAGES = 3
+#: Matches (the most frequent word of each slot's) from which the documents are read in
+#: parallel (below, starting the workers costs more than it saves).
+PARALLEL_FROM = 20_000
+_PARALLEL = ("SET LOCAL parallel_setup_cost = 0", "SET LOCAL parallel_tuple_cost = 0.001")
 
 
 @dataclass
@@ -93,6 +98,8 @@ class PgSelection:
     presence: list[str] = field(default_factory=list)
     score: list = field(default_factory=list)
     has_words: bool = False
+    #: A word so frequent that the documents are read by parallel workers.
+    broad: bool = False
     #: Per slot, the unit-field alternatives (presence columns), and the number of words typed.
     unit: tuple = (None, 0)
     filters: Filters = field(default_factory=Filters)
@@ -150,7 +157,7 @@ class PostgresSearcher(PgWords):
         def present(lexeme: str) -> int:
             return presence.setdefault(lexeme, len(presence))
 
-        slot_queries, score, in_unit_all = [], [], []
+        slot_queries, score, in_unit_all, reach = [], [], [], []
         for _key, alternatives in parsed.slots:
             options, unit_options = [], []
             for alt in alternatives:
@@ -179,12 +186,14 @@ class PostgresSearcher(PgWords):
                 if len(units) == len(per_term):
                     unit_options.append(units)
             slot_queries.append(tsquery_any(options) if options else None)
+            reach.append(max((self._df[lex] for o in options for lex in o[0]), default=0))
             in_unit_all.append(unit_options)
         words_query = " & ".join(f"({q})" for q in slot_queries) if all(slot_queries) else None
         selection = PgSelection(
             [], code_cuis=code_cuis, has_words=True, filters=filters, summarise=self._summarise
         )
         selection.score = [score, self.spelling(parsed, present, size), average]
+        selection.broad = min(reach) >= PARALLEL_FROM
         selection.presence = list(presence)  # the spelling's lexemes included
         selection.unit = (
             in_unit_all if len(parsed.slots) > 1 else None,
@@ -264,7 +273,13 @@ class PostgresSearcher(PgWords):
             # memory rather than spilled to disk; for this transaction only.
             self.session.execute(text("SET LOCAL work_mem = '64MB'"))
             self._tuned = True
-        rows = self.session.execute(parts[0].union_all(*parts[1:])).all()
+        if selection.broad:
+            # Read by two more processes: "agua" (84,000 of 300,000 matches) 132 -> 96 ms.
+            # PostgreSQL's default costs never choose it for ~100,000 rows handed upwards.
+            for setting in _PARALLEL:
+                self.session.execute(text(setting))
+        statement = parts[0].union_all(*parts[1:])
+        rows = summary_rows(self.session, statement, filters, lambda r: read_facets(r)[1])
         selection.facets, selection._total = read_facets(rows)
         if top:
             selection.top = [r[1] for r in sorted((r for r in rows if r[0] == TOP), key=_last)]
