@@ -88,6 +88,32 @@ def test_cui_inside_a_longer_query_is_the_top_hit(search_client):
     assert {"2100004", "2100005"} <= set(cuis)
 
 
+def test_words_and_a_code_count_the_words_matches_and_the_coded_investment(search_client):
+    """PostgreSQL counts the words apart (their summary is the one of the words alone) and adds
+    the coded investment: the same total, facets and order as one count over both."""
+
+    def searched(q: str) -> dict:
+        return search_client.get("/api/v1/inversiones", query_string={"q": q}).get_json()
+
+    def functions(found: dict) -> dict[str, int]:
+        return {f["value"]: f["count"] for f in found["facets"]["funcion"]}
+
+    words = searched("camino")
+    outside = searched("camino 2100003")  # a credit, no road: one more
+    assert outside["total"] == words["total"] + 1
+    assert functions(outside) == {**functions(words), "AGROPECUARIA": 1}
+    assert [r["cui"] for r in outside["results"]] == ["2100003"] + [
+        r["cui"] for r in words["results"]
+    ]
+    inside = searched("camino 2100005")  # one of the roads: first, counted once
+    assert inside["total"] == words["total"]
+    assert functions(inside) == functions(words)
+    assert [r["cui"] for r in inside["results"]][0] == "2100005"
+    assert sorted(r["cui"] for r in inside["results"]) == sorted(
+        r["cui"] for r in words["results"]
+    )
+
+
 def test_unknown_number_is_searched_as_a_word(search_client):
     assert result_cuis(search_client, q="10234") == ["2100006"]
 

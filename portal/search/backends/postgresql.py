@@ -41,6 +41,7 @@ from sqlalchemy.orm import Session
 
 from portal.investments.models import Investment
 from portal.search.backends import Parsed
+from portal.search.backends.pg_codes import summarise_apart
 from portal.search.backends.pg_documents import (
     DOCS,
     DOCUMENTS,
@@ -66,13 +67,7 @@ from portal.search.backends.pg_partial import any_match, most_words
 from portal.search.backends.pg_summaries import summary_rows
 from portal.search.backends.pg_words import PgWords
 from portal.search.filters import Filters, apply_filters
-from portal.search.ranking import (
-    BM25_B,
-    BM25_K1,
-    EXPANSION_WEIGHT,
-    FIELDS_OF,
-    UNIT_PHRASE_BONUS,
-)
+from portal.search.ranking import BM25_B, BM25_K1, EXPANSION_WEIGHT, FIELDS_OF, UNIT_PHRASE_BONUS
 
 PREFIX = {"name": NAME, "place": PLACE, "unit": UNIT}
 #: The documents' copies (migration 0016) the lists are ordered by, highest first.
@@ -100,6 +95,8 @@ class PgSelection:
     has_words: bool = False
     #: A word so frequent that the documents are read by parallel workers.
     broad: bool = False
+    #: The condition of the words alone (without the codes typed).
+    words: object = None
     #: Per slot, the unit-field alternatives (presence columns), and the number of words typed.
     unit: tuple = (None, 0)
     filters: Filters = field(default_factory=Filters)
@@ -201,7 +198,8 @@ class PostgresSearcher(PgWords):
         )
         codes = [DOCUMENTS.c.cui.in_(code_cuis)] if code_cuis else []
         if words_query:
-            selection.conditions = [or_(matches(words_query), *codes)]
+            selection.words = matches(words_query)
+            selection.conditions = [or_(selection.words, *codes)]
         else:
             selection.conditions = [or_(*codes)] if codes else [literal(False)]
         if len(parsed.slots) > 1:
@@ -237,6 +235,8 @@ class PostgresSearcher(PgWords):
         """Total, facets and (by relevance) the first pages in one statement over the matches;
         for the empty search, the facets the import counted."""
         filters = selection.filters
+        if summarise_apart(self, selection, PAGE_SIZE, PREFETCHED_PAGES):
+            return
         if not selection.with_documents and not selection.conditions and not filters.active:
             stored = stored_facets(self.session)
             if stored:
@@ -259,7 +259,9 @@ class PostgresSearcher(PgWords):
         else:
             matched = select(*FACET_COLUMNS).select_from(FACET_FROM).where(*selection.conditions)
             matched = apply_filters(matched, filters)
-        m = matched.cte("m").prefix_with("MATERIALIZED")
+        # Kept once for both the facets and the first pages; read once, it is better inlined
+        # (113,000 matches of "Cajamarca" by date of change: 20 ms less).
+        m = matched.cte("m").prefix_with("MATERIALIZED" if top else "NOT MATERIALIZED")
         parts = facet_parts(m)
         if top:
             if ranked:
