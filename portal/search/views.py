@@ -19,6 +19,8 @@ from portal.search.filters import Filters
 from portal.search.queries import find_code, find_investments, understand_query
 
 bp = Blueprint("search", __name__)
+#: Values of a facet listed on the page before "Ver las N opciones" (?ver=<facet> lists them all).
+FACET_SHOWN = 12
 
 
 @bp.get("/buscar")
@@ -35,7 +37,10 @@ def results():
         return redirect(url_for("search.results", **understood.filters.as_args()))
     found = find_investments(session, filters)
     suppliers = find_suppliers(session, filters.q) if filters.q and found.page == 1 else []
-    return render_template("search/results.html", filters=filters, found=found, suppliers=suppliers)
+    return render_template(
+        "search/results.html", filters=filters, found=found, suppliers=suppliers,
+        show_all=request.args.get("ver", ""), facet_shown=FACET_SHOWN,
+    )  # fmt: skip
 
 
 @bp.get("/api/v1/inversiones")

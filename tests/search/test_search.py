@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 
 import pytest
 
@@ -109,9 +110,7 @@ def test_words_and_a_code_count_the_words_matches_and_the_coded_investment(searc
     assert inside["total"] == words["total"]
     assert functions(inside) == functions(words)
     assert [r["cui"] for r in inside["results"]][0] == "2100005"
-    assert sorted(r["cui"] for r in inside["results"]) == sorted(
-        r["cui"] for r in words["results"]
-    )
+    assert sorted(r["cui"] for r in inside["results"]) == sorted(r["cui"] for r in words["results"])
 
 
 def test_unknown_number_is_searched_as_a_word(search_client):
@@ -277,3 +276,30 @@ def test_red_flag_facet_uses_the_flag_names(search_app, search_client):
 def test_chosen_facet_links_back_to_the_list_without_it(search_client):
     html = search_client.get("/buscar", query_string={"q": "camino", "funcion": "TRANSPORTE"})
     assert 'href="/buscar?q=camino" aria-current="true"' in html.get_data(as_text=True)
+
+
+def test_a_facet_lists_its_most_frequent_values_and_all_of_them_on_request(
+    search_client, monkeypatch
+):
+    """A national search has ~1,800 districts and as many units: the page lists the first ones
+    (and the one chosen), and all of them behind one link."""
+    from portal.search import views
+
+    monkeypatch.setattr(views, "FACET_SHOWN", 2)
+
+    def function_links(html: str) -> list[str]:
+        return re.findall(r'href="/buscar\?[^"]*funcion=([A-Z]+)[^"]*"', html)
+
+    page = search_client.get("/buscar").get_data(as_text=True)
+    assert sorted(function_links(page)) == ["EDUCACION", "TRANSPORTE"]  # 2 each, of 4 values
+    assert "Ver las 4 opciones" in page
+    more = re.search(r'href="([^"]*ver=funcion[^"]*)"', page).group(1).replace("&amp;", "&")
+    every = search_client.get(more).get_data(as_text=True)
+    assert sorted(function_links(every)) == [
+        "AGROPECUARIA", "EDUCACION", "SANEAMIENTO", "TRANSPORTE",
+    ]  # fmt: skip
+    assert "Ver las 4 opciones" not in every.split('id="faceta-funcion"')[1].split("</details>")[0]
+    # A value chosen beyond the first ones stays listed (as the current filter).
+    chosen = search_client.get("/buscar?funcion=SANEAMIENTO").get_data(as_text=True)
+    block = chosen.split('id="faceta-funcion"')[1].split("</details>")[0]
+    assert 'aria-current="true" class="facet-active">SANEAMIENTO<' in block
