@@ -52,8 +52,14 @@ def upgrade() -> None:
         """
         CREATE FUNCTION search_generation_next() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
-            INSERT INTO search_state VALUES (1, 1)
-                ON CONFLICT (id) DO UPDATE SET generation = search_state.generation + 1;
+            -- Once per transaction: an import writes its rows one statement each, and 300,000
+            -- updates of one row in one transaction walk an ever longer chain of its versions.
+            -- The flag is transaction-local (undone with a rolled-back savepoint, as the update).
+            IF current_setting('vigia.search_generation_bumped', true) IS DISTINCT FROM 'yes' THEN
+                INSERT INTO search_state VALUES (1, 1)
+                    ON CONFLICT (id) DO UPDATE SET generation = search_state.generation + 1;
+                PERFORM set_config('vigia.search_generation_bumped', 'yes', true);
+            END IF;
             RETURN NULL;
         END $$
         """
