@@ -13,7 +13,7 @@ from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
-from portal.investments.models import ExecutingUnit, Investment, Place, Prioritisation
+from portal.investments.models import Investment, Prioritisation
 
 _INV = Investment.__table__
 #: Columns of the few-valued dimensions, grouped together (a few hundred combinations, summed
@@ -178,21 +178,21 @@ def store_facets(conn: Connection) -> None:
     )
 
 
+_PLACE_NAMES = text("SELECT ubigeo, name FROM places WHERE ubigeo = ANY(:v)")
+_UNIT_NAMES = text("SELECT sec_ejec, name FROM executing_units WHERE sec_ejec = ANY(:v)")
+
+
 def facet_labels(session: Session, dim: str, values: list[str]) -> dict[str, str]:
     """The names of a facet's values: places by ubigeo, executing units by SEC_EJEC (else the
     name the investments give the unit, as the import stored it)."""
     if not values:
         return {}
+    # One array parameter: a national search names ~1,800 districts and as many units, and an
+    # IN list of that many bound values took 25 ms a dimension to build, send and plan.
     if dim in ("provincia", "distrito"):
-        rows = session.execute(select(Place.ubigeo, Place.name).where(Place.ubigeo.in_(values)))
+        rows = session.execute(_PLACE_NAMES, {"v": values})
         return dict(rows.all())
-    found = dict(
-        session.execute(
-            select(ExecutingUnit.sec_ejec, ExecutingUnit.name).where(
-                ExecutingUnit.sec_ejec.in_(values)
-            )
-        ).all()
-    )
+    found = dict(session.execute(_UNIT_NAMES, {"v": values}).all())
     missing = [v for v in values if v not in found]
     if not missing:
         return found
