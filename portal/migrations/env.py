@@ -23,9 +23,15 @@ MIGRATION_ONLY_TABLES = frozenset(
 )
 
 
+#: PostgreSQL-only indexes (migration 0019: the order of lists by last change).
+MIGRATION_ONLY_INDEXES = frozenset({"ix_investments_changed_at_cui"})
+
+
 def _described_by_models(obj, name, type_, reflected, compare_to) -> bool:
     table = obj if type_ == "table" else getattr(obj, "table", None)
     table_name = name if type_ == "table" else getattr(table, "name", None)
+    if reflected and compare_to is None and type_ == "index" and name in MIGRATION_ONLY_INDEXES:
+        return False
     return not (reflected and compare_to is None and table_name in MIGRATION_ONLY_TABLES)
 
 

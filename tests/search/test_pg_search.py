@@ -60,8 +60,8 @@ def test_a_mistyped_word_is_found_and_said(app, client, tmp_path):
 
 
 def test_a_new_cost_or_progress_reorders_the_list_after_the_import(app, client, tmp_path):
-    """PostgreSQL orders by the documents' copies of cost and progress: the import keeps them in
-    step, so the list by cost or progress follows the data the moment the import commits."""
+    """PostgreSQL orders by the documents' copies of cost, progress and last change: the import
+    keeps them in step, so the lists follow the data the moment the import commits."""
 
     def imported(name: str, costs: tuple[str, str], progress: tuple[str, str]) -> None:
         rows = [
@@ -92,3 +92,8 @@ def test_a_new_cost_or_progress_reorders_the_list_after_the_import(app, client, 
     imported("b.csv", ("1500000.0", "900000.0"), ("20.0", "60.0"))
     assert listed("costo") == ["2600011", "2600012"]
     assert listed("avance") == ["2600012", "2600011"]
+    # By last change: the one the next import changes comes first, then the other.
+    imported("c.csv", ("1500000.0", "950000.0"), ("20.0", "60.0"))
+    assert listed("cambio") == ["2600012", "2600011"]
+    imported("d.csv", ("1600000.0", "950000.0"), ("20.0", "60.0"))
+    assert listed("cambio") == ["2600011", "2600012"]

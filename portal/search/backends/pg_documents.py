@@ -50,10 +50,11 @@ _PP = (
     "WHERE p.cui = i.cui)"
 )
 
-#: The columns the lists are ordered by ("costo", "avance"): the investment's updated cost and
-#: its progress as ``Investment.progress`` computes it (the highest any source reports; a closed
-#: investment with none is complete), so an ordered search needs no join (migration 0016).
-ORDER_COLUMNS = ("cost", "progress")
+#: The columns the lists are ordered by ("costo", "avance", "cambio"): the investment's updated
+#: cost, its progress as ``Investment.progress`` computes it (the highest any source reports; a
+#: closed investment with none is complete) and its last change, so an ordered search needs no
+#: join (migrations 0016, 0019).
+ORDER_COLUMNS = ("cost", "progress", "changed_at")
 _WRITTEN = (*DOCUMENT_FACETS, *ORDER_COLUMNS)
 _PROGRESS_FROM = """
 LEFT JOIN f12b_reports f ON f.cui = i.cui
@@ -69,7 +70,7 @@ _SOURCE_TEXTS = f"""
 SELECT i.cui, i.name, i.province, i.district, d.name AS district_name, p.name AS province_name,
        i.executing_unit_name, i.entity, u.name AS unit_name,
        i.ubigeo, i.status, i.phase, i.function, i.sec_ejec, i.red_flags, {_PP} AS pp,
-       i.updated_cost AS cost, {_PROGRESS} AS progress,
+       i.updated_cost AS cost, {_PROGRESS} AS progress, i.changed_at,
        s.cui AS indexed, s.source_hash, tsvector_to_array(sd.document) AS lexemes,
        sd.name_length, s.name_words, s.known_words
 FROM investments i
@@ -107,7 +108,7 @@ UPDATE search_documents d SET {", ".join(f"{c} = i.{c}" for c in _WRITTEN)},
         IS DISTINCT FROM ({", ".join(f"i.{c}" for c in DOCUMENT_FACETS)}) THEN NULL
         ELSE d.facet_key END
 FROM (SELECT i.cui, {", ".join(f"i.{c}" for c in COPIED_COLUMNS)}, pp.pp,
-             i.updated_cost AS cost, {_PROGRESS} AS progress
+             i.updated_cost AS cost, {_PROGRESS} AS progress, i.changed_at
       FROM investments i
       LEFT JOIN (SELECT cui, string_agg(year::text, ' ' ORDER BY year::text) AS pp
                  FROM prioritisations GROUP BY cui) pp ON pp.cui = i.cui {_PROGRESS_FROM}) i

@@ -70,8 +70,8 @@ from portal.search.filters import Filters, apply_filters
 from portal.search.ranking import BM25_B, BM25_K1, EXPANSION_WEIGHT, FIELDS_OF, UNIT_PHRASE_BONUS
 
 PREFIX = {"name": NAME, "place": PLACE, "unit": UNIT}
-#: The documents' copies (migration 0016) the lists are ordered by, highest first.
-BY_VALUE = {"costo": "cost", "avance": "progress"}
+#: The documents' copies (migrations 0016, 0019) the lists are ordered by, highest first.
+BY_VALUE = {"costo": "cost", "avance": "progress", "cambio": "changed_at"}
 #: Results per page of the search pages: the first pages are ranked with the facets, in the
 #: same statement (a later page, or a page of another size, is ranked on its own).
 PAGE_SIZE = 20
