@@ -14,9 +14,7 @@ does after its commit. Redis is a throwaway ``redis-server`` on a free port.
 from __future__ import annotations
 
 import argparse
-import os
 import random
-import subprocess
 import sys
 import tempfile
 import time
@@ -30,7 +28,7 @@ from sqlalchemy import create_engine, text
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "bench"), str(ROOT / "bench" / "load")]
 
-from run import free_port, gunicorn, wait_for  # noqa: E402
+from run import free_port, gunicorn, throwaway_redis, web_env  # noqa: E402
 from search import percentiles, query_mix  # noqa: E402
 
 
@@ -78,23 +76,10 @@ def main() -> None:
     args = parser.parse_args()
     cuis = prepare(args.database, args.forget_summaries, args.warm)
     mix = query_mix(random.Random(1).sample(cuis, 40))[:200]
-    redis_port, port = free_port(), free_port()
-    redis = subprocess.Popen(
-        ["redis-server", "--bind", "127.0.0.1", "--port", str(redis_port), "--save", ""],
-        stdout=subprocess.DEVNULL,
-    )
-    wait_for(redis_port)
-    env = {
-        **os.environ,
-        "PORTAL_DATABASE_URL": args.database,
-        "PORTAL_INSTANCE_DIR": tempfile.mkdtemp(prefix="vigia-search-http-"),
-        "PORTAL_REGION": "all",
-        "PORTAL_SECRET_KEY": "bench",
-        "PORTAL_PUBLIC_URL": "http://127.0.0.1",
-        "PORTAL_RATELIMIT_STORAGE_URL": f"redis://127.0.0.1:{redis_port}/0",
-        "PORTAL_RATELIMIT_API": "100000 per minute",
-        "PORTAL_LOG_LEVEL": "WARNING",
-    }
+    port = free_port()
+    redis, redis_port = throwaway_redis()
+    instance = tempfile.mkdtemp(prefix="vigia-search-http-")
+    env = web_env(args.database, instance, "all", redis_port)
     web = gunicorn("portal:create_app()", port, env)
     try:
         for path in ("/", "/buscar?q=agua"):

@@ -87,6 +87,34 @@ def sample_cuis(database: str, count: int, path: Path) -> Path:
     return path
 
 
+def throwaway_redis() -> tuple[subprocess.Popen, int]:
+    """A ``redis-server`` that keeps nothing, on a free port (the rate limits' storage)."""
+    port = free_port()
+    redis = subprocess.Popen(
+        ["redis-server", "--bind", "127.0.0.1", "--port", str(port), "--save", ""],
+        stdout=subprocess.DEVNULL,
+    )
+    wait_for(port)
+    return redis, port
+
+
+def web_env(database: str, instance: Path | str, region: str, redis_port: int) -> dict:
+    """The environment of the portal's gunicorn under a benchmark."""
+    return {
+        **os.environ,
+        "PORTAL_DATABASE_URL": database,
+        "PORTAL_INSTANCE_DIR": str(instance),
+        "PORTAL_REGION": region,
+        "PORTAL_SECRET_KEY": "load-test",
+        "PORTAL_RATELIMIT_STORAGE_URL": f"redis://127.0.0.1:{redis_port}/0",
+        # Every visitor comes from 127.0.0.1 here: the API's per-address budget (120 a minute)
+        # would treat the hundred as one client and answer 429 to the map data they share.
+        "PORTAL_RATELIMIT_API": "100000 per minute",
+        "PORTAL_LOG_FORMAT": "json",
+        "PORTAL_LOG_LEVEL": "WARNING",
+    }
+
+
 def gunicorn(app: str, port: int, env: dict, chdir: Path | None = None) -> subprocess.Popen:
     command = [
         str(BIN / "gunicorn"),
@@ -226,26 +254,10 @@ def main() -> None:
 
     work = Path(tempfile.mkdtemp(prefix="vigia-load-"))
     instance = args.instance or work / "instance"
-    redis_port, web_port, bare_port = free_port(), free_port(), free_port()
-    redis = subprocess.Popen(
-        ["redis-server", "--bind", "127.0.0.1", "--port", str(redis_port), "--save", ""],
-        stdout=subprocess.DEVNULL,
-    )
-    wait_for(redis_port)
-    env = {
-        **os.environ,
-        "PORTAL_DATABASE_URL": args.database,
-        "PORTAL_INSTANCE_DIR": str(instance),
-        "PORTAL_REGION": args.region,
-        "PORTAL_SECRET_KEY": "load-test",
-        "PORTAL_RATELIMIT_STORAGE_URL": f"redis://127.0.0.1:{redis_port}/0",
-        # Every visitor comes from 127.0.0.1 here: the API's per-address budget (120 a minute)
-        # would treat the hundred as one client and answer 429 to the map data they share.
-        "PORTAL_RATELIMIT_API": "100000 per minute",
-        "PORTAL_LOG_FORMAT": "json",
-        "PORTAL_LOG_LEVEL": "WARNING",
-        "VIGIA_CUIS": str(sample_cuis(args.database, 2000, work / "cuis.txt")),
-    }
+    web_port, bare_port = free_port(), free_port()
+    redis, redis_port = throwaway_redis()
+    env = web_env(args.database, instance, args.region, redis_port)
+    env["VIGIA_CUIS"] = str(sample_cuis(args.database, 2000, work / "cuis.txt"))
     if args.import_seconds:
         print(f"writing the next night's file (1 % of rows changed, seed {args.seed})…", flush=True)
         next_night = changed_copy(args.file, work / "DETALLE_INVERSIONES.csv", seed=args.seed)

@@ -295,6 +295,7 @@ def test_a_facet_lists_its_most_frequent_values_and_all_of_them_on_request(
     assert "Ver las 4 opciones" in page
     more = re.search(r'href="([^"]*ver=funcion[^"]*)"', page).group(1).replace("&amp;", "&")
     every = search_client.get(more).get_data(as_text=True)
+    assert '<details class="filter-panel" open>' in every  # open on a phone too
     assert sorted(function_links(every)) == [
         "AGROPECUARIA", "EDUCACION", "SANEAMIENTO", "TRANSPORTE",
     ]  # fmt: skip

@@ -43,6 +43,9 @@ _READ = text(
     "LEFT JOIN search_summaries m ON m.key = :key AND m.generation = s.generation"
 )
 _STALE = "generation < (SELECT generation FROM search_state)"
+_STALE_ARGS = text(
+    f"SELECT args FROM search_summaries WHERE {_STALE} ORDER BY generation DESC LIMIT :n"
+)
 _STORE = text(
     "INSERT INTO search_summaries (key, generation, args, rows) "
     "VALUES (:key, :generation, :args, :rows) ON CONFLICT (key) DO UPDATE "
@@ -93,17 +96,13 @@ def warm(session: Session, search: Callable[[Filters], object]) -> int:
     province names, the names' most frequent words), so the first visitors after a nightly
     import find them answered; forget the stale rest. ``search(filters)`` runs one search;
     returns how many ran. Nothing runs where no search can match ``STORED_FROM`` investments."""
-    stale = session.execute(
-        text(f"SELECT args FROM search_summaries WHERE {_STALE} ORDER BY generation DESC LIMIT :n"),
-        {"n": WARMED},
-    ).scalars()
-    searches = {_identity(f): f for f in map(Filters.from_args, stale)}
+    searches: dict[tuple, Filters] = {}
     documents = session.scalar(text("SELECT df FROM search_terms WHERE lexeme = :d"), {"d": DOCS})
     if (documents or 0) >= STORED_FROM:
+        stale = session.execute(_STALE_ARGS, {"n": WARMED}).scalars()
+        searches = {_identity(f): f for f in map(Filters.from_args, stale)}
         for words in _likely_searches(session):
             searches.setdefault(_identity(Filters(q=words)), Filters(q=words))
-    else:
-        searches = {}
     for filters in searches.values():
         search(filters)
     session.execute(text(f"DELETE FROM search_summaries WHERE {_STALE}"))
